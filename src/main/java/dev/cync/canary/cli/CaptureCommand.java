@@ -26,9 +26,10 @@ import picocli.CommandLine.Parameters;
         name = "capture",
         mixinStandardHelpOptions = true,
         description = {
-            "Decode capture files (the text format of PROTOCOL.md) and report what they hold, per file:",
-            "packets by type and direction, checksum results, malformed packets, trailing bytes,",
-            "records that are not Cync at all, and the 0x73 -> 0x7B acknowledgement latency."
+            "Decode traffic captures and report what they hold, per file.",
+            "Reads the text format of PROTOCOL.md and reports packets by type and direction, checksum",
+            "results, malformed packets, trailing bytes, records that are not Cync at all (TLS, say),",
+            "and the 0x73 -> 0x7B acknowledgement latency."
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every file read without problems", "1:a file was missing, unreadable or had lines that could not be parsed (reported, other files still analysed)"})

@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Moves a Cync device fleet from the legacy to the reliable command transport, safely.",
         subcommands = {
+            DemoCommand.class,
+            ServeCommand.class,
+            SimulateCommand.class,
+            BenchCommand.class,
             CaptureCommand.class,
             CommandLine.HelpCommand.class
         },

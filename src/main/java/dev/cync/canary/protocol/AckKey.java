@@ -19,7 +19,8 @@ public record AckKey(long bits) {
         return new AckKey(pack(device.value(), seq));
     }
 
-    static long pack(int device, int seq) {
+    /** The bits of {@code of(device, seq)} without allocating. */
+    public static long pack(int device, int seq) {
         return ((device & 0xFFFFFFFFL) << 24) | (seq & 0xFFFFFFL);
     }
 

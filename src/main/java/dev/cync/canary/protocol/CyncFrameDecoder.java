@@ -103,6 +103,11 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Bytes held waiting for the rest of a packet; safe to read from any thread, for a gauge. */
+    public int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
+
     /** Drops at least one byte, then up to the next position that could start a packet. */
     private static int skipToNextCandidate(ByteBuf in) {
         int start = in.readerIndex();

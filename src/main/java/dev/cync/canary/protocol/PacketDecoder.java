@@ -9,6 +9,7 @@ import java.util.List;
  * Turns each one-packet frame from {@link CyncFrameDecoder} into a {@link Packet}. A malformed
  * packet is reported and dropped; the connection and the packets after it are unaffected.
  */
+@io.netty.channel.ChannelHandler.Sharable
 public final class PacketDecoder extends MessageToMessageDecoder<ByteBuf> {
 
     private final DecodeListener listener;

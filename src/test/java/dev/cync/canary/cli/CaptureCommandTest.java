@@ -87,6 +87,6 @@ class CaptureCommandTest {
     void helpListsTheSubcommands() {
         Run r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("capture").contains("Decode capture files");
+        assertThat(r.out()).contains("capture").contains("Decode traffic captures");
     }
 }

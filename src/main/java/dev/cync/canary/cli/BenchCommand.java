@@ -1,0 +1,304 @@
+package dev.cync.canary.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.sim.Fleet;
+import dev.cync.canary.sim.LoadGenerator;
+import dev.cync.canary.sim.RawBaseline;
+import dev.cync.canary.sim.SimStats;
+import dev.cync.canary.time.ExecutorScheduler;
+import dev.cync.canary.time.SystemClock;
+import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Transport;
+import dev.cync.canary.transport.TransportStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cync-canary bench}: one process, one simulated fleet, the same load through each arm in
+ * turn (raw baseline, legacy, reliable), measured the same way.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure the transports side by side: same fleet, same load, one process.",
+            "Arms: raw (write and wait for the ack, no transport logic: the practical limit), legacy,",
+            "reliable. Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
+            "accounting (sent = succeeded + failed + in flight) does not add up.",
+            "With --memory, measures the controller's heap per connected device instead, with the",
+            "fleet in a child process so that only the controller is on this heap."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every arm's accounting added up", "1:an arm's accounting did not add up, or the fleet failed to connect"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ControllerOptions options;
+
+    @Mixin
+    FaultOptions faults;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "1000", description = "Simulated devices (default ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--commands", paramLabel = "N", defaultValue = "100000", description = "Measured commands per arm (default ${DEFAULT-VALUE}).")
+    long commands;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured commands per arm first (default: a fifth of --commands).")
+    Long warmup;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Open loop at this rate (Poisson). Omitted: closed loop, the maximum.")
+    Double rate;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Commands outstanding in closed loop (default: 2 per device).")
+    Integer concurrency;
+
+    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order (default ${DEFAULT-VALUE}).")
+    List<String> arms;
+
+    @Option(names = "--no-dedup", description = "Simulated devices apply repeated commands again.")
+    boolean noDedup;
+
+    @Option(names = "--memory", description = "Measure controller heap per connected device (fleet in a child process).")
+    boolean memory;
+
+    @Option(names = "--json", description = "Print the results as one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws Exception {
+        for (String arm : arms) {
+            if (!List.of("raw", "legacy", "reliable").contains(arm)) {
+                throw new IllegalArgumentException("--arms: unknown arm '" + arm + "'; use raw, legacy and/or reliable");
+            }
+        }
+        if (commands < 1) {
+            throw new IllegalArgumentException("--commands must be at least 1, got " + commands);
+        }
+        return memory ? new MemoryBench(this).run() : runArms();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    ControllerConfig controllerConfig() throws IOException {
+        // The bench owns its ports: free ones unless given, no TLS unless asked.
+        ControllerConfig c = options.load();
+        return c.withPorts(options.httpPort == null ? 0 : options.httpPort,
+                options.devicePort == null ? 0 : options.devicePort, options.tlsPort == null ? -1 : options.tlsPort);
+    }
+
+    private int runArms() throws Exception {
+        SystemClock clock = SystemClock.utc();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-load");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, Object> report = new LinkedHashMap<>();
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean balanced = true;
+        try (Controller controller = new Controller(controllerConfig(), clock).start(true);
+                Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
+                        .withFaults(faults.faults(), faults.seed).withDedup(!noDedup), clock).start()) {
+            if (!Waits.until(() -> controller.devices.registry().size() >= devices, Duration.ofSeconds(60), Duration.ofMillis(50))) {
+                out().printf("bench: only %d of %d devices connected within 60 s%n", controller.devices.registry().size(), devices);
+                return 1;
+            }
+            List<DeviceId> ids = fleet.ids();
+            report.put("devices", devices);
+            report.put("faults", fleet.config().faults().toString());
+            report.put("load", rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
+            report.put("commands_per_arm", commands);
+            report.put("netty_transport", dev.cync.canary.time.NettyTransports.name());
+            report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+            // Every arm warms up before any is measured, so no arm is measured on a colder JIT than another.
+            long warm = warmup != null ? warmup : commands / 5;
+            for (String arm : arms) {
+                if (warm > 0) {
+                    LoadGenerator.Run w = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed + 7),
+                            sink(arm, controller, clock), warm);
+                    Waits.await(w.issuingStopped(), Duration.ofMinutes(5));
+                    Waits.await(w.done(), Duration.ofSeconds(5));
+                }
+            }
+            for (String arm : arms) {
+                LoadGenerator.Sink sink = sink(arm, controller, clock);
+                Transport transport = arm.equals("legacy") ? controller.legacy : arm.equals("reliable") ? controller.reliable : null;
+                Map<String, Object> r = measure(arm, sink, transport, controller, fleet, clock, timer, ids);
+                balanced &= (Boolean) r.get("accounting_ok");
+                results.add(r);
+                if (!json) {
+                    printArm(r);
+                }
+            }
+        } finally {
+            timer.shutdownNow();
+        }
+        report.put("arms", results);
+        report.put("ratios", ratios(results));
+        report.put("accounting_ok", balanced);
+        if (json) {
+            out().println(mapper.writeValueAsString(report));
+        } else {
+            out().println("ratios: " + report.get("ratios"));
+            out().println(balanced ? "accounting: every arm adds up" : "accounting: MISMATCH (see accounting_ok per arm)");
+        }
+        out().flush();
+        return balanced ? 0 : 1;
+    }
+
+    private int concurrency() {
+        return concurrency != null ? concurrency : devices * 2;
+    }
+
+    private LoadGenerator.Run start(LoadGenerator gen, LoadGenerator.Sink sink, long n) {
+        return rate == null ? gen.closedLoop(sink, concurrency(), n) : gen.openLoop(sink, rate, n);
+    }
+
+    private LoadGenerator.Sink sink(String arm, Controller c, SystemClock clock) {
+        return switch (arm) {
+            case "raw" -> new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
+            case "legacy" -> c.legacy::send;
+            default -> c.reliable::send;
+        };
+    }
+
+    private Map<String, Object> measure(String arm, LoadGenerator.Sink sink, Transport transport, Controller controller,
+            Fleet fleet, SystemClock clock, ScheduledExecutorService timer, List<DeviceId> ids) throws InterruptedException {
+        String label = arm.equals("reliable") ? Metrics.NEW : Metrics.LEGACY;
+        double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
+        TransportStats statsBefore = transport == null ? null : transport.stats();
+        SimStats.Snapshot simBefore = fleet.stats().snapshot();
+        long armStart = clock.nanoTime();
+        AtomicLongArray okPerSecond = new AtomicLongArray(3600);
+        AtomicLongArray failPerSecond = new AtomicLongArray(3600);
+        LoadGenerator.Sink timed = c -> sink.apply(c).whenComplete((o, e) -> {
+            int s = (int) Math.min(3599, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - armStart));
+            (o != null && o.succeeded() ? okPerSecond : failPerSecond).incrementAndGet(s);
+        });
+        LoadGenerator.Run run = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed), timed, commands);
+        Waits.await(run.issuingStopped(), Duration.ofMinutes(30));
+        Waits.await(run.done(), controller.config.reliable().deadline().plusSeconds(2));
+
+        Map<Outcome, Long> outcomes = run.outcomes();
+        long succeeded = outcomes.get(Outcome.SUCCESS);
+        Map<String, Long> failed = new LinkedHashMap<>();
+        outcomes.forEach((o, n) -> {
+            if (o != Outcome.SUCCESS && n > 0) {
+                failed.put(o.label(), n);
+            }
+        });
+        long failedTotal = failed.values().stream().mapToLong(Long::longValue).sum();
+        long issued = run.issued();
+        long inFlight = issued - succeeded - failedTotal;
+        boolean ok = issued == succeeded + failedTotal + inFlight && inFlight >= 0;
+        if (transport != null) {
+            TransportStats after = transport.stats();
+            long sentDelta = after.sent() - statsBefore.sent();
+            long succDelta = after.succeeded() - statsBefore.succeeded();
+            ok &= after.balanced() && sentDelta == issued && succDelta == succeeded;
+        }
+        SimStats.Snapshot sim = fleet.stats().snapshot().minus(simBefore);
+        Histogram h = run.latencies();
+        double seconds = run.elapsed().toNanos() / 1e9;
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("arm", arm);
+        r.put("commands", issued);
+        r.put("succeeded", succeeded);
+        r.put("success_rate", issued == 0 ? 0 : round(succeeded / (double) issued, 6));
+        r.put("failed_by_reason", failed);
+        r.put("in_flight_at_end", inFlight);
+        r.put("throughput_per_s", round((succeeded + failedTotal) / seconds, 1));
+        Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("p50", ms(h, 50));
+        lat.put("p95", ms(h, 95));
+        lat.put("p99", ms(h, 99));
+        lat.put("p999", ms(h, 99.9));
+        lat.put("max", h.getTotalCount() == 0 ? null : round(h.getMaxValue() / 1000.0, 3));
+        r.put("latency_ms", lat);
+        double retransmits = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
+        r.put("retransmits", (long) retransmits);
+        r.put("retransmit_rate", issued == 0 ? 0 : round(retransmits / issued, 6));
+        r.put("duplicate_applications", sim.duplicateApplications());
+        r.put("duplicates_suppressed", sim.duplicatesSuppressed());
+        r.put("queue_full", outcomes.get(Outcome.QUEUE_FULL));
+        r.put("duration_s", round(seconds, 2));
+        r.put("accounting_ok", ok);
+        List<Map<String, Long>> timeline = new ArrayList<>();
+        int last = (int) Math.min(3599, Math.ceil(seconds));
+        for (int s = 0; s <= last; s++) {
+            timeline.add(Map.of("second", (long) s, "succeeded", okPerSecond.get(s), "failed", failPerSecond.get(s)));
+        }
+        r.put("timeline", timeline);
+        return r;
+    }
+
+    private static Map<String, Object> ratios(List<Map<String, Object>> results) {
+        Map<String, Double> tput = new LinkedHashMap<>();
+        for (Map<String, Object> r : results) {
+            tput.put((String) r.get("arm"), (Double) r.get("throughput_per_s"));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (tput.containsKey("reliable") && tput.containsKey("raw")) {
+            out.put("reliable_vs_raw_throughput", round(tput.get("reliable") / tput.get("raw"), 3));
+        }
+        if (tput.containsKey("reliable") && tput.containsKey("legacy")) {
+            out.put("reliable_vs_legacy_throughput", round(tput.get("reliable") / tput.get("legacy"), 3));
+        }
+        return out;
+    }
+
+    private void printArm(Map<String, Object> r) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
+        out().printf(Locale.ROOT, "%-8s %8d cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
+                        + "  retransmit %.4f  dup-applied %d  queue-full %d  failed %s  in-flight %d  accounting %s%n",
+                r.get("arm"), r.get("commands"), r.get("throughput_per_s"), r.get("success_rate"), lat.get("p50"), lat.get("p99"),
+                lat.get("p999"), lat.get("max"), r.get("retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
+                r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
+        out().flush();
+    }
+
+    private static Double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? null : round(h.getValueAtPercentile(percentile) / 1000.0, 3);
+    }
+
+    static double round(double v, int places) {
+        double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+
+    /** Heap used after a full collection, in bytes. */
+    static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.cync.canary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.device.DeviceServerConfig;
+import dev.cync.canary.time.Validate;
+import dev.cync.canary.transport.LegacyConfig;
+import dev.cync.canary.transport.ReliableConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code cync-canary.yaml}, read and validated. */
+record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort, LegacyConfig legacy,
+        ReliableConfig reliable) {
+
+    static final String EMBEDDED = "/config/cync-canary.yaml";
+
+    /** Loads {@code file}, or the copy inside the jar when {@code file} is null. */
+    static ControllerConfig load(Path file) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        String source;
+        if (file == null) {
+            source = "the built-in cync-canary.yaml";
+            try (InputStream in = ControllerConfig.class.getResourceAsStream(EMBEDDED)) {
+                root = yaml.readTree(in);
+            }
+        } else {
+            source = file.toString();
+            try (InputStream in = Files.newInputStream(file)) {
+                root = yaml.readTree(in);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException(file + ": no such config file");
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            }
+        }
+        try {
+            return parse(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ControllerConfig parse(JsonNode root) {
+        Settings top = new Settings("", root);
+        DeviceServerConfig d = DeviceServerConfig.defaults();
+        Settings s = top.section("server");
+        String cert = s.string("certFile", null);
+        String key = s.string("keyFile", null);
+        DeviceServerConfig server = new DeviceServerConfig(s.string("host", d.host()), s.integer("plainPort", d.plainPort()),
+                tlsPort(s.integer("tlsPort", d.tlsPort())), Optional.ofNullable(cert).map(Path::of),
+                Optional.ofNullable(key).map(Path::of), d.stateDir(), s.duration("heartbeatTimeout", d.heartbeatTimeout()),
+                s.duration("helloTimeout", d.helloTimeout()), s.integer("maxConnections", d.maxConnections()),
+                s.integer("maxGarbageBytes", d.maxGarbageBytes()), s.duration("sequenceReuseDelay", d.sequenceReuseDelay()),
+                s.integer("statusDedupSize", d.statusDedupSize()), s.duration("statusDedupTtl", d.statusDedupTtl()),
+                s.integer("workerThreads", d.workerThreads()));
+        s.finish();
+
+        Settings h = top.section("http");
+        String httpHost = h.string("host", "0.0.0.0");
+        int httpPort = h.integer("port", 9400);
+        Validate.port("http.port", httpPort);
+        h.finish();
+
+        LegacyConfig ld = LegacyConfig.defaults();
+        Settings l = top.section("legacy");
+        LegacyConfig legacy = new LegacyConfig(l.duration("writeTimeout", ld.writeTimeout()), l.duration("ackDeadline", ld.ackDeadline()));
+        l.finish();
+
+        ReliableConfig rd = ReliableConfig.defaults();
+        Settings r = top.section("reliable");
+        ReliableConfig reliable = new ReliableConfig(r.integer("queueCapacity", rd.queueCapacity()),
+                policy(r.string("overflowPolicy", rd.overflowPolicy().name())), r.duration("blockTimeout", rd.blockTimeout()),
+                r.integer("maxInFlight", rd.maxInFlight()), r.integer("maxAttempts", rd.maxAttempts()),
+                r.duration("deadline", rd.deadline()), r.duration("initialRto", rd.initialRto()),
+                r.duration("minRto", rd.minRto()), r.duration("maxRto", rd.maxRto()), r.duration("rtoMargin", rd.rtoMargin()),
+                r.number("backoffMultiplier", rd.backoffMultiplier()), r.number("jitter", rd.jitter()));
+        r.finish();
+        top.finish();
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable);
+    }
+
+    private static int tlsPort(int port) {
+        if (port == -1) {
+            return -1;
+        }
+        Validate.port("server.tlsPort", port);
+        return port;
+    }
+
+    private static ReliableConfig.OverflowPolicy policy(String text) {
+        try {
+            return ReliableConfig.OverflowPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("reliable.overflowPolicy: must be reject, drop_oldest or block, got '" + text + "'", e);
+        }
+    }
+
+    ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
+        DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
+        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable);
+    }
+
+    ControllerConfig withStateDir(Path dir) {
+        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable);
+    }
+
+    ControllerConfig withReliable(ReliableConfig r) {
+        return new ControllerConfig(server, httpHost, httpPort, legacy, r);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.cync.canary.cli;
+
+import dev.cync.canary.time.SystemClock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code cync-canary serve}: the controller alone, for real devices. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the controller: the device server, both transports, /metrics and the admin API.",
+            "Stops cleanly on Ctrl-C or SIGTERM."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    ControllerOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        ControllerConfig config = options.load();
+        try (Controller controller = new Controller(config, SystemClock.utc()).start(true)) {
+            Waits.forShutdown(null);
+        }
+        return 0;
+    }
+}

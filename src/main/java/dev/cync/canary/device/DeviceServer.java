@@ -1,0 +1,197 @@
+package dev.cync.canary.device;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.protocol.CyncFrameDecoder;
+import dev.cync.canary.protocol.DecodeListener;
+import dev.cync.canary.protocol.PacketDecoder;
+import dev.cync.canary.protocol.PacketEncoder;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.ExecutorScheduler;
+import dev.cync.canary.time.NettyTransports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP server devices connect to: a plaintext port and a TLS port, one {@link DeviceSession}
+ * per connection. The pipeline of a connection, top to bottom: TLS (TLS port only), flush
+ * consolidation, {@link CyncFrameDecoder}, {@link PacketDecoder}, {@link PacketEncoder},
+ * {@link DeviceSessionHandler}.
+ */
+public final class DeviceServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceServer.class);
+    /** Above this many unsent bytes a connection reports itself unwritable, and transports hold back. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
+
+    private final DeviceServerConfig config;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final DeviceRegistry registry = new DeviceRegistry();
+    private final Cache<DeviceSessionHandler.StatusKey, Boolean> statusSeen;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong unmatchedAcks = new AtomicLong();
+    private final ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
+    private final DecodeListener decodeListener;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel plainChannel;
+    private Channel tlsChannel;
+
+    public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.statusSeen = Caffeine.newBuilder().maximumSize(config.statusDedupSize())
+                .expireAfterWrite(config.statusDedupTtl()).ticker(clock::nanoTime).build();
+        this.decodeListener = (reason, bytes) -> metrics.decodeError(reason.label());
+        metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
+        metrics.gauge(Metrics.RECV_QUEUE_SIZE, "Bytes received from devices and held until the rest of their packet arrives.",
+                this::bufferedBytes);
+    }
+
+    /** Binds the plaintext port, and the TLS port unless it is -1. Port 0 picks a free port. */
+    public DeviceServer start() throws IOException, InterruptedException {
+        int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
+        boss = NettyTransports.group(1, "device-accept");
+        workers = NettyTransports.group(threads, "device-io");
+        plainChannel = bind(config.plainPort(), null);
+        if (config.tlsPort() >= 0) {
+            tlsChannel = bind(config.tlsPort(), sslContext());
+        }
+        log.info("device server listening ({}): plaintext {}:{}{}", NettyTransports.name(), config.host(), plainPort(),
+                tlsChannel == null ? " (TLS off)" : ", TLS " + config.host() + ":" + tlsPort());
+        return this;
+    }
+
+    private SslContext sslContext() throws IOException {
+        if (config.certFile().isPresent()) {
+            return SslContextBuilder.forServer(config.certFile().get().toFile(), config.keyFile().get().toFile()).build();
+        }
+        SelfSignedCertificate cert = SelfSignedCertificate.loadOrCreate(config.stateDir(), clock.instant());
+        log.info("TLS port uses the self-signed certificate {}", cert.certFile().toAbsolutePath());
+        return SslContextBuilder.forServer(cert.certFile().toFile(), cert.keyFile().toFile()).build();
+    }
+
+    private Channel bind(int port, SslContext ssl) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NettyTransports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
+                        p.addLast("flush", new FlushConsolidationHandler(256, true));
+                        p.addLast("frames", new CyncFrameDecoder(decodeListener, config.maxGarbageBytes()));
+                        p.addLast("packets", new PacketDecoder(decodeListener));
+                        p.addLast("encoder", new PacketEncoder());
+                        DeviceSession session = new DeviceSession(ch, clock, new ExecutorScheduler(ch.eventLoop()),
+                                connectionIds.incrementAndGet(), ssl != null, config.sequenceReuseDelay().toNanos());
+                        p.addLast("session", new DeviceSessionHandler(DeviceServer.this, session));
+                        channels.add(ch);
+                    }
+                });
+        return b.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+    }
+
+    public int plainPort() {
+        return ((InetSocketAddress) plainChannel.localAddress()).getPort();
+    }
+
+    /** The bound TLS port, or -1 when TLS is off. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    public DeviceRegistry registry() {
+        return registry;
+    }
+
+    /** Acks that matched no command ever sent on their connection. */
+    public long unmatchedAcks() {
+        return unmatchedAcks.get();
+    }
+
+    @Override
+    public void close() {
+        if (plainChannel != null) {
+            plainChannel.close().syncUninterruptibly();
+        }
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (workers != null) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    // ---- for the session handlers ----
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    DeviceServerConfig config() {
+        return config;
+    }
+
+    Cache<DeviceSessionHandler.StatusKey, Boolean> statusSeen() {
+        return statusSeen;
+    }
+
+    boolean admit() {
+        if (active.incrementAndGet() > config.maxConnections()) {
+            active.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        active.decrementAndGet();
+    }
+
+    void unmatchedAck() {
+        unmatchedAcks.incrementAndGet();
+    }
+
+    private double bufferedBytes() {
+        long sum = 0;
+        for (Channel ch : channels) {
+            CyncFrameDecoder d = ch.pipeline().get(CyncFrameDecoder.class);
+            if (d != null) {
+                sum += d.bufferedBytes();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.cync.canary.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Every metric of the controller, with the names and labels of DESIGN.md, on one registry per
+ * controller (no global state). Names live here only: the monitoring generators build their
+ * queries from these constants. No metric carries a device id (DESIGN.md rule 9).
+ */
+public final class Metrics {
+
+    // Exposed names. Counters are registered without the _total suffix, which the exposition adds.
+    public static final String PACKET_SENT = "tcp_comm_packet_sent_total";
+    public static final String PACKET_LATENCY = "tcp_comm_packet_latency_seconds";
+    public static final String RETRANSMIT = "tcp_comm_retransmit_total";
+    public static final String ACK_TIMEOUT = "tcp_comm_ack_timeout_total";
+    public static final String IDEMPOTENT_DROP = "tcp_comm_idempotent_drop_total";
+    public static final String DECODE_ERROR = "tcp_comm_decode_error_total";
+    public static final String SEND_QUEUE_SIZE = "tcp_comm_send_queue_size";
+    public static final String RECV_QUEUE_SIZE = "tcp_comm_recv_queue_size";
+    public static final String QUEUE_FULL = "tcp_comm_queue_full_total";
+    public static final String CONNECTION_FAILURES = "tcp_comm_connection_failures_total";
+    public static final String CONNECTED_DEVICES = "tcp_comm_connected_devices";
+    public static final String ROUTING_DECISION = "tcp_comm_routing_decision_total";
+    public static final String DARK_LAUNCH = "tcp_comm_dark_launch_total";
+    public static final String CANARY_PERCENTAGE = "canary_percentage";
+    public static final String ROLLOUT_STAGE = "canary_rollout_stage";
+    public static final String ERROR_BUDGET_REMAINING = "canary_error_budget_remaining";
+    public static final String SLO_CHECK = "canary_slo_check";
+    public static final String ROLLBACKS = "canary_rollbacks_total";
+
+    // Label names and the values they take.
+    public static final String TRANSPORT = "transport";
+    public static final String OUTCOME = "outcome";
+    public static final String REASON = "reason";
+    public static final String SUCCESS = "success";
+    /** The {@code transport} label values: the legacy path and the new, reliable one (as in the spec's queries). */
+    public static final String LEGACY = "legacy";
+    public static final String NEW = "new";
+
+    /** Latency buckets in seconds; 0.8 and 1.5 are the lab and field latency objectives. */
+    public static final double[] LATENCY_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1.0, 1.5, 2.5, 5.0, 10.0
+    };
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    final Counter packetSent = counter(PACKET_SENT, "Commands resolved, by transport and outcome (success or the failure reason).", TRANSPORT, OUTCOME);
+    final Histogram packetLatency = Histogram.builder().name(PACKET_LATENCY)
+            .help("Time from send to the device's acknowledgement, for commands that succeeded.")
+            .labelNames(TRANSPORT).classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+    final Counter retransmit = counter(RETRANSMIT, "Command attempts sent again after an attempt timeout.", TRANSPORT);
+    final Counter ackTimeout = counter(ACK_TIMEOUT, "Commands that failed because no acknowledgement came before the deadline.", TRANSPORT);
+    final Counter idempotentDrop = counter(IDEMPOTENT_DROP, "Duplicate or late acknowledgements dropped because their command had already resolved.", TRANSPORT);
+    final Counter decodeError = counter(DECODE_ERROR, "Bytes from devices refused by the codec, by reason.", REASON);
+    final Counter queueFull = counter(QUEUE_FULL, "Commands refused or dropped because a bounded queue was full.", TRANSPORT);
+    final Counter connectionFailures = counter(CONNECTION_FAILURES, "Device connections refused or closed abnormally, by reason.", REASON);
+    final Counter routingDecision = counter(ROUTING_DECISION, "Routing decisions, by chosen transport and the rule that decided.", TRANSPORT, REASON);
+    final Counter darkLaunch = counter(DARK_LAUNCH, "Dark-launch mirror copies, by outcome.", OUTCOME);
+    final Gauge canaryPercentage = Gauge.builder().name(CANARY_PERCENTAGE)
+            .help("Share of devices routed to the new transport, in percent.").register(registry);
+    final Gauge rolloutStage = Gauge.builder().name(ROLLOUT_STAGE)
+            .help("1 for the rollout stage the controller is in, 0 for the others.").labelNames("stage").register(registry);
+    final Gauge errorBudgetRemaining = Gauge.builder().name(ERROR_BUDGET_REMAINING)
+            .help("Share of each objective's error budget left over its window (1 = untouched, 0 = spent).")
+            .labelNames("slo", TRANSPORT).register(registry);
+    final Gauge sloCheck = Gauge.builder().name(SLO_CHECK)
+            .help("1 for the latest result of each objective's check on the new transport, 0 for the other results.")
+            .labelNames("slo", "result").register(registry);
+    final Counter rollbacks = counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
+
+    private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
+
+    public Metrics() {
+        gauge(SEND_QUEUE_SIZE, "Commands waiting in send queues (not yet in flight), by transport.", TRANSPORT,
+                Map.of(LEGACY, () -> transport(LEGACY).queueSize(), NEW, () -> transport(NEW).queueSize()));
+        transport(LEGACY);
+        transport(NEW);
+    }
+
+    private Counter counter(String exposedName, String help, String... labels) {
+        String base = exposedName.substring(0, exposedName.length() - "_total".length());
+        return Counter.builder().name(base).help(help).labelNames(labels).register(registry);
+    }
+
+    /** Registers a gauge whose value is read at scrape time. */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    /** Registers a gauge with one label whose values are read at scrape time. */
+    public void gauge(String name, String help, String label, Map<String, DoubleSupplier> values) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(label)
+                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v))).register(registry);
+    }
+
+    /** The metrics of one transport ({@code legacy} or {@code new}), with its data points cached. */
+    public TransportMetrics transport(String label) {
+        return transports.computeIfAbsent(label, l -> new TransportMetrics(this, l));
+    }
+
+    public void decodeError(String reason) {
+        decodeError.labelValues(reason).inc();
+    }
+
+    public void connectionFailure(String reason) {
+        connectionFailures.labelValues(reason).inc();
+    }
+
+    public void routingDecision(String transport, String reason) {
+        routingDecision.labelValues(transport, reason).inc();
+    }
+
+    public CounterDataPoint routingDecisionPoint(String transport, String reason) {
+        return routingDecision.labelValues(transport, reason);
+    }
+
+    public void darkLaunch(String outcome) {
+        darkLaunch.labelValues(outcome).inc();
+    }
+
+    public void canaryPercentage(double percent) {
+        canaryPercentage.set(percent);
+    }
+
+    public void rolloutStage(String stage, List<String> allStages) {
+        for (String s : allStages) {
+            rolloutStage.labelValues(s).set(s.equals(stage) ? 1 : 0);
+        }
+    }
+
+    public void errorBudgetRemaining(String slo, String transport, double ratio) {
+        errorBudgetRemaining.labelValues(slo, transport).set(ratio);
+    }
+
+    public void sloCheck(String slo, String result, List<String> allResults) {
+        for (String r : allResults) {
+            sloCheck.labelValues(slo, r).set(r.equals(result) ? 1 : 0);
+        }
+    }
+
+    public void rollback(String trigger) {
+        rollbacks.labelValues(trigger).inc();
+    }
+
+    /** The current value of a counter with the given label values; for tests and summaries. */
+    public double counterValue(String exposedName, String... labelValues) {
+        for (var snapshot : registry.scrape()) {
+            if (snapshot.getMetadata().getPrometheusName().equals(stripTotal(exposedName))
+                    && snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c) {
+                for (var dp : c.getDataPoints()) {
+                    if (matches(dp.getLabels(), labelValues)) {
+                        return dp.getValue();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static boolean matches(io.prometheus.metrics.model.snapshots.Labels labels, String[] values) {
+        if (labels.size() != values.length) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!labels.getValue(i).equals(values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String stripTotal(String name) {
+        return name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+    }
+
+    public MetricSnapshots scrape() {
+        return registry.scrape();
+    }
+
+    /** Writes every metric in the Prometheus text exposition format (version 0.0.4). */
+    public void writeText(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.cync.canary.sim;
+
+import dev.cync.canary.protocol.CyncFrameDecoder;
+import dev.cync.canary.protocol.DecodeListener;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.protocol.PacketDecoder;
+import dev.cync.canary.protocol.PacketEncoder;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.NettyTransports;
+import dev.cync.canary.time.Validate;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fleet of simulated devices: real TCP (or TLS) clients of the device server, sharing a few
+ * event loops, each with its own id, auth code and power state, and the network faults of
+ * {@link Faults}. Devices reconnect when their connection drops; cut off by a partition, they stay
+ * away for {@code partitionFor} first.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+
+    /** How a fleet is run; {@link #defaults} gives a quiet, fault-free fleet. */
+    public record Config(String host, int port, boolean tls, int devices, Duration heartbeat, Faults faults,
+            long seed, boolean dedup, Duration dedupWindow, int threads, Duration reconnectDelay) {
+
+        public Config {
+            Validate.range("--devices", devices, 1, 200_000);
+            Validate.positive("heartbeat", heartbeat);
+            Validate.positive("dedupWindow", dedupWindow);
+            Validate.range("threads", threads, 0, 64);
+            Validate.positive("reconnectDelay", reconnectDelay);
+        }
+
+        public static Config defaults(String host, int port, int devices) {
+            return new Config(host, port, false, devices, Duration.ofSeconds(20), Faults.NONE, 1, true,
+                    Duration.ofSeconds(3), 0, Duration.ofSeconds(1));
+        }
+
+        public Config withFaults(Faults f, long s) {
+            return new Config(host, port, tls, devices, heartbeat, f, s, dedup, dedupWindow, threads, reconnectDelay);
+        }
+
+        public Config withTls(boolean t) {
+            return new Config(host, port, t, devices, heartbeat, faults, seed, dedup, dedupWindow, threads, reconnectDelay);
+        }
+
+        public Config withDedup(boolean d) {
+            return new Config(host, port, tls, devices, heartbeat, faults, seed, d, dedupWindow, threads, reconnectDelay);
+        }
+
+        public Config withHeartbeat(Duration h) {
+            return new Config(host, port, tls, devices, h, faults, seed, dedup, dedupWindow, threads, reconnectDelay);
+        }
+    }
+
+    private final Config config;
+    private final Clock clock;
+    private final SimStats stats = new SimStats();
+    private final List<Member> members;
+    private final AtomicInteger connected = new AtomicInteger();
+    private final Random random;
+    private EventLoopGroup group;
+    private Bootstrap bootstrap;
+    private volatile boolean closing;
+    private long startNanos;
+
+    public Fleet(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.random = new Random(config.seed());
+        List<Member> m = new ArrayList<>(config.devices());
+        for (int i = 0; i < config.devices(); i++) {
+            m.add(new Member(i, deviceId(config.seed(), i), authCode(random)));
+        }
+        this.members = Collections.unmodifiableList(m);
+    }
+
+    /** Device ids are distinct and depend only on the seed and the index. */
+    static DeviceId deviceId(long seed, int index) {
+        int base = (int) (seed * 0x9E3779B97F4A7C15L >>> 40) & 0x00FF_0000;
+        return new DeviceId(0x4000_0000 | base | index);
+    }
+
+    private static String authCode(Random r) {
+        StringBuilder sb = new StringBuilder(16);
+        for (int i = 0; i < 16; i++) {
+            sb.append(Character.forDigit(r.nextInt(16), 16));
+        }
+        return sb.toString();
+    }
+
+    /** Connects every device; returns once all connection attempts have completed (or failed). */
+    public Fleet start() throws SSLException, InterruptedException {
+        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        group = NettyTransports.group(threads, "sim-device");
+        SslContext ssl = config.tls()
+                ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build() : null;
+        bootstrap = new Bootstrap().group(group).channel(NettyTransports.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        startNanos = clock.nanoTime();
+        List<ChannelFuture> pending = new ArrayList<>();
+        for (Member m : members) {
+            pending.add(m.connect(ssl));
+            if (pending.size() >= 500) {
+                awaitAll(pending);
+            }
+        }
+        awaitAll(pending);
+        config.faults().partitionAt().ifPresent(at ->
+                group.next().schedule(this::partition, at.toNanos(), TimeUnit.NANOSECONDS));
+        log.info("simulated fleet: {} devices connecting to {}:{}{} (faults: {})", members.size(), config.host(),
+                config.port(), config.tls() ? " over TLS" : "", config.faults());
+        return this;
+    }
+
+    private static void awaitAll(List<ChannelFuture> futures) throws InterruptedException {
+        for (ChannelFuture f : futures) {
+            f.await(15, TimeUnit.SECONDS);
+        }
+        futures.clear();
+    }
+
+    private void partition() {
+        int cut = 0;
+        long until = clock.nanoTime() + config.faults().partitionFor().toNanos();
+        for (Member m : members) {
+            if (random.nextDouble() < config.faults().partitionShare()) {
+                m.cutOff(until);
+                cut++;
+            }
+        }
+        stats.partitioned.add(cut);
+        log.info("partition: {} devices cut off for {} s", cut, config.faults().partitionFor().toSeconds());
+    }
+
+    public List<DeviceId> ids() {
+        List<DeviceId> ids = new ArrayList<>(members.size());
+        for (Member m : members) {
+            ids.add(m.id());
+        }
+        return ids;
+    }
+
+    /** Devices whose connection is up now (as the devices see it). */
+    public int connected() {
+        return connected.get();
+    }
+
+    public SimStats stats() {
+        return stats;
+    }
+
+    /** The ids cut off by the partition and not yet back. */
+    public List<DeviceId> cutOff() {
+        List<DeviceId> out = new ArrayList<>();
+        long now = clock.nanoTime();
+        for (Member m : members) {
+            if (m.awayUntil > now) {
+                out.add(m.id());
+            }
+        }
+        return out;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Nanoseconds since the fleet started, on the fleet's clock. */
+    public long uptimeNanos() {
+        return clock.nanoTime() - startNanos;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        for (Member m : members) {
+            Channel ch = m.channel;
+            if (ch != null) {
+                ch.close();
+            }
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** One device of the fleet across its connections. */
+    final class Member {
+        private final int index;
+        private final DeviceId id;
+        private final String authCode;
+        private volatile boolean on;
+        private volatile Channel channel;
+        private volatile long awayUntil;
+        private SslContext ssl;
+
+        Member(int index, DeviceId id, String authCode) {
+            this.index = index;
+            this.id = id;
+            this.authCode = authCode;
+        }
+
+        DeviceId id() {
+            return id;
+        }
+
+        String authCode() {
+            return authCode;
+        }
+
+        Clock clock() {
+            return clock;
+        }
+
+        /** Sets the power state; whether it changed. */
+        boolean apply(boolean newState) {
+            boolean changed = on != newState;
+            on = newState;
+            return changed;
+        }
+
+        ChannelFuture connect(SslContext sslContext) {
+            this.ssl = sslContext;
+            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
+                    }
+                    ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(256, true));
+                    ch.pipeline().addLast(new CyncFrameDecoder(DecodeListener.NONE), new PacketDecoder(DecodeListener.NONE),
+                            new PacketEncoder(), new FaultHandler(config.faults(), config.seed() * 31 + index, clock),
+                            new SimDevice(Member.this, stats, config.heartbeat().toNanos(), config.dedup(),
+                                    config.dedupWindow().toNanos()));
+                }
+            });
+            ChannelFuture f = b.connect(config.host(), config.port());
+            channel = f.channel();
+            f.addListener(r -> {
+                if (r.isSuccess()) {
+                    connected.incrementAndGet();
+                } else if (!closing) {
+                    scheduleReconnect(config.reconnectDelay().toNanos());
+                }
+            });
+            return f;
+        }
+
+        void cutOff(long untilNanos) {
+            awayUntil = untilNanos;
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        }
+
+        void disconnected() {
+            connected.decrementAndGet();
+            if (closing) {
+                return;
+            }
+            long now = clock.nanoTime();
+            long delay = awayUntil > now ? awayUntil - now
+                    : config.reconnectDelay().toNanos() + (long) (random.nextDouble() * config.reconnectDelay().toNanos());
+            scheduleReconnect(delay);
+        }
+
+        private void scheduleReconnect(long delayNanos) {
+            group.next().schedule(() -> {
+                if (!closing) {
+                    connect(ssl);
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

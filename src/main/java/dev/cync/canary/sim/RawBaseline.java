@@ -1,0 +1,99 @@
+package dev.cync.canary.sim;
+
+import dev.cync.canary.device.AckWaiter;
+import dev.cync.canary.device.DeviceRegistry;
+import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.protocol.PowerCommand;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.Scheduler;
+import dev.cync.canary.transport.CommandOutcome;
+import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.TransportKind;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The benchmark's practical limit: write the command, wait for its 0x7B, nothing else (no queue,
+ * no retry, no metrics). A deadline still resolves lost commands so the accounting closes.
+ */
+public final class RawBaseline implements LoadGenerator.Sink {
+
+    private static final AckWaiter IGNORE = new AckWaiter() {
+        @Override
+        public void onAck(long nowNanos) {
+        }
+
+        @Override
+        public void onConnectionClosed() {
+        }
+    };
+
+    private final DeviceRegistry registry;
+    private final Clock clock;
+    private final Duration deadline;
+
+    public RawBaseline(DeviceRegistry registry, Clock clock, Duration deadline) {
+        this.registry = registry;
+        this.clock = clock;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public CompletableFuture<CommandOutcome> apply(DeviceCommand command) {
+        CompletableFuture<CommandOutcome> f = new CompletableFuture<>();
+        long start = clock.nanoTime();
+        DeviceSession s = registry.find(command.deviceId());
+        if (s == null) {
+            f.complete(outcome(command, Outcome.DISCONNECTED, start, 0));
+            return f;
+        }
+        s.execute(() -> {
+            int[] seq = {-1};
+            Scheduler.Cancellable[] timer = {null};
+            AckWaiter w = new AckWaiter() {
+                @Override
+                public void onAck(long nowNanos) {
+                    done(Outcome.SUCCESS);
+                }
+
+                @Override
+                public void onConnectionClosed() {
+                    done(Outcome.DISCONNECTED);
+                }
+
+                void done(Outcome o) {
+                    if (f.isDone()) {
+                        return;
+                    }
+                    if (timer[0] != null) {
+                        timer[0].cancel();
+                    }
+                    if (seq[0] >= 0 && s.isOpen()) {
+                        s.releaseSequence(seq[0], IGNORE);
+                    }
+                    f.complete(outcome(command, o, start, 1));
+                }
+            };
+            seq[0] = s.allocateSequence(w);
+            if (seq[0] < 0) {
+                f.complete(outcome(command, Outcome.REJECTED, start, 0));
+                return;
+            }
+            s.write(new PowerCommand(command.deviceId(), seq[0], command.meshId(), command.on()).toPacket());
+            timer[0] = s.scheduler().schedule(() -> {
+                if (!f.isDone()) {
+                    if (s.isOpen()) {
+                        s.releaseSequence(seq[0], IGNORE);
+                    }
+                    f.complete(outcome(command, Outcome.TIMEOUT, start, 1));
+                }
+            }, deadline);
+        });
+        return f;
+    }
+
+    private CommandOutcome outcome(DeviceCommand c, Outcome o, long start, int attempts) {
+        return new CommandOutcome(c, TransportKind.LEGACY, o, attempts, Duration.ofNanos(clock.nanoTime() - start));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cync.canary.device;
+
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.protocol.CyncFrameDecoder;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.protocol.Packet;
+import dev.cync.canary.protocol.PacketCodec;
+import dev.cync.canary.protocol.PacketDecoder;
+import dev.cync.canary.protocol.PacketEncoder;
+import dev.cync.canary.time.VirtualClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Devices on in-memory channels with the server's real pipeline and session handler, in virtual
+ * time: the harness for deterministic tests of sessions and transports. Everything runs on the
+ * test thread (an embedded channel's event loop is the caller).
+ */
+public final class TestDevices {
+
+    public final VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    public final Metrics metrics = new Metrics();
+    public final DeviceServer server;
+    private long connectionIds;
+
+    public TestDevices() {
+        this(DeviceServerConfig.defaults());
+    }
+
+    public TestDevices(DeviceServerConfig config) {
+        server = new DeviceServer(config, clock, metrics);
+    }
+
+    public DeviceRegistry registry() {
+        return server.registry();
+    }
+
+    /** A connection that has not said hello yet. */
+    public EmbeddedChannel open() {
+        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        DeviceSession session = new DeviceSession(ch, clock, clock, ++connectionIds, false,
+                server.config().sequenceReuseDelay().toNanos());
+        ch.pipeline().addLast(new CyncFrameDecoder((r, n) -> metrics.decodeError(r.label()), server.config().maxGarbageBytes()),
+                new PacketDecoder((r, n) -> metrics.decodeError(r.label())), new PacketEncoder(),
+                new DeviceSessionHandler(server, session));
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return ch;
+    }
+
+    /** A connected device that has said hello; the hello's answer is already read. */
+    public EmbeddedChannel connect(DeviceId id) {
+        EmbeddedChannel ch = open();
+        send(ch, new Packet.Hello(id, "0123456789abcdef"));
+        received(ch);
+        return ch;
+    }
+
+    /** Delivers packets from the device to the server. */
+    public static void send(EmbeddedChannel ch, Packet... packets) {
+        for (Packet p : packets) {
+            ch.writeInbound(Unpooled.wrappedBuffer(PacketCodec.encode(p)));
+        }
+    }
+
+    /** Everything the server has written to the device since the last call, decoded. */
+    public static List<Packet> received(EmbeddedChannel ch) {
+        List<Packet> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            ByteBuf b = (ByteBuf) o;
+            byte[] bytes = new byte[b.readableBytes()];
+            b.readBytes(bytes);
+            b.release();
+            out.add(PacketCodec.decode(bytes));
+        }
+        return out;
+    }
+
+    /** The commands among {@link #received}. */
+    public static List<Packet.Command> commands(EmbeddedChannel ch) {
+        return received(ch).stream().filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast).toList();
+    }
+}

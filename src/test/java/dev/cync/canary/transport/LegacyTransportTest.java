@@ -1,0 +1,74 @@
+package dev.cync.canary.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cync.canary.device.TestDevices;
+import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.protocol.Packet;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class LegacyTransportTest {
+
+    static final DeviceId ID = DeviceId.parse("45880f3a");
+    final TestDevices devices = new TestDevices();
+    final LegacyTransport t = new LegacyTransport(LegacyConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
+
+    @Test
+    void succeedsWhenTheDeviceAcknowledgesInTime() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        Packet.Command c = TestDevices.commands(ch).get(0);
+        devices.clock.advance(Duration.ofMillis(80));
+        TestDevices.send(ch, new Packet.CommandAck(c.key()));
+        assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(f.join().latency()).isEqualTo(Duration.ofMillis(80));
+    }
+
+    @Test
+    void neverRetriesAndTimesOutWithoutAnAck() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        assertThat(TestDevices.commands(ch)).hasSize(1);
+        devices.clock.advance(Duration.ofSeconds(5));
+        assertThat(TestDevices.commands(ch)).isEmpty();
+        assertThat(f.join().outcome()).isEqualTo(Outcome.TIMEOUT);
+    }
+
+    @Test
+    void anAckAfterTheDeadlineDoesNotTurnATimeoutIntoASuccess() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        Packet.Command c = TestDevices.commands(ch).get(0);
+        devices.clock.advance(Duration.ofMillis(1600));
+        TestDevices.send(ch, new Packet.CommandAck(c.key()));
+        assertThat(f.join().outcome()).isEqualTo(Outcome.TIMEOUT);
+        assertThat(t.stats().succeeded()).isZero();
+        assertThat(t.stats().balanced()).isTrue();
+    }
+
+    @Test
+    void anUnknownDeviceIsDisconnected() {
+        assertThat(t.send(DeviceCommand.power(DeviceId.parse("00000001"), true)).join().outcome()).isEqualTo(Outcome.DISCONNECTED);
+    }
+
+    @Test
+    void bothTransportsShareOneSequenceAllocatorPerConnection() {
+        ReliableTransport r = new ReliableTransport(ReliableConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> legacy = t.send(DeviceCommand.power(ID, true));
+        CompletableFuture<CommandOutcome> reliable = r.send(DeviceCommand.power(ID, false));
+        var wire = TestDevices.commands(ch);
+        assertThat(wire).hasSize(2);
+        assertThat(wire.get(0).key()).isNotEqualTo(wire.get(1).key());
+        // Each ack resolves exactly its own command on its own transport.
+        TestDevices.send(ch, new Packet.CommandAck(wire.get(1).key()));
+        assertThat(reliable.join().succeeded()).isTrue();
+        assertThat(legacy).isNotDone();
+        TestDevices.send(ch, new Packet.CommandAck(wire.get(0).key()));
+        assertThat(legacy.join().succeeded()).isTrue();
+    }
+}
