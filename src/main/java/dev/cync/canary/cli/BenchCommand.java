@@ -41,7 +41,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure the transports side by side: same fleet, same load, one process.",
             "Arms: raw (write and wait for the ack, no transport logic: the practical limit), legacy,",
-            "reliable. Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
+            "reliable, and mirror (legacy through the canary router at 0% with dark launch mirroring every",
+            "device to the new transport: its latency is the primary's, to compare with legacy's).",
+            "Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
             "accounting (sent = succeeded + failed + in flight) does not add up.",
             "With --memory, measures the controller's heap per connected device instead, with the",
             "fleet in a child process so that only the controller is on this heap."},
@@ -90,8 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String arm : arms) {
-            if (!List.of("raw", "legacy", "reliable").contains(arm)) {
-                throw new IllegalArgumentException("--arms: unknown arm '" + arm + "'; use raw, legacy and/or reliable");
+            if (!List.of("raw", "legacy", "reliable", "mirror").contains(arm)) {
+                throw new IllegalArgumentException("--arms: unknown arm '" + arm + "'; use raw, legacy, reliable and/or mirror");
             }
         }
         if (commands < 1) {
@@ -107,6 +109,10 @@ final class BenchCommand implements Callable<Integer> {
     ControllerConfig controllerConfig() throws IOException {
         // The bench owns its ports: free ones unless given, no TLS unless asked.
         ControllerConfig c = options.load();
+        if (options.stateDir == null) {
+            // The bench's flags are its own business: a fresh directory, never the operator's.
+            c = c.withStateDir(java.nio.file.Files.createTempDirectory("cync-bench-"));
+        }
         return c.withPorts(options.httpPort == null ? 0 : options.httpPort,
                 options.devicePort == null ? 0 : options.devicePort, options.tlsPort == null ? -1 : options.tlsPort);
     }
@@ -121,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         boolean balanced = true;
-        try (Controller controller = new Controller(controllerConfig(), clock).start(true);
+        try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed).withDedup(!noDedup), clock).start()) {
             if (!Waits.until(() -> controller.devices.registry().size() >= devices, Duration.ofSeconds(60), Duration.ofMillis(50))) {
@@ -140,6 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             long warm = warmup != null ? warmup : commands / 5;
             for (String arm : arms) {
                 if (warm > 0) {
+                    mirroring(controller, arm.equals("mirror"));
                     LoadGenerator.Run w = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed + 7),
                             sink(arm, controller, clock), warm);
                     Waits.await(w.issuingStopped(), Duration.ofMinutes(5));
@@ -147,9 +154,17 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             for (String arm : arms) {
+                mirroring(controller, arm.equals("mirror"));
                 LoadGenerator.Sink sink = sink(arm, controller, clock);
-                Transport transport = arm.equals("legacy") ? controller.legacy : arm.equals("reliable") ? controller.reliable : null;
+                Transport transport = arm.equals("reliable") ? controller.reliable : arm.equals("raw") ? null : controller.legacy;
+                double[] mirrorsBefore = mirrors(controller);
                 Map<String, Object> r = measure(arm, sink, transport, controller, fleet, clock, timer, ids);
+                if (arm.equals("mirror")) {
+                    Waits.until(() -> controller.sender.mirrorsInFlight() == 0, Duration.ofSeconds(5), Duration.ofMillis(20));
+                    double[] after = mirrors(controller);
+                    r.put("mirrors", Map.of("success", (long) (after[0] - mirrorsBefore[0]), "failure", (long) (after[1] - mirrorsBefore[1]),
+                            "dropped", (long) (after[2] - mirrorsBefore[2])));
+                }
                 balanced &= (Boolean) r.get("accounting_ok");
                 results.add(r);
                 if (!json) {
@@ -172,6 +187,19 @@ final class BenchCommand implements Callable<Integer> {
         return balanced ? 0 : 1;
     }
 
+    /** The mirror arm routes through the canary router at 0% with dark launch on for every device; other arms leave it off. */
+    private static void mirroring(Controller c, boolean on) {
+        if (c.flags.current().darkLaunch() != on) {
+            c.flags.setPercentage("bench", 0, "bench arm");
+            c.flags.darkLaunch("bench", on, 10_000, "bench mirror arm");
+        }
+    }
+
+    private static double[] mirrors(Controller c) {
+        return new double[] {c.metrics.counterValue(Metrics.DARK_LAUNCH, "success"),
+            c.metrics.counterValue(Metrics.DARK_LAUNCH, "failure"), c.metrics.counterValue(Metrics.DARK_LAUNCH, "dropped")};
+    }
+
     private int concurrency() {
         return concurrency != null ? concurrency : devices * 2;
     }
@@ -184,6 +212,7 @@ final class BenchCommand implements Callable<Integer> {
         return switch (arm) {
             case "raw" -> new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
             case "legacy" -> c.legacy::send;
+            case "mirror" -> c.sender::send;
             default -> c.reliable::send;
         };
     }
@@ -235,6 +264,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("failed_by_reason", failed);
         r.put("in_flight_at_end", inFlight);
         r.put("throughput_per_s", round((succeeded + failedTotal) / seconds, 1));
+        r.put("goodput_per_s", round(succeeded / seconds, 1));
         Map<String, Object> lat = new LinkedHashMap<>();
         lat.put("p50", ms(h, 50));
         lat.put("p95", ms(h, 95));
@@ -261,8 +291,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private static Map<String, Object> ratios(List<Map<String, Object>> results) {
         Map<String, Double> tput = new LinkedHashMap<>();
+        Map<String, Double> good = new LinkedHashMap<>();
         for (Map<String, Object> r : results) {
             tput.put((String) r.get("arm"), (Double) r.get("throughput_per_s"));
+            good.put((String) r.get("arm"), (Double) r.get("goodput_per_s"));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         if (tput.containsKey("reliable") && tput.containsKey("raw")) {
@@ -270,8 +302,27 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (tput.containsKey("reliable") && tput.containsKey("legacy")) {
             out.put("reliable_vs_legacy_throughput", round(tput.get("reliable") / tput.get("legacy"), 3));
+            out.put("reliable_vs_legacy_goodput", round(good.get("reliable") / good.get("legacy"), 3));
+        }
+        if (good.containsKey("reliable") && good.containsKey("raw")) {
+            out.put("reliable_vs_raw_goodput", round(good.get("reliable") / good.get("raw"), 3));
+        }
+        Double legacyP99 = p99(results, "legacy");
+        Double mirrorP99 = p99(results, "mirror");
+        if (legacyP99 != null && mirrorP99 != null && legacyP99 > 0) {
+            out.put("mirror_vs_legacy_p99", round(mirrorP99 / legacyP99, 3));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Double p99(List<Map<String, Object>> results, String arm) {
+        for (Map<String, Object> r : results) {
+            if (arm.equals(r.get("arm"))) {
+                return (Double) ((Map<String, Object>) r.get("latency_ms")).get("p99");
+            }
+        }
+        return null;
     }
 
     private void printArm(Map<String, Object> r) {

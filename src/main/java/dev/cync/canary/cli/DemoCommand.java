@@ -5,7 +5,6 @@ import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
-import dev.cync.canary.transport.DeviceCommand;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,12 +19,11 @@ import picocli.CommandLine.Option;
 /** {@code cync-canary demo}: the controller with an embedded simulated fleet under steady load. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the controller with an embedded simulated fleet and a steady command load.",
-            "Prints one summary line per transport every few seconds and serves /metrics.",
+            "Commands go through the canary router, starting from the flags in the state directory (and the",
+            "CANARY_* environment); set-canary and rollback against it visibly move traffic. Prints one",
+            "summary line per transport every few seconds and serves /metrics and the admin API.",
             "Stops cleanly on Ctrl-C, or after --duration."})
 final class DemoCommand implements Callable<Integer> {
-
-    /** Which transport the demo's load goes through. */
-    enum Mode { LEGACY, RELIABLE, SPLIT }
 
     @Mixin
     ControllerOptions options;
@@ -38,10 +36,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "200", description = "Commands per second, Poisson arrivals (default ${DEFAULT-VALUE}).")
     double rate;
-
-    @Option(names = "--transport", paramLabel = "MODE", defaultValue = "split",
-            description = "legacy, reliable, or split (half the devices each) (default ${DEFAULT-VALUE}).")
-    Mode mode;
 
     @Option(names = "--summary-every", paramLabel = "DURATION", defaultValue = "5s", description = "Summary interval (default ${DEFAULT-VALUE}).")
     String summaryEvery;
@@ -63,20 +57,21 @@ final class DemoCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (Controller controller = new Controller(config, clock).start(true);
+        try (Controller controller = new Controller(config, clock, System.getenv()).start(true);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
             Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);
             LoadGenerator load = new LoadGenerator(clock, new ExecutorScheduler(timer),
                     controller.devices.registry()::connectedIds, faults.seed);
-            LoadGenerator.Sink sink = switch (mode) {
-                case LEGACY -> controller.legacy::send;
-                case RELIABLE -> controller.reliable::send;
-                case SPLIT -> (DeviceCommand c) -> (c.deviceId().value() & 1) == 0
-                        ? controller.legacy.send(c) : controller.reliable.send(c);
-            };
-            out.printf("demo: %d simulated devices, %.0f commands/s through %s; metrics on http://127.0.0.1:%d/metrics%n",
-                    devices, rate, mode.name().toLowerCase(), controller.http().port());
+            LoadGenerator.Sink sink = controller.sender::send;
+            int port = controller.http().port();
+            out.printf("demo: %d simulated devices, %.0f commands/s through the canary router (%s)%n", devices, rate,
+                    controller.flags.current().summary());
+            out.printf("demo: metrics on http://127.0.0.1:%d/metrics; move traffic with%n", port);
+            out.printf("        bin/cync-canary set-canary 25 --reason 'demo' --url http://127.0.0.1:%d --state-dir %s%n", port,
+                    controller.stateDir());
+            out.printf("      and take it back with%n        bin/cync-canary rollback --reason 'demo' --url http://127.0.0.1:%d --state-dir %s%n",
+                    port, controller.stateDir());
             out.flush();
             LoadGenerator.Run run = load.openLoop(sink, rate, 0);
             long start = clock.nanoTime();
@@ -86,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.flush();
             }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
             Waits.forShutdown(duration == null ? null : Durations.parse(duration));
+            timer.shutdownNow();
             run.stop();
             Waits.await(run.done(), Duration.ofSeconds(3));
             out.printf("demo: stopped after %d commands%n", run.issued());

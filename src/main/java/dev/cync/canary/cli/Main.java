@@ -12,6 +12,16 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServeCommand.class,
+            AdminCommands.Status.class,
+            AdminCommands.SetCanary.class,
+            AdminCommands.Rollback.class,
+            AdminCommands.Cohort.class,
+            AdminCommands.Exclude.class,
+            AdminCommands.DarkLaunch.class,
+            AdminCommands.KillSwitch.class,
+            RouteCommand.class,
+            AdminCommands.Power.class,
+            AdminCommands.Audit.class,
             SimulateCommand.class,
             BenchCommand.class,
             CaptureCommand.class,
@@ -29,7 +39,28 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::invalidInput);
+    }
+
+    /**
+     * Invalid input (a bad flag value, a config error) is one clear line and exit status 2, not a
+     * stack trace; anything else is a bug and keeps its trace.
+     */
+    private static int invalidInput(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException) {
+            cl.getErr().println("cync-canary " + cl.getCommandName() + ": " + e.getMessage());
+            cl.getErr().flush();
+            return 2;
+        }
+        if (e instanceof java.net.BindException) {
+            cl.getErr().println("cync-canary " + cl.getCommandName() + ": cannot listen: " + e.getMessage()
+                    + " (is another controller running? choose other ports with --http-port, --device-port, --tls-port, or 0 for free ones)");
+            cl.getErr().flush();
+            return 2;
+        }
+        throw e;
     }
 
     @Override

@@ -27,7 +27,7 @@ final class MemoryBench {
 
     int run() throws Exception {
         SystemClock clock = SystemClock.utc();
-        try (Controller controller = new Controller(bench.controllerConfig(), clock).start(false)) {
+        try (Controller controller = new Controller(bench.controllerConfig(), clock, Map.of()).start(false)) {
             long before = BenchCommand.heapAfterGc();
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> cmd = List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "simulate",

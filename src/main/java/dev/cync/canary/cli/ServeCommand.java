@@ -17,7 +17,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ControllerConfig config = options.load();
-        try (Controller controller = new Controller(config, SystemClock.utc()).start(true)) {
+        try (Controller controller = new Controller(config, SystemClock.utc(), System.getenv()).start(true)) {
             Waits.forShutdown(null);
         }
         return 0;

@@ -41,6 +41,8 @@ public final class Metrics {
     public static final String ERROR_BUDGET_REMAINING = "canary_error_budget_remaining";
     public static final String SLO_CHECK = "canary_slo_check";
     public static final String ROLLBACKS = "canary_rollbacks_total";
+    /** Not in the spec: admin API calls refused, by reason (unauthorized, bad_request, not_found, ...). */
+    public static final String API_REJECTED = "canary_api_rejected_total";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";
@@ -58,6 +60,10 @@ public final class Metrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    // Declared before the counters: field initialisers run in order, and each counter registers here.
+    /** Each counter's label names in declaration order, so {@link #counterValue} can take values in that order. */
+    private final Map<String, String[]> counterLabels = new ConcurrentHashMap<>();
+
 
     final Counter packetSent = counter(PACKET_SENT, "Commands resolved, by transport and outcome (success or the failure reason).", TRANSPORT, OUTCOME);
     final Histogram packetLatency = Histogram.builder().name(PACKET_LATENCY)
@@ -82,6 +88,7 @@ public final class Metrics {
             .help("1 for the latest result of each objective's check on the new transport, 0 for the other results.")
             .labelNames("slo", "result").register(registry);
     final Counter rollbacks = counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
+    final Counter apiRejected = counter(API_REJECTED, "Admin API calls refused, by reason.", REASON);
 
     private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
@@ -94,6 +101,7 @@ public final class Metrics {
 
     private Counter counter(String exposedName, String help, String... labels) {
         String base = exposedName.substring(0, exposedName.length() - "_total".length());
+        counterLabels.put(base, labels);
         return Counter.builder().name(base).help(help).labelNames(labels).register(registry);
     }
 
@@ -153,35 +161,39 @@ public final class Metrics {
         }
     }
 
+    public void apiRejected(String reason) {
+        apiRejected.labelValues(reason).inc();
+    }
+
     public void rollback(String trigger) {
         rollbacks.labelValues(trigger).inc();
     }
 
-    /** The current value of a counter with the given label values; for tests and summaries. */
+    /**
+     * The current value of a counter, label values given in the order the counter declares its
+     * labels (e.g. transport then reason); 0 when that series does not exist yet. For summaries and tests.
+     */
     public double counterValue(String exposedName, String... labelValues) {
+        String base = stripTotal(exposedName);
+        String[] names = counterLabels.get(base);
+        if (names == null || names.length != labelValues.length) {
+            throw new IllegalArgumentException(exposedName + " is not a counter with " + labelValues.length + " label(s)");
+        }
         for (var snapshot : registry.scrape()) {
-            if (snapshot.getMetadata().getPrometheusName().equals(stripTotal(exposedName))
+            if (snapshot.getMetadata().getPrometheusName().equals(base)
                     && snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c) {
                 for (var dp : c.getDataPoints()) {
-                    if (matches(dp.getLabels(), labelValues)) {
+                    boolean match = true;
+                    for (int i = 0; i < names.length && match; i++) {
+                        match = labelValues[i].equals(dp.getLabels().get(names[i]));
+                    }
+                    if (match) {
                         return dp.getValue();
                     }
                 }
             }
         }
         return 0;
-    }
-
-    private static boolean matches(io.prometheus.metrics.model.snapshots.Labels labels, String[] values) {
-        if (labels.size() != values.length) {
-            return false;
-        }
-        for (int i = 0; i < values.length; i++) {
-            if (!labels.getValue(i).equals(values[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String stripTotal(String name) {

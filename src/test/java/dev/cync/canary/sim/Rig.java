@@ -46,7 +46,7 @@ final class Rig implements AutoCloseable {
         legacy = new LegacyTransport(LegacyConfig.defaults(), server.registry(), clock, metrics);
         reliable = new ReliableTransport(ReliableConfig.defaults(), server.registry(), clock, metrics);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", tls ? server.tlsPort() : server.plainPort(), devices)
-                .withFaults(faults, 42).withTls(tls).withDedup(dedup), clock).start();
+                .withFaults(faults, 42).withTls(tls).withDedup(dedup).withHeartbeat(Duration.ofMillis(500)), clock).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> server.registry().size() == devices);
         timer.scheduleAtFixedRate(() -> {
             for (Transport t : new Transport[] {legacy, reliable}) {

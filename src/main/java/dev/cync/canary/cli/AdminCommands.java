@@ -1,0 +1,229 @@
+package dev.cync.canary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.flags.FlagValues;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The operator's commands against a running controller, over its admin API. */
+final class AdminCommands {
+
+    private AdminCommands() {}
+
+    /** What every client command shares: the connection, output and --json. */
+    abstract static class ClientCommand implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Option(names = "--json", description = "Print the controller's JSON answer.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** Prints the canary state after a change, or its JSON. */
+        int showCanary(JsonNode c) throws Exception {
+            if (json) {
+                out().println(client.pretty(c));
+            } else {
+                out().println(c.path("summary").asText() + " (version " + c.path("version").asLong() + ", by "
+                        + c.path("updated_by").asText() + ")");
+            }
+            out().flush();
+            return 0;
+        }
+
+        static Map<String, Object> body(Object... kv) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < kv.length; i += 2) {
+                if (kv[i + 1] != null) {
+                    m.put((String) kv[i], kv[i + 1]);
+                }
+            }
+            return m;
+        }
+    }
+
+    @Command(name = "set-canary", mixinStandardHelpOptions = true,
+            description = {"Set the share of devices on the new transport.",
+                "0 means nobody: it engages the kill switch, so the explicit cohort goes to legacy too."})
+    static final class SetCanary extends ClientCommand {
+        @Parameters(paramLabel = "PERCENT", description = "0 to 100, up to 2 decimals (0.5 is half a percent).")
+        String percent;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; it goes in the audit log.")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            int bp = FlagValues.parsePercentage("PERCENT", percent);
+            return showCanary(client.call("PUT", "/api/canary", body("percentage", BigDecimal.valueOf(bp, 2), "reason", reason)));
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = {"Send every device back to legacy now: 0% and the kill switch.",
+                "Commands already in flight on the new transport finish there."})
+    static final class Rollback extends ClientCommand {
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; it goes in the audit log.")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return showCanary(client.call("POST", "/api/canary/rollback", body("reason", reason)));
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the canary's state.")
+    static final class Status extends ClientCommand {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode c = client.call("GET", "/api/canary", null);
+            if (json) {
+                out().println(client.pretty(c));
+            } else {
+                out().printf("canary:       %s%%%s%n", c.path("percentage").asText(),
+                        c.path("kill_switch").asBoolean() ? " (kill switch ON" + (c.path("rollback_hold").asBoolean()
+                                ? ", held by an automatic rollback until an operator resumes)" : ")") : "");
+                out().printf("cohort:       %d device(s) %s%n", c.path("cohort").size(), c.path("cohort"));
+                out().printf("excluded:     %d device(s) %s%n", c.path("exclude").size(), c.path("exclude"));
+                out().printf("dark launch:  %s%n", c.path("dark_launch").path("enabled").asBoolean()
+                        ? "on, " + c.path("dark_launch").path("percentage").asText() + "% of devices mirrored" : "off");
+                out().printf("salt:         %s%n", c.path("salt").asText());
+                out().printf("last change:  version %d at %s by %s%n", c.path("version").asLong(), c.path("updated_at").asText(),
+                        c.path("updated_by").asText());
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "cohort", mixinStandardHelpOptions = true,
+            description = "Add devices to the explicit cohort (always on the new transport) or remove them.")
+    static class Cohort extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "add|remove")
+        String op;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
+        List<String> ids;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        String reason;
+
+        String path() {
+            return "/api/canary/cohort";
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (!op.equals("add") && !op.equals("remove")) {
+                throw new IllegalArgumentException("say add or remove, got '" + op + "'");
+            }
+            return showCanary(client.call("POST", path(), body(op, ids, "reason", reason)));
+        }
+    }
+
+    @Command(name = "exclude", mixinStandardHelpOptions = true,
+            description = "Add devices to the exclude list (never on the new transport) or remove them.")
+    static final class Exclude extends Cohort {
+        @Override
+        String path() {
+            return "/api/canary/exclude";
+        }
+    }
+
+    @Command(name = "dark-launch", mixinStandardHelpOptions = true,
+            description = {"Mirror idempotent commands of legacy-routed devices to the new transport, or stop.",
+                "Mirrors never delay or fail the real command; they only feed the new transport's measurements."})
+    static final class DarkLaunch extends ClientCommand {
+        @Parameters(paramLabel = "on|off")
+        String state;
+
+        @Option(names = "--percentage", paramLabel = "P", description = "Share of devices mirrored (default: unchanged; 10 at first).")
+        String percentage;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean on = FlagValues.parseBoolean("on|off", state);
+            BigDecimal p = percentage == null ? null : BigDecimal.valueOf(FlagValues.parsePercentage("--percentage", percentage), 2);
+            return showCanary(client.call("PUT", "/api/canary/dark-launch", body("enabled", on, "percentage", p, "reason", reason)));
+        }
+    }
+
+    @Command(name = "kill-switch", mixinStandardHelpOptions = true, description = "Everything to legacy (on), or back to the rules (off).")
+    static final class KillSwitch extends ClientCommand {
+        @Parameters(paramLabel = "on|off")
+        String state;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return showCanary(client.call("PUT", "/api/canary/kill-switch",
+                    body("enabled", FlagValues.parseBoolean("on|off", state), "reason", reason)));
+        }
+    }
+
+    @Command(name = "power", mixinStandardHelpOptions = true, description = "Switch a device on or off through its routed transport.")
+    static final class Power extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "DEVICE")
+        String device;
+
+        @Parameters(index = "1", paramLabel = "on|off")
+        String state;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode o = client.call("POST", "/api/devices/" + device + "/power",
+                    body("on", FlagValues.parseBoolean("on|off", state)));
+            if (json) {
+                out().println(client.pretty(o));
+            } else {
+                out().printf("%s %s via %s: %s after %d attempt(s), %.1f ms%n", o.path("device").asText(), o.path("command").asText(),
+                        o.path("transport").asText(), o.path("outcome").asText(), o.path("attempts").asInt(),
+                        o.path("latency_ms").asDouble());
+            }
+            out().flush();
+            return o.path("succeeded").asBoolean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Show who changed what, when and why.")
+    static final class Audit extends ClientCommand {
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "Entries to show (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode a = client.call("GET", "/api/audit?limit=" + limit, null);
+            if (json) {
+                out().println(client.pretty(a));
+            } else {
+                for (JsonNode e : a.path("entries")) {
+                    out().printf("v%-4d %s %-22s %-16s %s -> %s  (%s)%n", e.path("version").asLong(), e.path("at").asText(),
+                            e.path("actor").asText(), e.path("action").asText(), e.path("old").asText(), e.path("new").asText(),
+                            e.path("reason").asText());
+                }
+            }
+            out().flush();
+            return 0;
+        }
+    }
+}

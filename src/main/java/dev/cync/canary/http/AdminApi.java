@@ -1,0 +1,429 @@
+package dev.cync.canary.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpExchange;
+import dev.cync.canary.device.DeviceRegistry;
+import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.flags.FlagState;
+import dev.cync.canary.flags.FlagValues;
+import dev.cync.canary.flags.Flags;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.routing.CanaryRouter;
+import dev.cync.canary.routing.CanarySender;
+import dev.cync.canary.transport.CommandOutcome;
+import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.OutcomeHistory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * The admin API under {@code /api/} (docs/api.md): JSON in and out, every mutating call behind the
+ * bearer token, every refusal a precise message with its status and a count in
+ * {@code canary_api_rejected_total{reason}}; a refused call changes nothing.
+ */
+public final class AdminApi {
+
+    static final int MAX_BODY = 64 * 1024;
+    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9_.@:-]{1,64}");
+
+    private final Flags flags;
+    private final CanarySender sender;
+    private final DeviceRegistry registry;
+    private final OutcomeHistory history;
+    private final AdminAuth auth;
+    private final Metrics metrics;
+    private final Duration powerTimeout;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private final List<Route> routes = new ArrayList<>();
+
+    /** An endpoint extension point, so later parts (rollout, SLO) add routes the same way. */
+    public interface Handler {
+        Object handle(Request request) throws IOException;
+    }
+
+    /** What a handler sees of a request. */
+    public final class Request {
+        final HttpExchange exchange;
+        final List<String> params;
+        private JsonNode body;
+
+        Request(HttpExchange exchange, List<String> params) {
+            this.exchange = exchange;
+            this.params = params;
+        }
+
+        public String param(int i) {
+            return params.get(i);
+        }
+
+        /** Who is calling, for the audit log: {@code api:<X-Actor header>} or {@code api}. */
+        public String actor() {
+            String a = exchange.getRequestHeaders().getFirst("X-Actor");
+            return a != null && ACTOR.matcher(a).matches() ? "api:" + a : "api";
+        }
+
+        public String query(String name) {
+            String q = exchange.getRequestURI().getRawQuery();
+            if (q == null) {
+                return null;
+            }
+            for (String kv : q.split("&")) {
+                int eq = kv.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                if (k.equals(name)) {
+                    return eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+
+        public int queryInt(String name, int dflt, int min, int max) {
+            String v = query(name);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest(name + " must be a whole number, got '" + v + "'");
+            }
+        }
+
+        /** The JSON object body, refusing fields not in {@code allowed}. */
+        public JsonNode body(Set<String> allowed) throws IOException {
+            if (body == null) {
+                body = readBody(exchange);
+                for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!allowed.contains(f)) {
+                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                    }
+                }
+            }
+            return body;
+        }
+
+        public String reason(boolean required) throws IOException {
+            JsonNode r = body == null ? null : body.get("reason");
+            if (r == null || r.isNull()) {
+                if (required) {
+                    throw ApiError.badRequest("reason is required: say why, it goes in the audit log");
+                }
+                return "";
+            }
+            if (!r.isTextual() || r.asText().isBlank()) {
+                throw ApiError.badRequest("reason must be a non-empty string");
+            }
+            if (r.asText().length() > 500) {
+                throw ApiError.badRequest("reason must be at most 500 characters");
+            }
+            return r.asText();
+        }
+    }
+
+    private record Route(String method, Pattern path, boolean mutating, Handler handler) {}
+
+    public AdminApi(Flags flags, CanarySender sender, DeviceRegistry registry, OutcomeHistory history, AdminAuth auth,
+            Metrics metrics, Duration powerTimeout) {
+        this.flags = flags;
+        this.sender = sender;
+        this.registry = registry;
+        this.history = history;
+        this.auth = auth;
+        this.metrics = metrics;
+        this.powerTimeout = powerTimeout;
+        add("GET", "/api/canary", false, r -> canaryView());
+        add("PUT", "/api/canary", true, this::setCanary);
+        add("POST", "/api/canary/rollback", true, r -> {
+            r.body(Set.of("reason"));
+            flags.rollback(r.actor(), r.reason(true), false);
+            metrics.rollback("manual");
+            return canaryView();
+        });
+        add("POST", "/api/canary/cohort", true, r -> ids(r, true));
+        add("POST", "/api/canary/exclude", true, r -> ids(r, false));
+        add("PUT", "/api/canary/dark-launch", true, this::darkLaunch);
+        add("PUT", "/api/canary/kill-switch", true, r -> {
+            JsonNode b = r.body(Set.of("enabled", "reason"));
+            flags.killSwitch(r.actor(), bool(b, "enabled"), r.reason(true));
+            return canaryView();
+        });
+        add("GET", "/api/route/([^/]+)", false, r -> routeView(deviceId(r.param(0))));
+        add("GET", "/api/devices", false, this::devices);
+        add("POST", "/api/devices/([^/]+)/power", true, this::power);
+        add("GET", "/api/audit", false, r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
+    }
+
+    /** Adds an endpoint; {@code path} is a regular expression whose groups become parameters. */
+    public void add(String method, String path, boolean mutating, Handler handler) {
+        routes.add(new Route(method, Pattern.compile(path), mutating, handler));
+    }
+
+    /** Serves this API on {@code server}. */
+    public void install(AdminServer server) {
+        server.route("/api/", this::serve);
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        try {
+            List<String> allowed = new ArrayList<>();
+            for (Route route : routes) {
+                var m = route.path().matcher(path);
+                if (!m.matches()) {
+                    continue;
+                }
+                allowed.add(route.method());
+                if (!route.method().equals(method)) {
+                    continue;
+                }
+                if (route.mutating() && !auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+                    throw new ApiError(401, "unauthorized", ex.getRequestHeaders().containsKey("Authorization")
+                            ? "the bearer token is not the controller's; nothing was changed"
+                            : "this call changes the controller: send 'Authorization: Bearer TOKEN' (the token is "
+                                    + AdminAuth.ENV + " or <state-dir>/" + AdminAuth.FILE + ")");
+                }
+                List<String> params = new ArrayList<>();
+                for (int i = 1; i <= m.groupCount(); i++) {
+                    params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
+                }
+                Object result = route.handler().handle(new Request(ex, params));
+                AdminServer.send(ex, 200, "application/json", json.writeValueAsString(result) + "\n");
+                return;
+            }
+            if (!allowed.isEmpty()) {
+                ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
+            }
+            throw ApiError.notFound("no such endpoint: " + method + " " + path + " (see docs/api.md)");
+        } catch (ApiError e) {
+            metrics.apiRejected(e.reason);
+            AdminServer.send(ex, e.status, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
+        } catch (IllegalArgumentException e) {
+            metrics.apiRejected("bad_request");
+            AdminServer.send(ex, 400, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
+        }
+    }
+
+    private JsonNode readBody(HttpExchange ex) throws IOException {
+        byte[] bytes;
+        try (InputStream in = ex.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new ApiError(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw ApiError.badRequest("this call needs a JSON object body");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.badRequest("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    // ---- canary ----
+
+    private Object setCanary(Request r) throws IOException {
+        JsonNode b = r.body(Set.of("percentage", "reason"));
+        JsonNode p = b.get("percentage");
+        if (p == null || !p.isNumber()) {
+            throw ApiError.badRequest("percentage is required: a number from 0 to 100 (up to 2 decimals)");
+        }
+        int bp = FlagValues.parsePercentage("percentage", p.decimalValue().toPlainString());
+        flags.setPercentage(r.actor(), bp, r.reason(true));
+        return canaryView();
+    }
+
+    private Object darkLaunch(Request r) throws IOException {
+        JsonNode b = r.body(Set.of("enabled", "percentage", "reason"));
+        Integer bp = null;
+        JsonNode p = b.get("percentage");
+        if (p != null && !p.isNull()) {
+            if (!p.isNumber()) {
+                throw ApiError.badRequest("percentage must be a number from 0 to 100 (up to 2 decimals)");
+            }
+            bp = FlagValues.parsePercentage("percentage", p.decimalValue().toPlainString());
+        }
+        flags.darkLaunch(r.actor(), bool(b, "enabled"), bp, r.reason(true));
+        return canaryView();
+    }
+
+    private Object ids(Request r, boolean cohort) throws IOException {
+        JsonNode b = r.body(Set.of("add", "remove", "reason"));
+        List<String> add = idList(b, "add");
+        List<String> remove = idList(b, "remove");
+        if (add.isEmpty() && remove.isEmpty()) {
+            throw ApiError.badRequest("give device ids to add and/or remove: {\"add\": [\"3d54861c\"], \"reason\": \"...\"}");
+        }
+        if (cohort) {
+            flags.cohort(r.actor(), add, remove, r.reason(true));
+        } else {
+            flags.exclude(r.actor(), add, remove, r.reason(true));
+        }
+        return canaryView();
+    }
+
+    private static List<String> idList(JsonNode b, String field) {
+        JsonNode n = b.get(field);
+        List<String> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw ApiError.badRequest(field + " must be a list of device ids");
+        }
+        if (n.size() > 10_000) {
+            throw ApiError.badRequest(field + " holds at most 10000 ids per call");
+        }
+        for (JsonNode id : n) {
+            if (!id.isTextual()) {
+                throw ApiError.badRequest(field + " must hold device ids as strings, got " + id);
+            }
+            out.add(FlagValues.deviceId(field, id.asText()));
+        }
+        return out;
+    }
+
+    private static boolean bool(JsonNode b, String field) {
+        JsonNode n = b.get(field);
+        if (n == null || !n.isBoolean()) {
+            throw ApiError.badRequest(field + " is required: true or false");
+        }
+        return n.booleanValue();
+    }
+
+    /** The canary's state as GET /api/canary shows it. */
+    public Map<String, Object> canaryView() {
+        FlagState s = flags.current();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("percentage", BigDecimal.valueOf(s.percentageBasisPoints(), 2).stripTrailingZeros());
+        v.put("kill_switch", s.killSwitch());
+        v.put("rollback_hold", s.rollbackSticky());
+        v.put("cohort", s.cohort());
+        v.put("exclude", s.exclude());
+        v.put("dark_launch", Map.of("enabled", s.darkLaunch(),
+                "percentage", BigDecimal.valueOf(s.darkLaunchBasisPoints(), 2).stripTrailingZeros()));
+        v.put("salt", s.salt());
+        v.put("version", s.version());
+        v.put("updated_at", s.updatedAt());
+        v.put("updated_by", s.updatedBy());
+        v.put("summary", s.summary());
+        return v;
+    }
+
+    // ---- devices ----
+
+    private static String deviceId(String text) {
+        try {
+            return FlagValues.deviceId("device", text);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    private Map<String, Object> routeView(String id) {
+        CanaryRouter.Decision d = sender.router().explain(id);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("device", id);
+        v.put("transport", d.transport().label());
+        v.put("reason", d.reason().label());
+        v.put("explanation", d.explanation());
+        v.put("bucket", d.bucket() < 0 ? null : d.bucket());
+        v.put("mirrored", sender.router().mirrored(id));
+        v.put("config_version", d.configVersion());
+        return v;
+    }
+
+    private Object devices(Request r) {
+        int limit = r.queryInt("limit", 1000, 1, 100_000);
+        int offset = r.queryInt("offset", 0, 0, Integer.MAX_VALUE);
+        List<DeviceSession> sessions = new ArrayList<>(registry.sessions());
+        sessions.sort(Comparator.comparing(DeviceSession::deviceId));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DeviceSession s : sessions.subList(Math.min(offset, sessions.size()), Math.min(offset + limit, sessions.size()))) {
+            Map<String, Object> v = routeView(s.deviceId().toString());
+            v.put("connected_at", s.connectedAt());
+            v.put("last_seen", s.lastSeen());
+            v.put("remote", String.valueOf(s.remoteAddress()));
+            v.put("tls", s.tls());
+            v.put("power", s.power().map(on -> on ? "on" : "off").orElse("unknown"));
+            v.put("recent_outcomes", history.of(s.deviceId()).stream().map(AdminApi::outcomeView).toList());
+            out.add(v);
+        }
+        return Map.of("connected", sessions.size(), "offset", offset, "devices", out);
+    }
+
+    private Object power(Request r) throws IOException {
+        String id = deviceId(r.param(0));
+        JsonNode b = r.body(Set.of("on", "reason"));
+        boolean on = bool(b, "on");
+        DeviceId device;
+        try {
+            device = DeviceId.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("a device to command has an 8-hex-digit id, got '" + id + "'");
+        }
+        if (registry.find(device) == null) {
+            throw ApiError.notFound("device " + id + " is not connected");
+        }
+        try {
+            CommandOutcome o = sender.send(DeviceCommand.power(device, on)).get(powerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return outcomeView(o);
+        } catch (TimeoutException e) {
+            throw new ApiError(504, "timeout", "no outcome within " + powerTimeout.toMillis() + " ms; the command may still resolve");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "interrupted", "the controller is stopping");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    static Map<String, Object> outcomeView(CommandOutcome o) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("device", o.command().deviceId().toString());
+        v.put("command", o.command().on() ? "on" : "off");
+        v.put("transport", o.transport().label());
+        v.put("outcome", o.outcome().label());
+        v.put("succeeded", o.succeeded());
+        v.put("attempts", o.attempts());
+        v.put("latency_ms", Math.round(o.latency().toNanos() / 1e4) / 100.0);
+        return v;
+    }
+}

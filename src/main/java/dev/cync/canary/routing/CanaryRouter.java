@@ -1,0 +1,136 @@
+package dev.cync.canary.routing;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.transport.TransportKind;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Decides, per device, which transport carries its commands: a pure function of the device id and
+ * the current {@link RoutingConfig} snapshot (DESIGN.md rule 5), with no per-device state, so
+ * raising the percentage never moves a device back to legacy, a rollback moves every device at
+ * once, and every replica agrees.
+ *
+ * <p>Order: kill switch, then exclude list, then cohort, then percentage. A device's bucket is
+ * {@code (unsigned murmur3_32_fixed(UTF-8 salt + ":" + id) * 10000) >>> 32}, 0..9999; it is on
+ * the canary when its bucket is below the percentage in basis points.
+ *
+ * <p>Thread-safe: decisions read one snapshot through an atomic reference; {@link #update} swaps
+ * it. Nothing is locked on the routing path.
+ */
+public final class CanaryRouter {
+
+    /** Why a device went where it went; the {@code reason} label of the routing metric. */
+    public enum Reason {
+        KILL_SWITCH("kill_switch"),
+        EXCLUDED("excluded"),
+        COHORT("cohort"),
+        PERCENTAGE("percentage");
+
+        private final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** A routing decision and why. */
+    public record Decision(String deviceId, TransportKind transport, Reason reason, int bucket, int percentageBasisPoints,
+            long configVersion) {
+
+        /** {@code kill_switch}, {@code excluded}, {@code cohort}, {@code bucket 1234 < 2500}, {@code bucket 7000 >= 2500}. */
+        public String explanation() {
+            return switch (reason) {
+                case PERCENTAGE -> "bucket " + bucket + (transport == TransportKind.NEW ? " < " : " >= ") + percentageBasisPoints;
+                default -> reason.label();
+            };
+        }
+    }
+
+    private static final HashFunction MURMUR = Hashing.murmur3_32_fixed();
+
+    private final AtomicReference<RoutingConfig> config;
+    private final CounterDataPoint[][] decisions;
+
+    public CanaryRouter(RoutingConfig initial, Metrics metrics) {
+        this.config = new AtomicReference<>(initial);
+        this.decisions = new CounterDataPoint[TransportKind.values().length][Reason.values().length];
+        if (metrics != null) {
+            for (TransportKind t : TransportKind.values()) {
+                for (Reason r : Reason.values()) {
+                    decisions[t.ordinal()][r.ordinal()] = metrics.routingDecisionPoint(t.label(), r.label());
+                }
+            }
+        }
+    }
+
+    /** The device's bucket, 0..9999, for a salt. */
+    public static int bucket(String salt, String deviceId) {
+        int hash = MURMUR.newHasher().putString(salt, StandardCharsets.UTF_8).putByte((byte) ':')
+                .putString(deviceId, StandardCharsets.UTF_8).hash().asInt();
+        return (int) (((hash & 0xFFFF_FFFFL) * RoutingConfig.BUCKETS) >>> 32);
+    }
+
+    /** Which transport carries the device's next command; counted in the routing metric. */
+    public TransportKind route(String deviceId) {
+        Decision d = decide(config.get(), deviceId);
+        CounterDataPoint point = decisions[d.transport().ordinal()][d.reason().ordinal()];
+        if (point != null) {
+            point.inc();
+        }
+        return d.transport();
+    }
+
+    /** The decision with its reason, without counting it. */
+    public Decision explain(String deviceId) {
+        return decide(config.get(), deviceId);
+    }
+
+    /** Whether a legacy-routed device's idempotent commands are mirrored to the new transport. */
+    public boolean mirrored(String deviceId) {
+        RoutingConfig c = config.get();
+        return c.darkLaunch() && c.darkLaunchBasisPoints() > 0 && bucket(c.mirrorSalt(), deviceId) < c.darkLaunchBasisPoints();
+    }
+
+    /** The decision for {@code config}, a pure function. */
+    public static Decision decide(RoutingConfig c, String deviceId) {
+        if (c.killSwitch()) {
+            return new Decision(deviceId, TransportKind.LEGACY, Reason.KILL_SWITCH, -1, c.percentageBasisPoints(), c.version());
+        }
+        if (c.exclude().contains(deviceId)) {
+            return new Decision(deviceId, TransportKind.LEGACY, Reason.EXCLUDED, -1, c.percentageBasisPoints(), c.version());
+        }
+        if (c.cohort().contains(deviceId)) {
+            return new Decision(deviceId, TransportKind.NEW, Reason.COHORT, -1, c.percentageBasisPoints(), c.version());
+        }
+        int bucket = bucket(c.salt(), deviceId);
+        TransportKind t = bucket < c.percentageBasisPoints() ? TransportKind.NEW : TransportKind.LEGACY;
+        return new Decision(deviceId, t, Reason.PERCENTAGE, bucket, c.percentageBasisPoints(), c.version());
+    }
+
+    public RoutingConfig config() {
+        return config.get();
+    }
+
+    /** Swaps in a new snapshot; decisions after this call use it. */
+    public void update(RoutingConfig next) {
+        config.set(next);
+    }
+
+    /** A basis-point share as a percentage text: 2500 -> "25", 50 -> "0.5". */
+    public static String percent(int basisPoints) {
+        if (basisPoints % 100 == 0) {
+            return String.valueOf(basisPoints / 100);
+        }
+        String s = String.format(Locale.ROOT, "%d.%02d", basisPoints / 100, basisPoints % 100);
+        return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
+    }
+}

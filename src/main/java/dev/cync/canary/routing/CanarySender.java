@@ -1,0 +1,78 @@
+package dev.cync.canary.routing;
+
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.transport.CommandOutcome;
+import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Transport;
+import dev.cync.canary.transport.TransportKind;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends each command through the transport the router picks and, in dark launch, mirrors it to
+ * the new transport (DESIGN.md rule 6): only idempotent commands, only for legacy-routed devices in
+ * the mirror sample, only after the primary has resolved (so the mirror can neither delay nor fail
+ * it, and a device never has both copies on the wire at once), and at most {@code mirrorCapacity}
+ * mirrors outstanding: beyond that a mirror is dropped and counted, never queued without bound.
+ * Every mirror is counted in {@code tcp_comm_dark_launch_total{outcome}}.
+ */
+public final class CanarySender {
+
+    private final CanaryRouter router;
+    private final Transport legacy;
+    private final Transport reliable;
+    private final Metrics metrics;
+    private final int mirrorCapacity;
+    private final AtomicInteger mirrorsInFlight = new AtomicInteger();
+
+    public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
+        if (legacy.kind() != TransportKind.LEGACY || reliable.kind() != TransportKind.NEW) {
+            throw new IllegalArgumentException("CanarySender needs the legacy and the new transport, in that order");
+        }
+        if (mirrorCapacity < 1) {
+            throw new IllegalArgumentException("mirror capacity must be at least 1, got " + mirrorCapacity);
+        }
+        this.router = router;
+        this.legacy = legacy;
+        this.reliable = reliable;
+        this.metrics = metrics;
+        this.mirrorCapacity = mirrorCapacity;
+    }
+
+    public CanaryRouter router() {
+        return router;
+    }
+
+    public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
+        String id = command.deviceId().toString();
+        if (router.route(id) == TransportKind.NEW) {
+            return reliable.send(command);
+        }
+        CompletableFuture<CommandOutcome> primary = legacy.send(command);
+        if (router.mirrored(id)) {
+            if (!command.idempotent()) {
+                metrics.darkLaunch("skipped_not_idempotent");
+            } else {
+                primary.whenComplete((o, e) -> mirror(command));
+            }
+        }
+        return primary;
+    }
+
+    private void mirror(DeviceCommand command) {
+        if (mirrorsInFlight.incrementAndGet() > mirrorCapacity) {
+            mirrorsInFlight.decrementAndGet();
+            metrics.darkLaunch("dropped");
+            return;
+        }
+        reliable.send(command).whenComplete((o, e) -> {
+            mirrorsInFlight.decrementAndGet();
+            metrics.darkLaunch(o != null && o.succeeded() ? "success" : "failure");
+        });
+    }
+
+    /** Mirrors on their way now. */
+    public int mirrorsInFlight() {
+        return mirrorsInFlight.get();
+    }
+}

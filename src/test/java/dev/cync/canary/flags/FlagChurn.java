@@ -1,0 +1,24 @@
+package dev.cync.canary.flags;
+
+import dev.cync.canary.time.SystemClock;
+import java.nio.file.Path;
+
+/** A child process for the crash test: changes flags in a loop until it is killed. */
+public final class FlagChurn {
+
+    private FlagChurn() {}
+
+    public static void main(String[] args) throws Exception {
+        Flags f = new Flags(FileFlagStore.open(Path.of(args[0]), SystemClock.utc()));
+        System.out.println("ready");
+        System.out.flush();
+        for (int i = 0; ; i++) {
+            switch (i % 4) {
+                case 0 -> f.setPercentage("churn", (i * 37) % 10_001, "churn " + i);
+                case 1 -> f.cohort("churn", java.util.List.of("dev-" + i), java.util.List.of("dev-" + (i - 4)), "churn " + i);
+                case 2 -> f.darkLaunch("churn", i % 8 == 2, (i * 13) % 10_001, "churn " + i);
+                default -> f.rollback("churn", "churn " + i, i % 8 == 3);
+            }
+        }
+    }
+}
