@@ -105,10 +105,32 @@ final class AdminCommands {
                 out().printf("salt:         %s%n", c.path("salt").asText());
                 out().printf("last change:  version %d at %s by %s%n", c.path("version").asLong(), c.path("updated_at").asText(),
                         c.path("updated_by").asText());
+                JsonNode r = client.call("GET", "/api/rollout", null);
+                if (r.path("enabled").asBoolean()) {
+                    out().printf("rollout:      %s in %s (%s of %s)%n", r.path("status").asText(), r.path("stage").path("name").asText(),
+                            r.path("stage").path("elapsed").asText(), r.path("stage").path("min_duration").asText());
+                }
+                JsonNode slo = client.call("GET", "/api/slo", null);
+                out().printf("%nobjective              target   window  new: result  ratio      budget   legacy: result  ratio      budget   vs legacy%n");
+                for (JsonNode o : slo.path("objectives")) {
+                    JsonNode n = o.path("transports").path("new");
+                    JsonNode l = o.path("transports").path("legacy");
+                    out().printf("%-22s %6s%%  %-6s  %-11s  %-9s  %6s   %-14s  %-9s  %6s   %s%n", o.path("name").asText(),
+                            o.path("target_percent").asText(), o.path("window").asText(), n.path("result").asText(), ratio(n),
+                            budget(n), l.path("result").asText(), ratio(l), budget(l), o.path("baseline").path("verdict").asText("-"));
+                }
             }
             out().flush();
             return 0;
         }
+    }
+
+    static String ratio(JsonNode t) {
+        return t.path("ratio").isNull() ? "-" : String.format(java.util.Locale.ROOT, "%.4f%%", 100 * t.path("ratio").asDouble());
+    }
+
+    static String budget(JsonNode t) {
+        return String.format(java.util.Locale.ROOT, "%.0f%%", 100 * t.path("budget_remaining").asDouble());
     }
 
     @Command(name = "cohort", mixinStandardHelpOptions = true,

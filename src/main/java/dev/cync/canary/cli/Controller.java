@@ -8,6 +8,22 @@ import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;
+import dev.cync.canary.http.RolloutApi;
+import dev.cync.canary.rollout.Notifier;
+import dev.cync.canary.rollout.RolloutController;
+import dev.cync.canary.rollout.RolloutPlan;
+import dev.cync.canary.rollout.SloRecorder;
+import dev.cync.canary.slo.SloEvaluator;
+import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.time.ExecutorScheduler;
+import dev.cync.canary.time.Scheduler;
+import dev.cync.canary.transport.Transport;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.CanarySender;
@@ -34,6 +50,7 @@ final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     /** Dark-launch mirrors outstanding at most; beyond this a mirror is dropped and counted. */
     static final int MIRROR_CAPACITY = 1024;
+    static final String SLO_WINDOWS = "slo-windows.bin";
 
     final ControllerConfig config;
     final Clock clock;
@@ -45,23 +62,66 @@ final class Controller implements AutoCloseable {
     final CanaryRouter router;
     final CanarySender sender;
     final OutcomeHistory history;
+    /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
+    final Transport fresh;
+    final SloSpec sloSpec;
+    final SloWindows windows;
+    final SloEvaluator evaluator;
+    final RolloutController rollout;
+    private final Clock sloClock;
+    private final boolean persistWindows;
+    private final Scheduler sloScheduler;
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "controller-background");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, String> env;
     private AdminServer http;
     private AdminApi api;
 
     Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
+        this(config, clock, env, null, null, UnaryOperator.identity());
+    }
+
+    /**
+     * @param sloClock the clock of the SLO windows and the rollout (the demo speeds it up); null: {@code clock}
+     * @param sloScheduler their scheduler; null: a background thread on real time
+     * @param decorateNew wraps the new transport (the demo's injected fault)
+     */
+    Controller(ControllerConfig config, Clock clock, Map<String, String> env, Clock sloClock, Scheduler sloScheduler,
+            UnaryOperator<Transport> decorateNew) throws IOException {
         this.config = config;
         this.clock = clock;
         this.env = env;
+        this.sloClock = sloClock != null ? sloClock : clock;
+        this.sloScheduler = sloScheduler != null ? sloScheduler : new ExecutorScheduler(background);
         this.devices = new DeviceServer(config.server(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
+        this.fresh = decorateNew.apply(reliable);
         this.flags = new Flags(FileFlagStore.open(stateDir(), clock));
         this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(router, legacy, reliable, metrics, MIRROR_CAPACITY);
+        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
-        history.watch(reliable);
+        history.watch(fresh);
+        this.sloSpec = SloSpec.load(config.rollout().sloFile());
+        this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
+        // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
+        this.persistWindows = sloClock == null;
+        if (persistWindows) {
+            windows.load(stateDir().resolve(SLO_WINDOWS));
+        }
+        SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
+        recorder.watch(legacy);
+        recorder.watch(fresh);
+        this.evaluator = new SloEvaluator(sloSpec, windows);
+        this.rollout = config.rollout().enabled()
+                ? new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
+                        stateDir().resolve("rollout.json"), new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()),
+                        recorder::pollFleet)
+                : null;
         flags.store().addListener(this::flagsChanged);
         EnvDefaults.apply(flags, env);
         metrics.canaryPercentage(flags.current().percentageBasisPoints() / 100.0);
@@ -88,13 +148,19 @@ final class Controller implements AutoCloseable {
         }
     }
 
-    /** Starts the device server, and the HTTP server unless {@code withHttp} is false. */
+    /** Starts the device server, the SLO bookkeeping and the rollout, and the HTTP server unless {@code withHttp} is false. */
     Controller start(boolean withHttp) throws IOException, InterruptedException {
         devices.start();
+        // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
+        background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
+        if (rollout != null) {
+            rollout.start(sloScheduler);
+        }
         if (withHttp) {
             http = new AdminServer(config.httpHost(), config.httpPort(), metrics);
             api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
                     metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
+            new RolloutApi(rollout, evaluator, sloClock).install(api);
             api.install(http);
             http.start();
         }
@@ -109,8 +175,24 @@ final class Controller implements AutoCloseable {
         return api;
     }
 
+    private void saveWindows() {
+        if (!persistWindows) {
+            return;
+        }
+        try {
+            windows.save(stateDir().resolve(SLO_WINDOWS));
+        } catch (IOException | RuntimeException e) {
+            log.error("could not save the SLO windows to {}: {}", stateDir(), e.toString());
+        }
+    }
+
     @Override
     public void close() {
+        if (rollout != null) {
+            rollout.stop();
+        }
+        background.shutdownNow();
+        saveWindows();
         legacy.close();
         reliable.close();
         if (http != null) {

@@ -17,7 +17,10 @@ import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
 record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort, LegacyConfig legacy,
-        ReliableConfig reliable) {
+        ReliableConfig reliable, Rollout rollout) {
+
+    /** The rollout and notification settings; files null mean the built-in ones. */
+    record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
 
     static final String EMBEDDED = "/config/cync-canary.yaml";
 
@@ -84,8 +87,28 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
                 r.duration("minRto", rd.minRto()), r.duration("maxRto", rd.maxRto()), r.duration("rtoMargin", rd.rtoMargin()),
                 r.number("backoffMultiplier", rd.backoffMultiplier()), r.number("jitter", rd.jitter()));
         r.finish();
+        Settings ro = top.section("rollout");
+        boolean enabled = ro.bool("enabled", false);
+        String plan = ro.string("plan", "");
+        String slo = ro.string("slo", "");
+        ro.finish();
+        Settings n = top.section("notify");
+        String am = url(n.string("alertmanagerUrl", ""), "notify.alertmanagerUrl");
+        String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
+        n.finish();
         top.finish();
-        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, new Rollout(enabled,
+                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
+    }
+
+    private static String url(String text, String name) {
+        if (text.isBlank()) {
+            return "";
+        }
+        if (!text.matches("https?://[^\\s]+")) {
+            throw new IllegalArgumentException(name + ": must be an http:// or https:// URL, got '" + text + "'");
+        }
+        return text;
     }
 
     private static int tlsPort(int port) {
@@ -106,14 +129,18 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable);
+        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable);
+        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, r);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout);
+    }
+
+    ControllerConfig withRollout(Rollout r) {
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r);
     }
 }

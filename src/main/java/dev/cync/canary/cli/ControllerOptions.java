@@ -22,8 +22,25 @@ final class ControllerOptions {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the controller keeps its state (default ./cync-canary-state).")
     Path stateDir;
 
+    @Option(names = "--plan", paramLabel = "FILE", description = "Rollout plan (default: the config's, or the built-in phase2).")
+    Path plan;
+
+    @Option(names = "--slo", paramLabel = "FILE", description = "SLO file (default: the config's, or the built-in one).")
+    Path slo;
+
     ControllerConfig load() throws IOException {
         ControllerConfig c = ControllerConfig.load(config).withPorts(httpPort, devicePort, tlsPort);
+        if (plan != null || slo != null) {
+            var r = c.rollout();
+            c = c.withRollout(new ControllerConfig.Rollout(r.enabled(), plan != null ? plan : r.planFile(), slo != null ? slo : r.sloFile(),
+                    r.alertmanagerUrl(), r.webhookUrl()));
+        }
         return stateDir == null ? c : c.withStateDir(stateDir);
+    }
+
+    /** The same with the rollout turned on or off. */
+    static ControllerConfig rollout(ControllerConfig c, boolean on) {
+        var r = c.rollout();
+        return c.withRollout(new ControllerConfig.Rollout(on, r.planFile(), r.sloFile(), r.alertmanagerUrl(), r.webhookUrl()));
     }
 }

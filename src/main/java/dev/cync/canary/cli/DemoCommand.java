@@ -2,6 +2,8 @@ package dev.cync.canary.cli;
 
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
+import dev.cync.canary.sim.LossyTransport;
+import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Option;
             "Commands go through the canary router, starting from the flags in the state directory (and the",
             "CANARY_* environment); set-canary and rollback against it visibly move traffic. Prints one",
             "summary line per transport every few seconds and serves /metrics and the admin API.",
+            "The rollout plan runs on a sped-up clock (--time-scale, a day per minute by default), so its",
+            "stages advance while you watch; --fault-at 3d makes the new transport lose commands from then,",
+            "to watch the automatic rollback.",
             "Stops cleanly on Ctrl-C, or after --duration."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -34,8 +39,21 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1000", description = "Simulated devices (default ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "200", description = "Commands per second, Poisson arrivals (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "1000", description = "Commands per second, Poisson arrivals (default ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(names = "--time-scale", paramLabel = "N", defaultValue = "1440",
+            description = "How much faster than real time the rollout and its SLO windows run (default ${DEFAULT-VALUE}: a day per minute).")
+    double timeScale;
+
+    @Option(names = "--no-rollout", description = "Do not run the rollout plan; flags change only by hand.")
+    boolean noRollout;
+
+    @Option(names = "--fault-at", paramLabel = "DURATION", description = "Virtual time at which the new transport starts losing commands (e.g. 3d).")
+    String faultAt;
+
+    @Option(names = "--fault-loss", paramLabel = "RATE", defaultValue = "0.5", description = "Share of the new transport's commands lost from --fault-at (default ${DEFAULT-VALUE}).")
+    double faultLoss;
 
     @Option(names = "--summary-every", paramLabel = "DURATION", defaultValue = "5s", description = "Summary interval (default ${DEFAULT-VALUE}).")
     String summaryEvery;
@@ -50,14 +68,26 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SystemClock clock = SystemClock.utc();
-        ControllerConfig config = options.load();
+        ControllerConfig config = ControllerOptions.rollout(options.load(), !noRollout);
         Duration every = Durations.parse(summaryEvery);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-timer");
             t.setDaemon(true);
             return t;
         });
-        try (Controller controller = new Controller(config, clock, System.getenv()).start(true);
+        ScheduledExecutorService virtualTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-virtual-time");
+            t.setDaemon(true);
+            return t;
+        });
+        ScaledClock virtual = new ScaledClock(clock, timeScale, virtualTimer);
+        LossyTransport[] lossy = new LossyTransport[1];
+        Duration faultTime = faultAt == null ? null : Durations.parse(faultAt);
+        if (!(faultLoss >= 0 && faultLoss <= 1)) {
+            throw new IllegalArgumentException("--fault-loss must be from 0 to 1, got " + faultLoss);
+        }
+        try (Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
+                t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline())).start(true);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
             Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);
@@ -73,11 +103,26 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("      and take it back with%n        bin/cync-canary rollback --reason 'demo' --url http://127.0.0.1:%d --state-dir %s%n",
                     port, controller.stateDir());
             out.flush();
+            if (faultTime != null) {
+                virtual.schedule(() -> {
+                    lossy[0].loss(faultLoss);
+                    out.printf("demo: FAULT at virtual %s: the new transport now loses %.0f%% of its commands%n",
+                            Durations.format(faultTime), 100 * faultLoss);
+                    out.flush();
+                }, faultTime);
+            }
             LoadGenerator.Run run = load.openLoop(sink, rate, 0);
             long start = clock.nanoTime();
             timer.scheduleAtFixedRate(() -> {
                 long elapsed = TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - start);
                 out.print(summary.lines(elapsed, every.toNanos() / 1e9));
+                if (controller.rollout != null) {
+                    var st = controller.rollout.state();
+                    out.printf("        virtual %s: stage %s, %s; %s; auto-rollback check: %s%n",
+                            RehearseCommand.at(RehearseCommand.EPOCH.plusNanos(virtual.nanoTime() / 60_000_000_000L * 60_000_000_000L)),
+                            controller.rollout.stage().name(),
+                            st.status().name().toLowerCase(), controller.flags.current().summary(), controller.rollout.lastAutoCheck());
+                }
                 out.flush();
             }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
             Waits.forShutdown(duration == null ? null : Durations.parse(duration));
@@ -88,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
         } finally {
             timer.shutdownNow();
+            virtualTimer.shutdownNow();
         }
         return 0;
     }

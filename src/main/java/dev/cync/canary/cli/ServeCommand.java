@@ -14,9 +14,15 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ControllerOptions options;
 
+    @picocli.CommandLine.Option(names = "--rollout", description = "Drive the rollout plan (as rollout.enabled: true in the config).")
+    boolean rollout;
+
     @Override
     public Integer call() throws Exception {
         ControllerConfig config = options.load();
+        if (rollout) {
+            config = ControllerOptions.rollout(config, true);
+        }
         try (Controller controller = new Controller(config, SystemClock.utc(), System.getenv()).start(true)) {
             Waits.forShutdown(null);
         }

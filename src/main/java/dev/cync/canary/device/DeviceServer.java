@@ -52,6 +52,8 @@ public final class DeviceServer implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong unmatchedAcks = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder packetsReceived = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder decodeErrors = new java.util.concurrent.atomic.LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
     private final DecodeListener decodeListener;
     private EventLoopGroup boss;
@@ -65,7 +67,10 @@ public final class DeviceServer implements AutoCloseable {
         this.metrics = metrics;
         this.statusSeen = Caffeine.newBuilder().maximumSize(config.statusDedupSize())
                 .expireAfterWrite(config.statusDedupTtl()).ticker(clock::nanoTime).build();
-        this.decodeListener = (reason, bytes) -> metrics.decodeError(reason.label());
+        this.decodeListener = (reason, bytes) -> {
+            decodeErrors.increment();
+            metrics.decodeError(reason.label());
+        };
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
         metrics.gauge(Metrics.RECV_QUEUE_SIZE, "Bytes received from devices and held until the rest of their packet arrives.",
                 this::bufferedBytes);
@@ -132,6 +137,25 @@ public final class DeviceServer implements AutoCloseable {
 
     public DeviceRegistry registry() {
         return registry;
+    }
+
+    /** Whole packets received from devices since start (the decode error rate's denominator). */
+    public long packetsReceived() {
+        return packetsReceived.sum();
+    }
+
+    /** Decode errors since start, every reason. */
+    public long decodeErrors() {
+        return decodeErrors.sum();
+    }
+
+    void decodeErrorSeen() {
+        decodeErrors.increment();
+    }
+
+    void packetReceived() {
+        packetsReceived.increment();
+        metrics.packetReceived();
     }
 
     /** Acks that matched no command ever sent on their connection. */

@@ -81,6 +81,7 @@ final class DeviceSessionHandler extends SimpleChannelInboundHandler<Packet> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Packet packet) {
         session.packetArrived();
+        server.packetReceived();
         if (packet instanceof Packet.Hello hello) {
             if (session.deviceId() != null && !session.deviceId().equals(hello.deviceId())) {
                 fail(ctx, "id_changed", "hello for " + hello.deviceId() + " on a connection of " + session.deviceId());
@@ -110,6 +111,7 @@ final class DeviceSessionHandler extends SimpleChannelInboundHandler<Packet> {
         } else if (packet instanceof Packet.Status status) {
             ctx.writeAndFlush(new Packet.StatusAck(status.sequenceField()));
             if (!status.checksumValid()) {
+                server.decodeErrorSeen();
                 metrics.decodeError(DecodeError.BAD_CHECKSUM.label());
                 return;
             }

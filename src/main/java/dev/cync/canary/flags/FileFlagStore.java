@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -130,23 +129,7 @@ public final class FileFlagStore implements FlagStore {
     }
 
     private void writeState(FlagState s) throws IOException {
-        Path tmp = dir.resolve(STATE + ".tmp");
-        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-        Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory();
-    }
-
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename is still atomic there.
-        }
+        AtomicFiles.write(dir.resolve(STATE), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
     }
 
     private void appendAudit(AuditEntry e) throws IOException {

@@ -41,6 +41,10 @@ public final class Metrics {
     public static final String ERROR_BUDGET_REMAINING = "canary_error_budget_remaining";
     public static final String SLO_CHECK = "canary_slo_check";
     public static final String ROLLBACKS = "canary_rollbacks_total";
+    /** Not in the spec: whole packets received from devices (the decode error rate's denominator). */
+    public static final String PACKETS_RECEIVED = "tcp_comm_packets_received_total";
+    /** Not in the spec: 1 for the rollout's status (running, hold, paused, rolled_back, complete). */
+    public static final String ROLLOUT_STATUS = "canary_rollout_status";
     /** Not in the spec: admin API calls refused, by reason (unauthorized, bad_request, not_found, ...). */
     public static final String API_REJECTED = "canary_api_rejected_total";
 
@@ -89,6 +93,10 @@ public final class Metrics {
             .labelNames("slo", "result").register(registry);
     final Counter rollbacks = counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
     final Counter apiRejected = counter(API_REJECTED, "Admin API calls refused, by reason.", REASON);
+    final Counter packetsReceived = counter(PACKETS_RECEIVED, "Whole packets received from devices.");
+    final Gauge rolloutStatus = Gauge.builder().name(ROLLOUT_STATUS)
+            .help("1 for the rollout's status (running, hold, paused, rolled_back, complete), 0 for the others.")
+            .labelNames("status").register(registry);
 
     private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
@@ -97,6 +105,21 @@ public final class Metrics {
                 Map.of(LEGACY, () -> transport(LEGACY).queueSize(), NEW, () -> transport(NEW).queueSize()));
         transport(LEGACY);
         transport(NEW);
+        // Present from the start at 0, so that increase() sees the first rollback.
+        for (String trigger : List.of("auto", "manual", "gate")) {
+            rollbacks.labelValues(trigger);
+        }
+        packetsReceived.labelValues();
+    }
+
+    public void packetReceived() {
+        packetsReceived.labelValues().inc();
+    }
+
+    public void rolloutStatus(String status, List<String> all) {
+        for (String s : all) {
+            rolloutStatus.labelValues(s).set(s.equals(status) ? 1 : 0);
+        }
     }
 
     private Counter counter(String exposedName, String help, String... labels) {

@@ -1,0 +1,228 @@
+package dev.cync.canary.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cync.canary.flags.FileFlagStore;
+import dev.cync.canary.flags.Flags;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.rollout.Notifier;
+import dev.cync.canary.rollout.RolloutController;
+import dev.cync.canary.rollout.RolloutPlan;
+import dev.cync.canary.rollout.RolloutState;
+import dev.cync.canary.rollout.SloRecorder;
+import dev.cync.canary.routing.CanaryRouter;
+import dev.cync.canary.routing.CanarySender;
+import dev.cync.canary.sim.ModelledTransport;
+import dev.cync.canary.sim.Scenario;
+import dev.cync.canary.slo.Check;
+import dev.cync.canary.slo.SloEvaluator;
+import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.time.Durations;
+import dev.cync.canary.time.VirtualClock;
+import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.TransportKind;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cync-canary rehearse}: the whole plan in virtual time, with the real router, SLO engine,
+ * rollout controller and automatic rollback, and modelled transports in place of TCP.
+ */
+@Command(name = "rehearse", mixinStandardHelpOptions = true,
+        description = {"Play a rollout plan in virtual time against a scenario, in seconds.",
+            "The real router, SLO engine, rollout controller and automatic rollback run; the transports are",
+            "modelled from the scenario (success rate, log-normal latency, faults over time). Prints the",
+            "timeline and a summary; stops when the plan completes or after --duration."})
+final class RehearseCommand implements Callable<Integer> {
+
+    static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Option(names = "--plan", paramLabel = "F", description = "Rollout plan (default: the built-in config/plans/phase2.yaml).")
+    Path planFile;
+
+    @Option(names = "--slo", paramLabel = "F", description = "SLO file (default: the built-in config/slo.yaml).")
+    Path sloFile;
+
+    @Option(names = "--scenario", paramLabel = "F", description = "Scenario (default: the built-in healthy one, config/scenarios/healthy.yaml).")
+    Path scenarioFile;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every random draw (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30d", description = "Longest virtual time to play (default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the timeline.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The result, for the command and for tests. */
+    static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit) throws Exception {
+        long wallStart = System.nanoTime();
+        VirtualClock clock = new VirtualClock(EPOCH, java.time.ZoneId.of("UTC"));
+        Path dir = Files.createTempDirectory("cync-rehearse-");
+        Flags flags = new Flags(FileFlagStore.open(dir, clock));
+        Metrics metrics = new Metrics();
+        CanaryRouter router = new CanaryRouter(Controller.routing(flags.current()), metrics);
+        flags.store().addListener(s -> router.update(Controller.routing(s)));
+        Duration deadline = Duration.ofMillis(1500);
+        ModelledTransport legacy = new ModelledTransport(TransportKind.LEGACY, scenario, clock, EPOCH, seed * 2, deadline);
+        ModelledTransport fresh = new ModelledTransport(TransportKind.NEW, scenario, clock, EPOCH, seed * 2 + 1, deadline);
+        CanarySender sender = new CanarySender(router, legacy, fresh, metrics, Controller.MIRROR_CAPACITY);
+        SloWindows windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), slo.latencyThreshold());
+        AtomicLong packets = new AtomicLong();
+        SloRecorder recorder = new SloRecorder(windows, clock, packets::get, () -> 0);
+        recorder.watch(legacy);
+        recorder.watch(fresh);
+        SloEvaluator evaluator = new SloEvaluator(slo, windows);
+        // No rollout state file: a rehearsal has nothing to restart from, and a month of minute ticks
+        // would otherwise be 43,200 forced writes.
+        RolloutController rollout = new RolloutController(plan, evaluator, flags, clock, metrics, null, Notifier.none(),
+                recorder::pollFleet);
+        List<RolloutState.Event> events = new ArrayList<>();
+        rollout.addListener(events::add);
+
+        DeviceId[] ids = new DeviceId[scenario.devices()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = new DeviceId(0x5000_0000 + i);
+        }
+        Random random = new Random(seed);
+        AtomicLong commands = new AtomicLong();
+        clock.scheduleAtFixedRate(() -> {
+            double lambda = scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0
+                    * scenario.trafficFactor(Duration.between(EPOCH, clock.instant()));
+            int n = poisson(lambda, random);
+            for (int i = 0; i < n; i++) {
+                sender.send(DeviceCommand.power(ids[random.nextInt(ids.length)], random.nextBoolean()));
+            }
+            commands.addAndGet(n);
+            packets.addAndGet(2L * n);
+        }, Duration.ofMinutes(1));
+        rollout.start(clock);
+        while (Duration.between(EPOCH, clock.instant()).compareTo(limit) < 0
+                && rollout.state().status() != RolloutState.Status.COMPLETE) {
+            clock.advance(Duration.ofHours(1));
+        }
+        rollout.stop();
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        RolloutState s = rollout.state();
+        out.put("final_state", s.status().name().toLowerCase() + (s.status() == RolloutState.Status.COMPLETE ? "" : " in " + rollout.stage().name()));
+        out.put("completed_at", events.stream().filter(e -> e.event().equals("complete")).map(e -> at(e.at())).findFirst().orElse(null));
+        List<Map<String, Object>> rollbacks = new ArrayList<>();
+        List<Map<String, Object>> holds = new ArrayList<>();
+        List<Map<String, Object>> stages = new ArrayList<>();
+        List<Map<String, Object>> timeline = new ArrayList<>();
+        String lastPercent = "0";
+        Map<String, Object> open = null;
+        for (RolloutState.Event e : events) {
+            timeline.add(Map.of("at", at(e.at()), "event", e.event(), "stage", e.stage(), "canary_percent", e.canaryPercent(), "reason", e.reason()));
+            switch (e.event()) {
+                case "auto_rollback", "gate_failed", "manual_rollback", "abort" -> rollbacks.add(Map.of("at", at(e.at()),
+                        "trigger", e.event().equals("auto_rollback") ? "auto" : e.event().equals("gate_failed") ? "gate" : "manual",
+                        "reason", e.reason(), "from_percent", lastPercent, "to_percent", e.canaryPercent()));
+                case "hold" -> holds.add(Map.of("at", at(e.at()), "stage", e.stage(), "reason", e.reason()));
+                default -> { }
+            }
+            boolean leaves = List.of("promote", "complete", "auto_rollback", "gate_failed", "manual_rollback", "abort", "retry").contains(e.event());
+            if (open != null && leaves) {
+                open.put("left_at", at(e.at()));
+                open.put("outcome", switch (e.event()) {
+                    case "promote" -> "promoted";
+                    case "complete" -> "completed";
+                    case "retry" -> "retried";
+                    default -> "rolled_back";
+                });
+                open = null;
+            }
+            if (List.of("start", "promote", "retry", "gate_failed", "auto_rollback", "resume").contains(e.event()) && !e.event().equals("complete")) {
+                open = new LinkedHashMap<>();
+                open.put("name", e.stage());
+                open.put("entered_at", at(e.at()));
+                open.put("left_at", null);
+                open.put("outcome", e.event().equals("gate_failed") || e.event().equals("auto_rollback") ? "waiting_for_operator" : "running");
+                stages.add(open);
+            }
+            lastPercent = e.canaryPercent();
+        }
+        out.put("rollbacks", rollbacks);
+        out.put("holds", holds);
+        out.put("stages", stages);
+        Map<String, Map<String, Double>> budgets = new LinkedHashMap<>();
+        for (String t : List.of(Metrics.LEGACY, Metrics.NEW)) {
+            for (Check c : evaluator.checks(t, clock.millis())) {
+                budgets.computeIfAbsent(c.objective().name(), k -> new LinkedHashMap<>()).put(t, Math.round(c.budgetRemaining() * 10_000) / 10_000.0);
+            }
+        }
+        out.put("error_budget_remaining", budgets);
+        out.put("commands", commands.get());
+        out.put("virtual_time", at(clock.instant()));
+        out.put("wall_ms", (System.nanoTime() - wallStart) / 1_000_000);
+        out.put("timeline", timeline);
+        return out;
+    }
+
+    static String at(Instant t) {
+        Duration d = Duration.between(EPOCH, t);
+        if (d.toDays() > 0) {
+            return d.toDays() + "d" + d.toHoursPart() + "h" + (d.toMinutesPart() > 0 ? d.toMinutesPart() + "m" : "");
+        }
+        return d.toHoursPart() + "h" + d.toMinutesPart() + "m";
+    }
+
+    /** Poisson draws: Knuth's method in chunks of 500 (exp(-500) still fits a double). */
+    static int poisson(double lambda, Random r) {
+        int n = 0;
+        while (lambda > 0) {
+            double chunk = Math.min(lambda, 500);
+            lambda -= chunk;
+            double limit = Math.exp(-chunk);
+            double p = r.nextDouble();
+            while (p > limit) {
+                n++;
+                p *= r.nextDouble();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws Exception {
+        Map<String, Object> r = rehearse(RolloutPlan.load(planFile), SloSpec.load(sloFile), Scenario.load(scenarioFile), seed,
+                Durations.parse(duration));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+        } else {
+            out.printf("%-10s %-16s %-12s %-8s %s%n", "time", "event", "stage", "canary%", "reason");
+            for (Map<String, Object> e : (List<Map<String, Object>>) r.get("timeline")) {
+                out.printf("%-10s %-16s %-12s %-8s %s%n", e.get("at"), e.get("event"), e.get("stage"), e.get("canary_percent"), e.get("reason"));
+            }
+            out.println();
+            out.printf("final state: %s%ncompleted at: %s%nrollbacks: %d, holds: %d, commands: %d, virtual time %s in %d ms%n",
+                    r.get("final_state"), r.get("completed_at"), ((List<?>) r.get("rollbacks")).size(), ((List<?>) r.get("holds")).size(),
+                    r.get("commands"), r.get("virtual_time"), r.get("wall_ms"));
+            out.println("error budget remaining: " + r.get("error_budget_remaining"));
+        }
+        out.flush();
+        return 0;
+    }
+}

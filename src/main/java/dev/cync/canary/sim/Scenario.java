@@ -1,0 +1,132 @@
+package dev.cync.canary.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.time.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A rehearsal scenario: the fleet's size and load, how each transport behaves, and faults that
+ * change that from one time to another (see config/scenarios/).
+ */
+public record Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults) {
+
+    /** How a transport behaves: its success probability and a log-normal latency fitted to p50 and p99. */
+    public record Model(double success, double p50Ms, double p99Ms) {
+        public Model {
+            if (!(success >= 0 && success <= 1)) {
+                throw new IllegalArgumentException("success must be from 0 to 1, got " + success);
+            }
+            if (!(p50Ms > 0) || !(p99Ms >= p50Ms)) {
+                throw new IllegalArgumentException("latencyMs needs 0 < p50 <= p99, got p50 " + p50Ms + ", p99 " + p99Ms);
+            }
+        }
+
+        /** mu and sigma of ln(latency): median p50, and p99 at z = 2.3263. */
+        double mu() {
+            return Math.log(p50Ms);
+        }
+
+        double sigma() {
+            return (Math.log(p99Ms) - Math.log(p50Ms)) / 2.3263;
+        }
+    }
+
+    /** A change from {@code from} until {@code until} (null: to the end), to one transport (null: both). */
+    public record Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor) {
+        boolean active(Duration at) {
+            return at.compareTo(from) >= 0 && (until == null || at.compareTo(until) < 0);
+        }
+    }
+
+    public static final String DEFAULT = "/config/scenarios/healthy.yaml";
+
+    public Scenario {
+        faults = List.copyOf(faults);
+        if (devices < 1 || devices > 10_000_000) {
+            throw new IllegalArgumentException("devices must be from 1 to 10000000, got " + devices);
+        }
+        if (!(commandsPerDevicePerHour >= 0) || Double.isInfinite(commandsPerDevicePerHour)) {
+            throw new IllegalArgumentException("commandsPerDevicePerHour must be a number >= 0, got " + commandsPerDevicePerHour);
+        }
+    }
+
+    /** The model of {@code transport} ({@code legacy} or {@code new}) at {@code elapsed} into the scenario. */
+    public Model model(String transport, Duration elapsed) {
+        Model m = transport.equals("new") ? fresh : legacy;
+        for (Fault f : faults) {
+            if (f.active(elapsed) && (f.transport() == null || f.transport().equals(transport))
+                    && (f.success() != null || f.p50Ms() != null)) {
+                m = new Model(f.success() != null ? f.success() : m.success(), f.p50Ms() != null ? f.p50Ms() : m.p50Ms(),
+                        f.p99Ms() != null ? f.p99Ms() : m.p99Ms());
+            }
+        }
+        return m;
+    }
+
+    /** The load multiplier at {@code elapsed} (1 unless a fault says otherwise). */
+    public double trafficFactor(Duration elapsed) {
+        double factor = 1;
+        for (Fault f : faults) {
+            if (f.active(elapsed) && f.trafficFactor() != null) {
+                factor = f.trafficFactor();
+            }
+        }
+        return factor;
+    }
+
+    public static Scenario load(Path file) throws IOException {
+        String source = file == null ? "the built-in healthy scenario" : file.toString();
+        JsonNode root;
+        try (InputStream in = file == null ? Scenario.class.getResourceAsStream(DEFAULT) : Files.newInputStream(file)) {
+            root = new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such scenario file");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        try {
+            return parse(root);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Scenario parse(JsonNode root) {
+        JsonNode t = root.path("transports");
+        List<Fault> faults = new ArrayList<>();
+        for (JsonNode f : root.path("faults")) {
+            String transport = f.has("transport") ? f.get("transport").asText() : null;
+            if (transport != null && !transport.equals("new") && !transport.equals("legacy")) {
+                throw new IllegalArgumentException("faults: transport must be new or legacy, got '" + transport + "'");
+            }
+            JsonNode lat = f.path("latencyMs");
+            faults.add(new Fault(transport, Durations.parse(f.path("from").asText("0s")),
+                    f.has("until") ? Durations.parse(f.get("until").asText()) : null,
+                    f.has("success") ? f.get("success").asDouble() : null, lat.has("p50") ? lat.get("p50").asDouble() : null,
+                    lat.has("p99") ? lat.get("p99").asDouble() : null, f.has("trafficFactor") ? f.get("trafficFactor").asDouble() : null));
+        }
+        return new Scenario(root.path("devices").asInt(1000), root.path("commandsPerDevicePerHour").asDouble(6), model(t.path("legacy"), "legacy"),
+                model(t.path("new"), "new"), faults);
+    }
+
+    private static Model model(JsonNode n, String name) {
+        if (n.isMissingNode()) {
+            throw new IllegalArgumentException("transports." + name + " is required: {success: 0.995, latencyMs: {p50: 80, p99: 400}}");
+        }
+        try {
+            return new Model(n.path("success").asDouble(Double.NaN), n.path("latencyMs").path("p50").asDouble(Double.NaN),
+                    n.path("latencyMs").path("p99").asDouble(Double.NaN));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transports." + name + ": " + e.getMessage(), e);
+        }
+    }
+}

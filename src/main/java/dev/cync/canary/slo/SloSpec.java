@@ -1,0 +1,187 @@
+package dev.cync.canary.slo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.time.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
+ * and the automatic rollback's settings. Errors name the setting, the value and what is allowed.
+ */
+public record SloSpec(String mode, long minEvents, List<Objective> objectives, AutoRollback autoRollback) {
+
+    /** The automatic rollback's checks (see slo.yaml). */
+    public record AutoRollback(int consecutiveFailures, Duration successWindow, long successThresholdPpm, double fastBurnRate,
+            Duration fastBurnLongWindow, Duration fastBurnShortWindow, long minEvents) {}
+
+    public static final String EMBEDDED = "/config/slo.yaml";
+
+    public SloSpec {
+        objectives = List.copyOf(objectives);
+    }
+
+    public Objective objective(Objective.Kind kind) {
+        for (Objective o : objectives) {
+            if (o.kind() == kind) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** The latency threshold in force (field or lab). */
+    public Duration latencyThreshold() {
+        Objective o = objective(Objective.Kind.LATENCY);
+        return o == null ? Duration.ofMillis(1500) : o.threshold();
+    }
+
+    public static SloSpec load(Path file) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        String source = file == null ? "the built-in slo.yaml" : file.toString();
+        try (InputStream in = file == null ? SloSpec.class.getResourceAsStream(EMBEDDED) : Files.newInputStream(file)) {
+            root = yaml.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such SLO file");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        try {
+            return parse(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static SloSpec parse(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("must be a map of settings");
+        }
+        only(root, "", Set.of("mode", "minEvents", "objectives", "autoRollback"));
+        String mode = text(root, "mode", "field");
+        if (!mode.equals("field") && !mode.equals("lab")) {
+            throw new IllegalArgumentException("mode: must be field or lab, got '" + mode + "'");
+        }
+        long minEvents = whole(root, "minEvents", 100, 1, 1_000_000_000);
+        JsonNode list = root.get("objectives");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException("objectives: a list of at least one objective is required");
+        }
+        List<Objective> objectives = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode o : list) {
+            String name = text(o, "name", null);
+            if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
+                throw new IllegalArgumentException("objectives: every objective needs a name of lower-case letters, digits and _, got '" + name + "'");
+            }
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("objectives: '" + name + "' appears twice");
+            }
+            only(o, name + ".", Set.of("name", "description", "kind", "target", "window", "threshold", "thresholdLab"));
+            Objective.Kind kind;
+            try {
+                kind = Objective.Kind.of(text(o, "kind", ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ".kind: " + e.getMessage(), e);
+            }
+            Duration threshold = null;
+            if (kind == Objective.Kind.LATENCY) {
+                threshold = duration(o, mode.equals("lab") && o.has("thresholdLab") ? "thresholdLab" : "threshold", name);
+            }
+            objectives.add(new Objective(name, text(o, "description", ""), kind, ppm(o, name), duration(o, "window", name), threshold));
+        }
+        JsonNode a = root.get("autoRollback");
+        if (a == null || !a.isObject()) {
+            throw new IllegalArgumentException("autoRollback: the automatic rollback's settings are required");
+        }
+        only(a, "autoRollback.", Set.of("consecutiveFailures", "successWindow", "successThreshold", "fastBurnRate",
+                "fastBurnLongWindow", "fastBurnShortWindow", "minEvents"));
+        double burn = number(a, "fastBurnRate", "autoRollback.");
+        if (!(burn > 1) || Double.isInfinite(burn)) {
+            throw new IllegalArgumentException("autoRollback.fastBurnRate: must be a number above 1, got " + burn);
+        }
+        AutoRollback auto = new AutoRollback((int) whole(a, "consecutiveFailures", 3, 1, 100), duration(a, "successWindow", "autoRollback"),
+                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), burn, duration(a, "fastBurnLongWindow", "autoRollback"),
+                duration(a, "fastBurnShortWindow", "autoRollback"), whole(a, "minEvents", 20, 1, 1_000_000_000));
+        return new SloSpec(mode, minEvents, objectives, auto);
+    }
+
+    private static void only(JsonNode n, String prefix, Set<String> allowed) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
+    private static String text(JsonNode n, String key, String dflt) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() ? dflt : v.asText();
+    }
+
+    private static long whole(JsonNode n, String key, long dflt, long min, long max) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw new IllegalArgumentException(key + ": must be a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
+        }
+        return v.asLong();
+    }
+
+    private static double number(JsonNode n, String key, String prefix) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isNumber()) {
+            throw new IllegalArgumentException(prefix + key + ": a number is required");
+        }
+        return v.doubleValue();
+    }
+
+    private static Duration duration(JsonNode n, String key, String owner) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException(owner + "." + key + ": a duration is required, like 10m, 24h or 30d");
+        }
+        try {
+            Duration d = Durations.parse(v.asText());
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(owner + "." + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long ppm(JsonNode o, String name) {
+        JsonNode v = o.isObject() ? o.get("target") : o;
+        String where = o.isObject() ? name + ".target" : name;
+        if (v == null || !v.isNumber()) {
+            throw new IllegalArgumentException(where + ": a percentage is required, like 99.9");
+        }
+        BigDecimal p = v.decimalValue();
+        if (p.signum() <= 0 || p.compareTo(BigDecimal.valueOf(100)) >= 0) {
+            throw new IllegalArgumentException(where + ": must be above 0 and below 100 (percent), got " + p.toPlainString());
+        }
+        BigDecimal ppm = p.movePointRight(4);
+        if (ppm.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException(where + ": at most 4 decimals, got " + p.toPlainString());
+        }
+        return ppm.longValueExact();
+    }
+}

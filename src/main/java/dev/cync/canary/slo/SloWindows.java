@@ -1,0 +1,301 @@
+package dev.cync.canary.slo;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Event counts per minute for the last 30 days, per transport, plus the fleet-wide packet and
+ * decode-error counts: enough history for every objective's window and every burn-rate window, in
+ * fixed memory (a ring of 43,201 minutes with running totals; about 9 MB for both transports and
+ * the fleet, see {@link #footprintBytes}). Minutes come from the injected clock, so virtual time works the same.
+ *
+ * <p>Thread-safe: every ring is guarded by its own lock (outcomes arrive from device event loops;
+ * reads come once a minute).
+ */
+public final class SloWindows {
+
+    public static final Duration HISTORY = Duration.ofDays(30);
+    static final int MINUTES = (int) HISTORY.toMinutes() + 1;
+    /** Per-transport fields. */
+    static final int COMMANDS = 0;
+    static final int SUCCEEDED = 1;
+    static final int FAST = 2;
+    static final int RETRANSMITS = 3;
+    static final int QUEUE_FULL = 4;
+    static final int TRANSPORT_FIELDS = 5;
+    /** Fleet fields. */
+    static final int PACKETS = 0;
+    static final int DECODE_ERRORS = 1;
+    static final String FLEET = "fleet";
+    private static final int MAGIC = 0x534C4F31; // "SLO1"
+
+    private final Map<String, Ring> rings = new TreeMap<>();
+    private final long latencyThresholdNanos;
+
+    /** @param transports the transport labels ({@code legacy}, {@code new}) */
+    public SloWindows(Iterable<String> transports, Duration latencyThreshold) {
+        for (String t : transports) {
+            rings.put(t, new Ring(TRANSPORT_FIELDS));
+        }
+        rings.put(FLEET, new Ring(2));
+        this.latencyThresholdNanos = latencyThreshold.toNanos();
+    }
+
+    /** One resolved command of {@code transport}. */
+    public void recordCommand(String transport, long atMillis, boolean succeeded, long latencyNanos, int attempts,
+            boolean queueFull) {
+        Ring r = rings.get(transport);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown transport " + transport);
+        }
+        long minute = Math.floorDiv(atMillis, 60_000L);
+        synchronized (r) {
+            int slot = r.slot(minute);
+            r.add(slot, COMMANDS, 1);
+            if (succeeded) {
+                r.add(slot, SUCCEEDED, 1);
+                if (latencyNanos <= latencyThresholdNanos) {
+                    r.add(slot, FAST, 1);
+                }
+            }
+            if (attempts > 1) {
+                r.add(slot, RETRANSMITS, attempts - 1);
+            }
+            if (queueFull) {
+                r.add(slot, QUEUE_FULL, 1);
+            }
+        }
+    }
+
+    /** Packets received from devices and decode errors among them, fleet-wide, since the last call. */
+    public void recordPackets(long atMillis, long packets, long decodeErrors) {
+        Ring r = rings.get(FLEET);
+        synchronized (r) {
+            int slot = r.slot(Math.floorDiv(atMillis, 60_000L));
+            r.add(slot, PACKETS, packets);
+            r.add(slot, DECODE_ERRORS, decodeErrors);
+        }
+    }
+
+    /** Good and total events of an objective for a transport over the {@code window} ending at {@code nowMillis}. */
+    public Ratio ratio(Objective o, String transport, Duration window, long nowMillis) {
+        long to = Math.floorDiv(nowMillis, 60_000L);
+        long from = to - Math.max(1, window.toMinutes()) + 1;
+        return switch (o.kind()) {
+            case SUCCESS -> of(transport, from, to, SUCCEEDED, -1);
+            case LATENCY -> of(transport, from, to, FAST, -1);
+            case RETRANSMITS -> of(transport, from, to, -1, RETRANSMITS);
+            case QUEUE_FULL -> of(transport, from, to, -1, QUEUE_FULL);
+            case DECODE_ERRORS -> fleet(from, to);
+        };
+    }
+
+    private Ratio of(String transport, long from, long to, int goodField, int badField) {
+        Ring r = rings.get(transport);
+        synchronized (r) {
+            long total = r.sum(from, to, COMMANDS);
+            long good = goodField >= 0 ? r.sum(from, to, goodField) : Math.max(0, total - r.sum(from, to, badField));
+            return new Ratio(good, total);
+        }
+    }
+
+    private Ratio fleet(long from, long to) {
+        Ring r = rings.get(FLEET);
+        synchronized (r) {
+            long total = r.sum(from, to, PACKETS);
+            return new Ratio(Math.max(0, total - r.sum(from, to, DECODE_ERRORS)), total);
+        }
+    }
+
+    /** Bytes held by the rings (the memory bound, measured). */
+    public long footprintBytes() {
+        long b = 0;
+        for (Ring r : rings.values()) {
+            b += 16L + r.counts.length * 8L + 16L + r.cumulative.length * 8L + 16L + r.minutes.length * 8L;
+        }
+        return b;
+    }
+
+    /** Writes every non-empty minute atomically (temporary file, then rename). */
+    public void save(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+            out.writeInt(MAGIC);
+            out.writeLong(latencyThresholdNanos);
+            out.writeInt(rings.size());
+            for (Map.Entry<String, Ring> e : rings.entrySet()) {
+                Ring r = e.getValue();
+                synchronized (r) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(r.fields);
+                    int used = 0;
+                    for (int s = 0; s < MINUTES; s++) {
+                        used += r.nonEmpty(s) ? 1 : 0;
+                    }
+                    out.writeInt(used);
+                    for (int s = 0; s < MINUTES; s++) {
+                        if (r.nonEmpty(s)) {
+                            out.writeLong(r.minutes[s]);
+                            for (int f = 0; f < r.fields; f++) {
+                                out.writeLong(r.counts[s * r.fields + f]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads what {@link #save} wrote, into these (empty) windows; a missing file leaves them empty. */
+    public void load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException(file + " is not an SLO window file");
+            }
+            in.readLong();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                int fields = in.readInt();
+                int used = in.readInt();
+                Ring r = rings.get(name);
+                java.util.TreeMap<Long, long[]> byMinute = new java.util.TreeMap<>();
+                for (int u = 0; u < used; u++) {
+                    long minute = in.readLong();
+                    long[] v = new long[fields];
+                    for (int f = 0; f < fields; f++) {
+                        v[f] = in.readLong();
+                    }
+                    byMinute.put(minute, v);
+                }
+                if (r != null && r.fields == fields) {
+                    synchronized (r) {
+                        for (Map.Entry<Long, long[]> m : byMinute.entrySet()) {
+                            int slot = r.slot(m.getKey());
+                            for (int f = 0; f < fields; f++) {
+                                r.add(slot, f, m.getValue()[f]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Counts per minute in a ring of {@link #MINUTES} slots, with running totals, so the sum over any
+     * window is two lookups however long the window. Every minute up to the latest one is present
+     * (minutes without events hold zeros), which keeps the running totals defined everywhere.
+     */
+    private static final class Ring {
+        final int fields;
+        final long[] counts;
+        final long[] cumulative;
+        final long[] minutes = new long[MINUTES];
+        long latest = Long.MIN_VALUE;
+
+        Ring(int fields) {
+            this.fields = fields;
+            this.counts = new long[MINUTES * fields];
+            this.cumulative = new long[MINUTES * fields];
+            java.util.Arrays.fill(minutes, Long.MIN_VALUE);
+        }
+
+        boolean nonEmpty(int s) {
+            if (minutes[s] == Long.MIN_VALUE) {
+                return false;
+            }
+            for (int f = 0; f < fields; f++) {
+                if (counts[s * fields + f] != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static int index(long minute) {
+            return (int) Math.floorMod(minute, (long) MINUTES);
+        }
+
+        /** Makes every minute up to {@code minute} present, carrying the running totals forward. */
+        private void advanceTo(long minute) {
+            if (latest == Long.MIN_VALUE) {
+                latest = minute - 1;
+                int s = index(minute);
+                minutes[s] = minute;
+                java.util.Arrays.fill(counts, s * fields, s * fields + fields, 0L);
+                java.util.Arrays.fill(cumulative, s * fields, s * fields + fields, 0L);
+                latest = minute;
+                return;
+            }
+            long start = Math.max(latest + 1, minute - MINUTES + 1);
+            int prev = index(latest);
+            for (long m = start; m <= minute; m++) {
+                int s = index(m);
+                for (int f = 0; f < fields; f++) {
+                    counts[s * fields + f] = 0;
+                    cumulative[s * fields + f] = cumulative[prev * fields + f];
+                }
+                minutes[s] = m;
+                prev = s;
+            }
+            latest = Math.max(latest, minute);
+        }
+
+        /** The slot of {@code minute}, made present; -1 if it is older than the history kept. */
+        int slot(long minute) {
+            if (latest == Long.MIN_VALUE || minute > latest) {
+                advanceTo(minute);
+            }
+            if (minute <= latest - MINUTES) {
+                return -1;
+            }
+            return index(minute);
+        }
+
+        void add(int slot, int field, long n) {
+            if (slot < 0 || n == 0) {
+                return;
+            }
+            counts[slot * fields + field] += n;
+            // Events normally land in the latest minute; one for an older minute moves the totals after it too.
+            long m = minutes[slot];
+            for (long k = m; k <= latest; k++) {
+                cumulative[index(k) * fields + field] += n;
+            }
+        }
+
+        /** The running total up to and including {@code minute}. */
+        private long totalUpTo(long minute, int field) {
+            if (latest == Long.MIN_VALUE) {
+                return 0;
+            }
+            long oldest = latest - MINUTES + 1;
+            if (minute < oldest) {
+                int s = index(oldest);
+                return cumulative[s * fields + field] - counts[s * fields + field];
+            }
+            return cumulative[index(Math.min(minute, latest)) * fields + field];
+        }
+
+        long sum(long from, long to, int field) {
+            if (latest == Long.MIN_VALUE || to < from) {
+                return 0;
+            }
+            return totalUpTo(to, field) - totalUpTo(from - 1, field);
+        }
+    }
+}
