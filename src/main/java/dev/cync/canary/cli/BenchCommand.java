@@ -119,11 +119,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int runArms() throws Exception {
         SystemClock clock = SystemClock.utc();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-load");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Waits.daemonScheduler("bench-load");
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         boolean balanced = true;

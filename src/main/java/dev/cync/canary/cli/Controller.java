@@ -71,11 +71,7 @@ final class Controller implements AutoCloseable {
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
-    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "controller-background");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
     private final Map<String, String> env;
     private AdminServer http;
     private AdminApi api;

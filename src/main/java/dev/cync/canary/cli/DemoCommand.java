@@ -70,16 +70,8 @@ final class DemoCommand implements Callable<Integer> {
         SystemClock clock = SystemClock.utc();
         ControllerConfig config = ControllerOptions.rollout(options.load(), !noRollout);
         Duration every = Durations.parse(summaryEvery);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        ScheduledExecutorService virtualTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-virtual-time");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Waits.daemonScheduler("demo-timer");
+        ScheduledExecutorService virtualTimer = Waits.daemonScheduler("demo-virtual-time");
         ScaledClock virtual = new ScaledClock(clock, timeScale, virtualTimer);
         LossyTransport[] lossy = new LossyTransport[1];
         Duration faultTime = faultAt == null ? null : Durations.parse(faultAt);

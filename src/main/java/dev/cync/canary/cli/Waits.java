@@ -15,13 +15,18 @@ final class Waits {
 
     private Waits() {}
 
-    /** Waits until {@code condition} holds, checking every {@code poll}; false on timeout. */
-    static boolean until(BooleanSupplier condition, Duration timeout, Duration poll) throws InterruptedException {
-        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wait");
+    /** A one-thread scheduler on a daemon thread, so that it never keeps the JVM alive. */
+    static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Waits until {@code condition} holds, checking every {@code poll}; false on timeout. */
+    static boolean until(BooleanSupplier condition, Duration timeout, Duration poll) throws InterruptedException {
+        ScheduledExecutorService ex = daemonScheduler("wait");
         try {
             CompletableFuture<Void> met = new CompletableFuture<>();
             ex.scheduleAtFixedRate(() -> {

@@ -44,14 +44,8 @@ public final class LegacyTransport implements Transport {
     public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
         CompletableFuture<CommandOutcome> future = new CompletableFuture<>();
         long start = clock.nanoTime();
-        recorder.sent();
-        if (closed) {
-            recorder.resolve(future, command, Outcome.SHUTDOWN, 0, 0);
-            return future;
-        }
-        DeviceSession session = registry.find(command.deviceId());
-        if (session == null || !session.isOpen()) {
-            recorder.resolve(future, command, Outcome.DISCONNECTED, 0, 0);
+        DeviceSession session = recorder.admit(command, future, closed, registry);
+        if (session == null) {
             return future;
         }
         session.execute(() -> new Attempt(session, command, future, start).start());

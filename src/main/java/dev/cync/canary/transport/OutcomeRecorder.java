@@ -51,6 +51,25 @@ final class OutcomeRecorder {
         }
     }
 
+    /**
+     * Counts a command in and finds its device's session; when the transport is closed or the
+     * device is not connected, resolves the command at once and returns null.
+     */
+    dev.cync.canary.device.DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
+            dev.cync.canary.device.DeviceRegistry registry) {
+        sent();
+        if (closed) {
+            resolve(future, command, Outcome.SHUTDOWN, 0, 0);
+            return null;
+        }
+        dev.cync.canary.device.DeviceSession session = registry.find(command.deviceId());
+        if (session == null || !session.isOpen()) {
+            resolve(future, command, Outcome.DISCONNECTED, 0, 0);
+            return null;
+        }
+        return session;
+    }
+
     void addListener(Consumer<CommandOutcome> listener) {
         listeners.add(listener);
     }

@@ -64,14 +64,8 @@ public final class ReliableTransport implements Transport {
     public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
         CompletableFuture<CommandOutcome> future = new CompletableFuture<>();
         long now = clock.nanoTime();
-        recorder.sent();
-        if (closed) {
-            recorder.resolve(future, command, Outcome.SHUTDOWN, 0, 0);
-            return future;
-        }
-        DeviceSession session = registry.find(command.deviceId());
-        if (session == null || !session.isOpen()) {
-            recorder.resolve(future, command, Outcome.DISCONNECTED, 0, 0);
+        DeviceSession session = recorder.admit(command, future, closed, registry);
+        if (session == null) {
             return future;
         }
         session.execute(() -> lane(session).enqueue(new Pending(command, future, now)));

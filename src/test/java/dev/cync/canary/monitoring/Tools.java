@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
  * The real Prometheus tools, from Debian's packages. Tests that need one skip with a message when it
  * is missing, unless CYNC_REQUIRE_TOOLS=1 (as .ci/run sets, after installing them): then they fail.
  */
-final class Tools {
+public final class Tools {
 
     private Tools() {}
 
-    record Result(int status, String output) {}
+    public record Result(int status, String output) {}
 
-    static Path find(String name) {
+    public static Path find(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
@@ -33,7 +33,7 @@ final class Tools {
         return null;
     }
 
-    static Result run(Path dir, String... command) throws IOException, InterruptedException {
+    public static Result run(Path dir, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
