@@ -75,7 +75,7 @@ final class AdminCommands {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = {"Send every device back to legacy now: 0% and the kill switch.",
+            description = {"Send every device back to legacy now: 0%% and the kill switch.",
                 "Commands already in flight on the new transport finish there."})
     static final class Rollback extends ClientCommand {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; it goes in the audit log.")

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure the transports side by side: same fleet, same load, one process.",
             "Arms: raw (write and wait for the ack, no transport logic: the practical limit), legacy,",
-            "reliable, and mirror (legacy through the canary router at 0% with dark launch mirroring every",
+            "reliable, and mirror (legacy through the canary router at 0%% with dark launch mirroring every",
             "device to the new transport: its latency is the primary's, to compare with legacy's).",
             "Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
             "accounting (sent = succeeded + failed + in flight) does not add up.",
