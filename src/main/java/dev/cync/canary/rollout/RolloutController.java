@@ -68,6 +68,12 @@ public final class RolloutController {
     private String lastAutoCheck = "no check yet";
     static final int PERSIST_EVERY_TICKS = 10;
     private int ticksSincePersist;
+    /**
+     * True while this controller changes the flags itself (a promotion, a resume, a retry, an abort),
+     * possibly in an operator's name: those are not changes "made elsewhere". Flag listeners run on
+     * the changing thread, inside this object's lock, so a plain field is enough.
+     */
+    private boolean selfChange;
     private RolloutState lastPersisted;
 
     public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
@@ -379,6 +385,15 @@ public final class RolloutController {
     }
 
     private void applyStage(RolloutPlan.Stage s, String actor, String reason) {
+        selfChange = true;
+        try {
+            applyStageFlags(s, actor, reason);
+        } finally {
+            selfChange = false;
+        }
+    }
+
+    private void applyStageFlags(RolloutPlan.Stage s, String actor, String reason) {
         FlagState f = flags.current();
         if (f.percentageBasisPoints() != s.percentageBasisPoints() || f.killSwitch() != (s.percentageBasisPoints() == 0) || f.rollbackSticky()) {
             flags.setPercentage(actor, s.percentageBasisPoints(), reason);
@@ -393,18 +408,35 @@ public final class RolloutController {
         return f.killSwitch() ? "0" : FlagValues.formatPercentage(f.percentageBasisPoints());
     }
 
-    /** A rollback an operator made elsewhere (API, CLI, environment) stops the plan where it is. */
+    /**
+     * An operator outranks the plan. A rollback made elsewhere (API, CLI, environment) stops the plan
+     * where it is; a canary percentage set by hand pauses it, so the next promotion does not
+     * silently undo the operator's choice ({@code resume} hands control back).
+     */
     private void flagsChanged(FlagState f) {
         var c = f.lastChange();
-        if (c == null || c.actor().equals(ROLLOUT) || c.actor().equals(AUTO) || !f.killSwitch()) {
+        if (selfChange || c == null || c.actor().equals(ROLLOUT) || c.actor().equals(AUTO)) {
             return;
         }
         synchronized (this) {
-            if (state.status() != RolloutState.Status.ROLLED_BACK && state.status() != RolloutState.Status.COMPLETE
-                    && stage().percentageBasisPoints() > 0) {
+            RolloutState.Status s = state.status();
+            if (s == RolloutState.Status.ROLLED_BACK || s == RolloutState.Status.COMPLETE) {
+                return;
+            }
+            if (f.killSwitch() && stage().percentageBasisPoints() > 0) {
                 state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
                         "rolled back by " + c.actor() + ": " + c.reason(), state.history());
                 event("manual_rollback", "by " + c.actor() + ": " + c.reason());
+                publishStage();
+                persist();
+            } else if (c.action().equals("set_percentage") && s != RolloutState.Status.PAUSED) {
+                String why = c.actor() + " set the canary to " + c.newValue() + " by hand (" + c.reason()
+                        + "); the plan is paused until an operator resumes it";
+                state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
+                        state.lastSloFailureAt(), state.failedStage(), why, state.history());
+                event("pause", why);
+                log.warn("rollout paused: {}", why);
+                publishStage();
                 persist();
             }
         }
@@ -449,7 +481,12 @@ public final class RolloutController {
     public synchronized RolloutState abort(String actor, String reason) {
         require(state.status() != RolloutState.Status.COMPLETE, "abort", "not complete");
         String from = currentPercent();
-        flags.rollback(actor, "rollout aborted: " + reason, false);
+        selfChange = true;
+        try {
+            flags.rollback(actor, "rollout aborted: " + reason, false);
+        } finally {
+            selfChange = false;
+        }
         metrics.rollback("manual");
         state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
                 "aborted by " + actor + ": " + reason, state.history());

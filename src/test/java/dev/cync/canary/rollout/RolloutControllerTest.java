@@ -67,10 +67,15 @@ class RolloutControllerTest {
     }
 
     /** One minute: {@code perTransport} commands on each transport, that share of them failing on the new one. */
+    /** Fractional failures carried from minute to minute, so low rates happen at their long-run rate. */
+    double carry;
+
     void minute(int perTransport, double newFailures) {
         clock.advance(Duration.ofMinutes(1));
         long t = clock.millis();
-        int failNew = (int) Math.round(perTransport * newFailures);
+        carry += perTransport * newFailures;
+        int failNew = (int) Math.floor(carry + 1e-9);
+        carry -= failNew;
         for (int i = 0; i < perTransport; i++) {
             windows.recordCommand("legacy", t, true, 80_000_000L, 1, false);
             windows.recordCommand("new", t, i >= failNew, 60_000_000L, 1, false);
@@ -257,5 +262,55 @@ class RolloutControllerTest {
         flags.rollback("api:ops", "pager", false);
         assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(rollout.state().reason()).startsWith("rolled back by api:ops");
+    }
+
+    @Test
+    void theDarkLaunchGateFailsWhenTheNewTransportIsWorseThanLegacyAndTurnsTheMirrorOff() throws IOException {
+        start();
+        // Mirrored traffic 2% worse than legacy: more than the 0.5 points allowed, too little for the automatic check (0%).
+        minutes(2 * 24 * 60, 50, 0.02);
+        assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        assertThat(stage()).isEqualTo("dark_launch");
+        assertThat(rollout.state().reason()).startsWith("gate failed: no_worse_than_legacy");
+        assertThat(flags.current().darkLaunch()).isFalse();
+    }
+
+    @Test
+    void theTenPercentGateFailsBackToTheDarkLaunch() throws IOException {
+        start();
+        rollout.promote("test", "skip", true);
+        // 99.3% success: below the stage's 99.5% gate, not significant enough per 10 minutes to roll back by itself.
+        minutes(3 * 24 * 60, 20, 0.007);
+        assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        assertThat(stage()).isEqualTo("dark_launch");
+        assertThat(rollout.state().reason()).contains("success_rate_at_least 99.5%");
+        assertThat(flags.current().percentageBasisPoints()).isZero();
+    }
+
+    @Test
+    void theFiftyPercentGateFailsBackToTwentyFiveWhenAnObjectiveFailedWithinSevenDays() throws IOException {
+        start();
+        for (int i = 0; i < 3; i++) {
+            rollout.promote("test", "skip", true);
+        }
+        assertThat(stage()).isEqualTo("canary_50");
+        minutes(24 * 60, 500, 0.002); // a day below the 99.9% objective
+        minutes(6 * 24 * 60, 500, 0);
+        assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        assertThat(stage()).isEqualTo("canary_25");
+        assertThat(flags.current().percentageBasisPoints()).isEqualTo(2500);
+    }
+
+    @Test
+    void anOperatorSettingThePercentageByHandPausesThePlan() throws IOException {
+        start();
+        rollout.promote("test", "skip", true);
+        flags.setPercentage("api:ops", 2500, "see for myself");
+        assertThat(status()).isEqualTo(RolloutState.Status.PAUSED);
+        assertThat(rollout.state().reason()).startsWith("api:ops set the canary to 25% by hand");
+        minutes(4 * 24 * 60, 10, 0);
+        assertThat(flags.current().percentageBasisPoints()).isEqualTo(2500);
+        rollout.resume("api:ops", "back to the plan");
+        assertThat(status()).isEqualTo(RolloutState.Status.RUNNING);
     }
 }
