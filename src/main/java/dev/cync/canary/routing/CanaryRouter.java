@@ -79,14 +79,15 @@ public final class CanaryRouter {
         return (int) (((hash & 0xFFFF_FFFFL) * RoutingConfig.BUCKETS) >>> 32);
     }
 
-    /** Which transport carries the device's next command; counted in the routing metric. */
+    /** Which transport carries the device's next command; counted in the routing metric. Allocates nothing. */
     public TransportKind route(String deviceId) {
-        Decision d = decide(config.get(), deviceId);
-        CounterDataPoint point = decisions[d.transport().ordinal()][d.reason().ordinal()];
+        long d = rules(config.get(), deviceId);
+        TransportKind t = TRANSPORTS[transportOf(d)];
+        CounterDataPoint point = decisions[t.ordinal()][reasonOf(d)];
         if (point != null) {
             point.inc();
         }
-        return d.transport();
+        return t;
     }
 
     /** The decision with its reason, without counting it. */
@@ -102,18 +103,43 @@ public final class CanaryRouter {
 
     /** The decision for {@code config}, a pure function. */
     public static Decision decide(RoutingConfig c, String deviceId) {
+        long d = rules(c, deviceId);
+        int bucket = (int) (d >> 16);
+        return new Decision(deviceId, TRANSPORTS[transportOf(d)], REASONS[reasonOf(d)], bucket, c.percentageBasisPoints(), c.version());
+    }
+
+    private static final TransportKind[] TRANSPORTS = TransportKind.values();
+    private static final Reason[] REASONS = Reason.values();
+
+    /**
+     * The rules, in their one and only order, as a packed long: bucket (or -1) in the high bits, the
+     * transport's ordinal at bits 8..15, the reason's at bits 0..7. Packed so that {@link #route}
+     * allocates nothing whatever the JIT's escape analysis decides.
+     */
+    private static long rules(RoutingConfig c, String deviceId) {
         if (c.killSwitch()) {
-            return new Decision(deviceId, TransportKind.LEGACY, Reason.KILL_SWITCH, -1, c.percentageBasisPoints(), c.version());
+            return pack(-1, TransportKind.LEGACY, Reason.KILL_SWITCH);
         }
         if (c.exclude().contains(deviceId)) {
-            return new Decision(deviceId, TransportKind.LEGACY, Reason.EXCLUDED, -1, c.percentageBasisPoints(), c.version());
+            return pack(-1, TransportKind.LEGACY, Reason.EXCLUDED);
         }
         if (c.cohort().contains(deviceId)) {
-            return new Decision(deviceId, TransportKind.NEW, Reason.COHORT, -1, c.percentageBasisPoints(), c.version());
+            return pack(-1, TransportKind.NEW, Reason.COHORT);
         }
         int bucket = bucket(c.salt(), deviceId);
-        TransportKind t = bucket < c.percentageBasisPoints() ? TransportKind.NEW : TransportKind.LEGACY;
-        return new Decision(deviceId, t, Reason.PERCENTAGE, bucket, c.percentageBasisPoints(), c.version());
+        return pack(bucket, bucket < c.percentageBasisPoints() ? TransportKind.NEW : TransportKind.LEGACY, Reason.PERCENTAGE);
+    }
+
+    private static long pack(int bucket, TransportKind t, Reason r) {
+        return ((long) bucket << 16) | ((long) t.ordinal() << 8) | r.ordinal();
+    }
+
+    private static int transportOf(long d) {
+        return (int) ((d >> 8) & 0xFF);
+    }
+
+    private static int reasonOf(long d) {
+        return (int) (d & 0xFF);
     }
 
     public RoutingConfig config() {
