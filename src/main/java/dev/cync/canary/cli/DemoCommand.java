@@ -78,7 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!(faultLoss >= 0 && faultLoss <= 1)) {
             throw new IllegalArgumentException("--fault-loss must be from 0 to 1, got " + faultLoss);
         }
-        try (Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
+        try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
+                Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
                 t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline())).start(true);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
@@ -117,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.flush();
             }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
-            Waits.forShutdown(duration == null ? null : Durations.parse(duration));
+            gate.await(duration == null ? null : Durations.parse(duration));
             timer.shutdownNow();
             run.stop();
             Waits.await(run.done(), Duration.ofSeconds(3));

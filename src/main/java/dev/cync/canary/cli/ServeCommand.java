@@ -23,8 +23,9 @@ final class ServeCommand implements Callable<Integer> {
         if (rollout) {
             config = ControllerOptions.rollout(config, true);
         }
-        try (Controller controller = new Controller(config, SystemClock.utc(), System.getenv()).start(true)) {
-            Waits.forShutdown(null);
+        try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
+                Controller controller = new Controller(config, SystemClock.utc(), System.getenv()).start(true)) {
+            gate.await(null);
         }
         return 0;
     }

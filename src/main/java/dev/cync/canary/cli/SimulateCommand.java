@@ -48,9 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
         int port = Integer.parseInt(server.substring(colon + 1));
         Fleet.Config config = Fleet.Config.defaults(host, port, devices).withFaults(faults.faults(), faults.seed)
                 .withTls(tls).withDedup(!noDedup).withHeartbeat(Durations.parse(heartbeat));
-        try (Fleet fleet = new Fleet(config, SystemClock.utc()).start()) {
-            Duration limit = duration == null ? null : Durations.parse(duration);
-            Waits.forShutdown(limit);
+        try (Waits.ShutdownGate gate = new Waits.ShutdownGate(); Fleet fleet = new Fleet(config, SystemClock.utc()).start()) {
+            gate.await(duration == null ? null : Durations.parse(duration));
         }
         return 0;
     }
