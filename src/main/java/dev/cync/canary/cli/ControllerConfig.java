@@ -1,16 +1,12 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.time.Validate;
+import dev.cync.canary.time.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;
 import dev.cync.canary.transport.ReliableConfig;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,29 +22,11 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
 
     /** Loads {@code file}, or the copy inside the jar when {@code file} is null. */
     static ControllerConfig load(Path file) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        JsonNode root;
-        String source;
-        if (file == null) {
-            source = "the built-in cync-canary.yaml";
-            try (InputStream in = ControllerConfig.class.getResourceAsStream(EMBEDDED)) {
-                root = yaml.readTree(in);
-            }
-        } else {
-            source = file.toString();
-            try (InputStream in = Files.newInputStream(file)) {
-                root = yaml.readTree(in);
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException(file + ": no such config file");
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage()
-                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-            }
-        }
+        YamlFiles.Source src = YamlFiles.read(file, EMBEDDED, "config file", "the built-in cync-canary.yaml");
         try {
-            return parse(root);
+            return parse(src.root());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(src.name() + ": " + e.getMessage(), e);
         }
     }
 

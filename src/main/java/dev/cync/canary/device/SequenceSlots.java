@@ -70,10 +70,6 @@ final class SequenceSlots {
         return waiters[seq];
     }
 
-    boolean isBusy(int seq) {
-        return busy[seq];
-    }
-
     int inUse() {
         return inUse;
     }

@@ -2,6 +2,7 @@ package dev.cync.canary.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -93,7 +94,6 @@ public final class Metrics {
             .labelNames("slo", "result").register(registry);
     final Counter rollbacks = counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
     final Counter apiRejected = counter(API_REJECTED, "Admin API calls refused, by reason.", REASON);
-    final Counter packetsReceived = counter(PACKETS_RECEIVED, "Whole packets received from devices.");
     final Gauge rolloutStatus = Gauge.builder().name(ROLLOUT_STATUS)
             .help("1 for the rollout's status (running, hold, paused, rolled_back, complete), 0 for the others.")
             .labelNames("status").register(registry);
@@ -109,11 +109,12 @@ public final class Metrics {
         for (String trigger : List.of("auto", "manual", "gate")) {
             rollbacks.labelValues(trigger);
         }
-        packetsReceived.labelValues();
     }
 
-    public void packetReceived() {
-        packetsReceived.labelValues().inc();
+    /** Registers a counter whose value is read at scrape time from a count kept elsewhere. */
+    public void counter(String exposedName, String help, DoubleSupplier value) {
+        String base = exposedName.substring(0, exposedName.length() - "_total".length());
+        CounterWithCallback.builder().name(base).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
     }
 
     public void rolloutStatus(String status, List<String> all) {
@@ -150,10 +151,6 @@ public final class Metrics {
 
     public void connectionFailure(String reason) {
         connectionFailures.labelValues(reason).inc();
-    }
-
-    public void routingDecision(String transport, String reason) {
-        routingDecision.labelValues(transport, reason).inc();
     }
 
     public CounterDataPoint routingDecisionPoint(String transport, String reason) {

@@ -1,9 +1,7 @@
 package dev.cync.canary.monitoring;
 
-import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.SloSpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,15 +95,6 @@ public final class MonitoringGenerator {
         return o;
     }
 
-    static String metric(String name) {
-        return name;
-    }
 
-    static double seconds(Duration d) {
-        return d.toMillis() / 1000.0;
-    }
 
-    static String newLabel() {
-        return Metrics.NEW;
-    }
 }

@@ -25,8 +25,7 @@ final class Queries {
         double seconds = o.threshold().toMillis() / 1000.0;
         for (double b : Metrics.LATENCY_BUCKETS) {
             if (b == seconds) {
-                String s = String.format(Locale.ROOT, "%s", b);
-                return s.endsWith(".0") ? s.substring(0, s.length() - 2) + ".0" : s;
+                return Double.toString(b); // the form the exposition writes: 0.8, 1.0, 1.5
             }
         }
         throw new IllegalArgumentException(o.name() + ": the latency threshold " + o.threshold().toMillis()

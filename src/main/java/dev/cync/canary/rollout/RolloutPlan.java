@@ -1,14 +1,10 @@
 package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.time.Durations;
+import dev.cync.canary.time.YamlFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,25 +68,12 @@ public record RolloutPlan(String name, List<Stage> stages) {
         return -1;
     }
 
-    public Duration plannedDuration() {
-        return stages.stream().map(Stage::minDuration).reduce(Duration.ZERO, Duration::plus);
-    }
-
     public static RolloutPlan load(Path file) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        String source = file == null ? "the built-in phase2.yaml" : file.toString();
-        JsonNode root;
-        try (InputStream in = file == null ? RolloutPlan.class.getResourceAsStream(DEFAULT) : Files.newInputStream(file)) {
-            root = yaml.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such plan file");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
-        }
+        YamlFiles.Source src = YamlFiles.read(file, DEFAULT, "plan file", "the built-in phase2.yaml");
         try {
-            return parse(root);
+            return parse(src.root());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(src.name() + ": " + e.getMessage(), e);
         }
     }
 

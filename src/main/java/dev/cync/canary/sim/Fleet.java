@@ -82,7 +82,6 @@ public final class Fleet implements AutoCloseable {
     private EventLoopGroup group;
     private Bootstrap bootstrap;
     private volatile boolean closing;
-    private long startNanos;
 
     public Fleet(Config config, Clock clock) {
         this.config = config;
@@ -118,7 +117,6 @@ public final class Fleet implements AutoCloseable {
         bootstrap = new Bootstrap().group(group).channel(NettyTransports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-        startNanos = clock.nanoTime();
         List<ChannelFuture> pending = new ArrayList<>();
         for (Member m : members) {
             pending.add(m.connect(ssl));
@@ -171,26 +169,11 @@ public final class Fleet implements AutoCloseable {
         return stats;
     }
 
-    /** The ids cut off by the partition and not yet back. */
-    public List<DeviceId> cutOff() {
-        List<DeviceId> out = new ArrayList<>();
-        long now = clock.nanoTime();
-        for (Member m : members) {
-            if (m.awayUntil > now) {
-                out.add(m.id());
-            }
-        }
-        return out;
-    }
 
     public Config config() {
         return config;
     }
 
-    /** Nanoseconds since the fleet started, on the fleet's clock. */
-    public long uptimeNanos() {
-        return clock.nanoTime() - startNanos;
-    }
 
     @Override
     public void close() {

@@ -1,13 +1,9 @@
 package dev.cync.canary.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.time.Durations;
+import dev.cync.canary.time.YamlFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,19 +80,11 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
     }
 
     public static Scenario load(Path file) throws IOException {
-        String source = file == null ? "the built-in healthy scenario" : file.toString();
-        JsonNode root;
-        try (InputStream in = file == null ? Scenario.class.getResourceAsStream(DEFAULT) : Files.newInputStream(file)) {
-            root = new ObjectMapper(new YAMLFactory()).readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such scenario file");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
-        }
+        YamlFiles.Source src = YamlFiles.read(file, DEFAULT, "scenario file", "the built-in healthy scenario");
         try {
-            return parse(root);
+            return parse(src.root());
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(src.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,14 +1,10 @@
 package dev.cync.canary.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.time.Durations;
+import dev.cync.canary.time.YamlFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,20 +45,11 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
     }
 
     public static SloSpec load(Path file) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        JsonNode root;
-        String source = file == null ? "the built-in slo.yaml" : file.toString();
-        try (InputStream in = file == null ? SloSpec.class.getResourceAsStream(EMBEDDED) : Files.newInputStream(file)) {
-            root = yaml.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such SLO file");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
-        }
+        YamlFiles.Source src = YamlFiles.read(file, EMBEDDED, "SLO file", "the built-in slo.yaml");
         try {
-            return parse(root);
+            return parse(src.root());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(src.name() + ": " + e.getMessage(), e);
         }
     }
 

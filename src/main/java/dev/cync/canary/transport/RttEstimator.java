@@ -31,10 +31,6 @@ final class RttEstimator {
         return Math.max(minNanos, Math.min(maxNanos, (long) rto));
     }
 
-    double srttNanos() {
-        return srtt;
-    }
-
     /** The fleet-wide estimate: the prior for a device not yet measured. Thread-safe. */
     static final class FleetRtt {
         private final RttEstimator estimator = new RttEstimator();
