@@ -56,7 +56,8 @@ public final class EnvDefaults {
         }
         FlagState before = flags.current();
         boolean fresh = before.version() == 0;
-        if (before.lastChange() != null && FileFlagStore.RESET_STATE.equals(before.lastChange().action())) {
+        if (before.lastChange() != null && FileFlagStore.RESET_STATE.equals(before.lastChange().action())
+                && before.lastChange().oldValue().startsWith(FileFlagStore.STATE)) {
             // The flags were just reset by an operator because their file could not be trusted: the
             // environment's values are remembered, not applied, so a lost file never loosens the canary.
             if (!valid.isEmpty()) {
