@@ -9,7 +9,6 @@ import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -315,25 +314,27 @@ public final class FileFlagStore implements FlagStore {
 
     @Override
     public List<AuditEntry> audit(int limit) {
+        List<AuditEntry> out = new ArrayList<>();
         try {
             AuditTail.Page page = tail.last(dir.resolve(AUDIT), limit);
             if (page.skipped() > 0) {
                 log.warn("{} unreadable line(s) in {} skipped", page.skipped(), dir.resolve(AUDIT));
             }
-            List<AuditEntry> out = new ArrayList<>(page.entries());
-            long lastOnDisk = out.isEmpty() ? 0 : out.get(out.size() - 1).version();
-            synchronized (lock) {
-                // Entries the disk has refused so far are still part of the trail.
-                for (AuditEntry e : unaudited) {
-                    if (e.version() > lastOnDisk) {
-                        out.add(e);
-                    }
+            out.addAll(page.entries());
+        } catch (IOException e) {
+            // The trail in memory (the entries the disk has not taken yet) is still worth showing.
+            log.error("cannot read the audit log {}: {}; showing only the entries not yet written to it", dir.resolve(AUDIT), e.toString());
+        }
+        long lastOnDisk = out.isEmpty() ? 0 : out.get(out.size() - 1).version();
+        synchronized (lock) {
+            // Entries the disk has refused so far are still part of the trail.
+            for (AuditEntry e : unaudited) {
+                if (e.version() > lastOnDisk) {
+                    out.add(e);
                 }
             }
-            return out.size() > limit ? new ArrayList<>(out.subList(out.size() - limit, out.size())) : out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the audit log in " + dir + ": " + e.getMessage(), e);
         }
+        return out.size() > limit ? new ArrayList<>(out.subList(out.size() - limit, out.size())) : out;
     }
 
     @Override
