@@ -119,13 +119,14 @@ final class Controller implements AutoCloseable {
         this.env = env;
         this.sloClock = sloClock != null ? sloClock : clock;
         this.sloScheduler = sloScheduler != null ? sloScheduler : new ExecutorScheduler(background);
+        // State first: a state file that cannot be trusted stops the start before anything else is made.
+        this.marker = StateMarker.open(stateDir(), clock.instant().toString(), STATE_FILES, resetState, writer);
+        this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
+        this.flags = new Flags(flagStore);
         this.devices = new DeviceServer(config.server(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
-        this.marker = StateMarker.open(stateDir(), clock.instant().toString(), STATE_FILES, resetState, writer);
-        this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
-        this.flags = new Flags(flagStore);
         this.router = new CanaryRouter(routing(flags.current()), metrics);
         this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
         this.history = new OutcomeHistory(200_000, 5, clock);
@@ -212,6 +213,16 @@ final class Controller implements AutoCloseable {
 
     /** Starts the device server, the SLO bookkeeping and the rollout, and the HTTP server unless {@code withHttp} is false. */
     Controller start(boolean withHttp) throws IOException, InterruptedException {
+        try {
+            return startAll(withHttp);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // A start that fails (a port taken, a rollout state file refused) leaves nothing running.
+            close();
+            throw e;
+        }
+    }
+
+    private Controller startAll(boolean withHttp) throws IOException, InterruptedException {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
