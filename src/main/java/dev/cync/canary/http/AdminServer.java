@@ -24,6 +24,7 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     private volatile java.util.function.Supplier<java.util.Map<String, Object>> health = () -> java.util.Map.of("status", "ok");
 
     public AdminServer(String host, int port, Metrics metrics) throws IOException {
@@ -48,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
             }
         });
         route("/healthz", exchange -> send(exchange, 200, "application/json",
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(health.get()) + "\n"));
+                json.writeValueAsString(health.get()) + "\n"));
     }
 
     /**

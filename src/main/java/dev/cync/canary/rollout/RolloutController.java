@@ -159,6 +159,8 @@ public final class RolloutController {
             event("held_by_rollback", why);
             log.warn("rollout {}: {}", plan.name(), why);
         }
+        // The changes made above reached no listener of this controller: nothing to recognise later.
+        ownChanges.clear();
         flags.store().addListener(this::flagsChanged);
         publishStage();
         persist();

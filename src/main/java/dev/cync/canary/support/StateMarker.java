@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * missing, unreadable or older than the last one written is told apart from a first start, so it
  * can never silently loosen the canary (DESIGN.md rule 8): the owner of the file refuses to start
  * with one line naming the file and the way out ({@code --reset-state FILE}, which the owner
- * audits) instead of starting from defaults.
+ * audits) instead of starting from defaults. The owners ({@code FileFlagStore},
+ * {@code RolloutController}) read their files and compare what they find with {@link #generation}.
  *
  * <p>A file enters the marker at its first write. A crash between writing a file and writing the
  * marker leaves the file newer than the marker, which is accepted; the marker is never written
@@ -40,18 +41,15 @@ public final class StateMarker {
     private final DurableFiles.Writer writer;
     private final Set<String> reset;
     private final ObjectMapper json = new ObjectMapper();
-    private final boolean firstStart;
     private final String firstStartAt;
     private final Map<String, Long> generations = new TreeMap<>();
     private boolean dirty;
     private long failures;
 
-    private StateMarker(Path dir, DurableFiles.Writer writer, Set<String> reset, boolean firstStart, String firstStartAt,
-            Map<String, Long> generations) {
+    private StateMarker(Path dir, DurableFiles.Writer writer, Set<String> reset, String firstStartAt, Map<String, Long> generations) {
         this.dir = dir;
         this.writer = writer;
         this.reset = Set.copyOf(reset);
-        this.firstStart = firstStart;
         this.firstStartAt = firstStartAt;
         this.generations.putAll(generations);
     }
@@ -80,25 +78,16 @@ public final class StateMarker {
                         + "directory held. If it is the right directory, start once with --reset-state " + FILE
                         + " to rebuild the marker from the files present");
             }
-            return new StateMarker(dir, writer, reset, false, c.firstStart(), c.files());
+            return new StateMarker(dir, writer, reset, c.firstStart(), c.files());
         }
         boolean existing = stateFiles.stream().anyMatch(f -> Files.exists(dir.resolve(f)));
-        StateMarker m = new StateMarker(dir, writer, reset, !existing, now, Map.of());
+        StateMarker m = new StateMarker(dir, writer, reset, now, Map.of());
         if (existing) {
             log.warn("state directory {} has state files but no {}: adopting them as they are from now on", dir, FILE);
         }
         m.dirty = true;
         m.flush();
         return m;
-    }
-
-    /** True when nothing was ever kept in this directory: defaults (the environment) may give the starting state. */
-    public boolean firstStart() {
-        return firstStart;
-    }
-
-    public String firstStartAt() {
-        return firstStartAt;
     }
 
     /** True when the operator asked for {@code name} to start afresh. */
@@ -109,22 +98,6 @@ public final class StateMarker {
     /** The last generation written of {@code name}, or -1 if it was never written here. */
     public synchronized long generation(String name) {
         return generations.getOrDefault(name, -1L);
-    }
-
-    /** Fails when {@code name} is absent but was written here before (unless a reset was asked for). */
-    public void checkPresent(String name) {
-        if (generation(name) >= 0 && !resetRequested(name)) {
-            throw problem(name, "is missing, but this state directory has held it since " + firstStartAt + " (" + FILE + ")");
-        }
-    }
-
-    /** Fails when the generation found in {@code name} is older than the last one written (a stale copy put back). */
-    public void checkGeneration(String name, long found) {
-        long last = generation(name);
-        if (found < last && !resetRequested(name)) {
-            throw problem(name, "holds generation " + found + ", older than the last one written here (" + last
-                    + "): it is a stale copy");
-        }
     }
 
     /** The refusal for a state file that cannot be trusted: one line, the file, the way out. */
