@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  *   <li>after that, persisted operator state outranks the environment, except that a variable
  *       whose value changed since the last start is a new operator action, applied and audited as
  *       one (so {@code kubectl set env ... CANARY_PERCENTAGE=0} still rolls back);
+ *   <li>after an operator reset the flags ({@code --reset-state flags.json}, because the file was
+ *       lost or unreadable), the values are remembered but not applied: a lost file never lets an
+ *       environment default loosen the canary;
  *   <li>an invalid value is refused with a message naming the variable and the allowed range,
  *       logged at error level and audited; the previous state stays, and the variable is not
  *       remembered, so correcting it counts as a change at the next start.
