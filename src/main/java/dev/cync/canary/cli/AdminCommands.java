@@ -105,6 +105,10 @@ final class AdminCommands {
                 out().printf("salt:         %s%n", c.path("salt").asText());
                 out().printf("last change:  version %d at %s by %s%n", c.path("version").asLong(), c.path("updated_at").asText(),
                         c.path("updated_by").asText());
+                if (!c.path("persisted").asBoolean(true)) {
+                    out().printf("persisted:    NO, in effect but not yet on disk (%s failure(s), last: %s); retrying%n",
+                            c.path("persistence").path("failures").asText(), c.path("persistence").path("last_error").asText());
+                }
                 JsonNode r = client.call("GET", "/api/rollout", null);
                 if (r.path("enabled").asBoolean()) {
                     out().printf("rollout:      %s in %s (%s of %s)%n", r.path("status").asText(), r.path("stage").path("name").asText(),

@@ -217,15 +217,22 @@ final class BenchCommand implements Callable<Integer> {
             Fleet fleet, SystemClock clock, ScheduledExecutorService timer, List<DeviceId> ids) throws InterruptedException {
         String label = arm.equals("reliable") ? Metrics.NEW : Metrics.LEGACY;
         double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
-        TransportStats statsBefore = transport == null ? null : transport.stats();
+        // Every arm's own counts, the raw baseline's included, checked against the load generator's.
+        java.util.function.Supplier<TransportStats> armStats = transport != null ? transport::stats : ((RawBaseline) sink)::stats;
+        TransportStats statsBefore = armStats.get();
+        java.util.concurrent.atomic.AtomicLong inFlightCounted = new java.util.concurrent.atomic.AtomicLong();
         SimStats.Snapshot simBefore = fleet.stats().snapshot();
         long armStart = clock.nanoTime();
         AtomicLongArray okPerSecond = new AtomicLongArray(3600);
         AtomicLongArray failPerSecond = new AtomicLongArray(3600);
-        LoadGenerator.Sink timed = c -> sink.apply(c).whenComplete((o, e) -> {
-            int s = (int) Math.min(3599, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - armStart));
-            (o != null && o.succeeded() ? okPerSecond : failPerSecond).incrementAndGet(s);
-        });
+        LoadGenerator.Sink timed = c -> {
+            inFlightCounted.incrementAndGet();
+            return sink.apply(c).whenComplete((o, e) -> {
+                inFlightCounted.decrementAndGet();
+                int s = (int) Math.min(3599, TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - armStart));
+                (o != null && o.succeeded() ? okPerSecond : failPerSecond).incrementAndGet(s);
+            });
+        };
         LoadGenerator.Run run = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed), timed, commands);
         Waits.await(run.issuingStopped(), Duration.ofMinutes(30));
         Waits.await(run.done(), controller.config.reliable().deadline().plusSeconds(2));
@@ -240,14 +247,8 @@ final class BenchCommand implements Callable<Integer> {
         });
         long failedTotal = failed.values().stream().mapToLong(Long::longValue).sum();
         long issued = run.issued();
-        long inFlight = issued - succeeded - failedTotal;
-        boolean ok = issued == succeeded + failedTotal + inFlight && inFlight >= 0;
-        if (transport != null) {
-            TransportStats after = transport.stats();
-            long sentDelta = after.sent() - statsBefore.sent();
-            long succDelta = after.succeeded() - statsBefore.succeeded();
-            ok &= after.balanced() && sentDelta == issued && succDelta == succeeded;
-        }
+        long inFlight = inFlightCounted.get();
+        boolean ok = accountingOk(issued, succeeded, failedTotal, inFlight, statsBefore, armStats.get());
         SimStats.Snapshot sim = fleet.stats().snapshot().minus(simBefore);
         Histogram h = run.latencies();
         double seconds = run.elapsed().toNanos() / 1e9;
@@ -283,6 +284,21 @@ final class BenchCommand implements Callable<Integer> {
         }
         r.put("timeline", timeline);
         return r;
+    }
+
+    /**
+     * The accounting check of one arm, from three independent counts: the load generator's (issued,
+     * and outcomes it saw), the bench's own in-flight count (up when a command goes into the arm,
+     * down when its future completes), and the arm's own counts (a transport's, or the raw
+     * baseline's) over the run. Each can disagree with the others, so the check can fail for every arm.
+     */
+    static boolean accountingOk(long issued, long succeeded, long failed, long inFlight, TransportStats before, TransportStats after) {
+        return inFlight >= 0 && issued == succeeded + failed + inFlight
+                && after.balanced()
+                && after.sent() - before.sent() == issued
+                && after.succeeded() - before.succeeded() == succeeded
+                && after.failedTotal() - before.failedTotal() == failed
+                && after.inFlight() - before.inFlight() == inFlight;
     }
 
     private static Map<String, Object> ratios(List<Map<String, Object>> results) {

@@ -16,6 +16,8 @@ import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.transport.Transport;
@@ -51,6 +53,9 @@ final class Controller implements AutoCloseable {
     /** Dark-launch mirrors outstanding at most; beyond this a mirror is dropped and counted. */
     static final int MIRROR_CAPACITY = 1024;
     static final String SLO_WINDOWS = "slo-windows.bin";
+    /** The files of the state directory, as {@code --reset-state} names them. */
+    static final List<String> STATE_FILES = List.of(FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS,
+            StateMarker.FILE);
 
     final ControllerConfig config;
     final Clock clock;
@@ -59,6 +64,8 @@ final class Controller implements AutoCloseable {
     final LegacyTransport legacy;
     final ReliableTransport reliable;
     final Flags flags;
+    final FileFlagStore flagStore;
+    final StateMarker marker;
     final CanaryRouter router;
     final CanarySender sender;
     final OutcomeHistory history;
@@ -73,6 +80,10 @@ final class Controller implements AutoCloseable {
     private final Scheduler sloScheduler;
     private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
     private final Map<String, String> env;
+    private final DurableFiles.Writer writer;
+    private final java.util.concurrent.atomic.AtomicLong windowsPersistFailures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String windowsPersistError;
+    private long windowsLoadFailures;
     private AdminServer http;
     private AdminApi api;
 
@@ -87,16 +98,35 @@ final class Controller implements AutoCloseable {
      */
     Controller(ControllerConfig config, Clock clock, Map<String, String> env, Clock sloClock, Scheduler sloScheduler,
             UnaryOperator<Transport> decorateNew) throws IOException {
+        this(config, clock, env, sloClock, sloScheduler, decorateNew, Set.of(), DurableFiles.DISK);
+    }
+
+    /**
+     * @param resetState state files the operator asked to start afresh ({@code --reset-state}), each audited
+     * @param writer how state reaches the disk ({@link DurableFiles#DISK}; tests inject a failing disk)
+     */
+    Controller(ControllerConfig config, Clock clock, Map<String, String> env, Clock sloClock, Scheduler sloScheduler,
+            UnaryOperator<Transport> decorateNew, Set<String> resetState, DurableFiles.Writer writer) throws IOException {
+        for (String f : resetState) {
+            if (!STATE_FILES.contains(f) || f.equals(FileFlagStore.AUDIT)) {
+                throw new IllegalArgumentException("--reset-state: '" + f + "' is not a state file that can be reset; use "
+                        + String.join(", ", STATE_FILES.stream().filter(n -> !n.equals(FileFlagStore.AUDIT)).toList()));
+            }
+        }
+        this.writer = writer;
         this.config = config;
         this.clock = clock;
         this.env = env;
         this.sloClock = sloClock != null ? sloClock : clock;
         this.sloScheduler = sloScheduler != null ? sloScheduler : new ExecutorScheduler(background);
+        // State first: a state file that cannot be trusted stops the start before anything else is made.
+        this.marker = StateMarker.open(stateDir(), clock.instant().toString(), STATE_FILES, resetState, writer);
+        this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
+        this.flags = new Flags(flagStore);
         this.devices = new DeviceServer(config.server(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
-        this.flags = new Flags(FileFlagStore.open(stateDir(), clock));
         this.router = new CanaryRouter(routing(flags.current()), metrics);
         this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
         this.history = new OutcomeHistory(200_000, 5, clock);
@@ -107,7 +137,7 @@ final class Controller implements AutoCloseable {
         // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
         this.persistWindows = sloClock == null;
         if (persistWindows) {
-            windows.load(stateDir().resolve(SLO_WINDOWS));
+            loadWindows(resetState.contains(SLO_WINDOWS));
         }
         SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
         recorder.watch(legacy);
@@ -115,10 +145,17 @@ final class Controller implements AutoCloseable {
         this.evaluator = new SloEvaluator(sloSpec, windows);
         this.rollout = config.rollout().enabled()
                 ? new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
-                        stateDir().resolve("rollout.json"), new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()),
-                        recorder::pollFleet)
+                        stateDir().resolve(RolloutController.STATE_FILE), marker, writer,
+                        new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet)
                 : null;
         flags.store().addListener(this::flagsChanged);
+        metrics.counter(Metrics.STATE_PERSIST_FAILURES, "State writes the disk refused, by file; each is retried, and the state in memory stands.",
+                Metrics.FILE, Map.of("flags", () -> flags.store().persistence().failures(),
+                        "rollout", () -> rollout == null ? 0 : rollout.persistFailures(),
+                        "slo_windows", windowsPersistFailures::get, "marker", marker::failures));
+        long loadFailures = windowsLoadFailures;
+        metrics.counter(Metrics.STATE_LOAD_FAILURES, "State files that could not be read at start and were started afresh, by file.",
+                Metrics.FILE, Map.of("slo_windows", () -> loadFailures));
         EnvDefaults.apply(flags, env);
         metrics.canaryPercentage(flags.current().percentageBasisPoints() / 100.0);
         log.info("routing at start: {}", flags.current().summary());
@@ -144,16 +181,59 @@ final class Controller implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the SLO windows; a file that cannot be used starts fresh windows (losing measurements is
+     * acceptable, refusing to start is not), kept aside as {@code slo-windows.bin.corrupt}, logged and counted.
+     */
+    private void loadWindows(boolean reset) throws IOException {
+        Path file = stateDir().resolve(SLO_WINDOWS);
+        if (reset && java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.move(file, file.resolveSibling(SLO_WINDOWS + ".reset"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            log.warn("--reset-state {}: SLO windows start fresh; the old file is kept as {}.reset", SLO_WINDOWS, SLO_WINDOWS);
+            flags.audit("operator:--reset-state", FileFlagStore.RESET_STATE, SLO_WINDOWS, "fresh windows", "started with --reset-state " + SLO_WINDOWS);
+            return;
+        }
+        SloWindows.LoadResult r = windows.load(file, sloClock.millis());
+        if (r.discarded()) {
+            windowsLoadFailures++;
+            Path aside = file.resolveSibling(SLO_WINDOWS + ".corrupt");
+            try {
+                java.nio.file.Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                aside = file;
+            }
+            log.warn("{}; the SLO windows start fresh (measurements are lost, nothing else: checks say NO_DATA until new "
+                    + "traffic arrives); the file is kept as {}", r.problem(), aside);
+        }
+        if (r.futureMinutesDropped() > 0) {
+            log.warn("{}: {} minute(s) later than now discarded (a clock that went back, or a copied file)", file,
+                    r.futureMinutesDropped());
+        }
+    }
+
     /** Starts the device server, the SLO bookkeeping and the rollout, and the HTTP server unless {@code withHttp} is false. */
     Controller start(boolean withHttp) throws IOException, InterruptedException {
+        try {
+            return startAll(withHttp);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // A start that fails (a port taken, a rollout state file refused) leaves nothing running.
+            close();
+            throw e;
+        }
+    }
+
+    private Controller startAll(boolean withHttp) throws IOException, InterruptedException {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
+        // A change the disk refused stands in memory; this retries writing it until the disk takes it.
+        background.scheduleAtFixedRate(flagStore::persistPending, 5, 5, TimeUnit.SECONDS);
         if (rollout != null) {
             rollout.start(sloScheduler);
         }
         if (withHttp) {
             http = new AdminServer(config.httpHost(), config.httpPort(), metrics);
+            http.health(this::health);
             api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
                     metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
             new RolloutApi(rollout, evaluator, sloClock).install(api);
@@ -176,10 +256,47 @@ final class Controller implements AutoCloseable {
             return;
         }
         try {
-            windows.save(stateDir().resolve(SLO_WINDOWS));
+            windows.save(stateDir().resolve(SLO_WINDOWS), writer);
+            windowsPersistError = null;
         } catch (IOException | RuntimeException e) {
+            windowsPersistFailures.incrementAndGet();
+            windowsPersistError = e.toString();
             log.error("could not save the SLO windows to {}: {}", stateDir(), e.toString());
         }
+    }
+
+    /**
+     * What {@code /healthz} says besides "up": whether every piece of state is on disk. Still 200
+     * when it is not: restarting a controller whose disk refuses would lose what only memory holds.
+     */
+    Map<String, Object> health() {
+        Map<String, Object> h = new java.util.LinkedHashMap<>();
+        var flagsPersist = flags.store().persistence();
+        boolean rolloutPending = rollout != null && rollout.persistPending();
+        boolean degraded = flagsPersist.pending() || rolloutPending || windowsPersistError != null;
+        h.put("status", degraded ? "degraded" : "ok");
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("persisted", !flagsPersist.pending());
+        f.put("failures", flagsPersist.failures());
+        if (flagsPersist.pending()) {
+            f.put("last_error", flagsPersist.lastError());
+            f.put("failing_since", String.valueOf(flagsPersist.failingSince()));
+        }
+        p.put("flags", f);
+        if (rollout != null) {
+            p.put("rollout", Map.of("persisted", !rolloutPending, "failures", rollout.persistFailures()));
+        }
+        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        w.put("persisted", windowsPersistError == null);
+        w.put("failures", windowsPersistFailures.get());
+        if (windowsPersistError != null) {
+            w.put("last_error", windowsPersistError);
+        }
+        p.put("slo_windows", w);
+        h.put("state", p);
+        h.put("state_dir", stateDir().toAbsolutePath().toString());
+        return h;
     }
 
     @Override
@@ -189,6 +306,10 @@ final class Controller implements AutoCloseable {
         }
         background.shutdownNow();
         saveWindows();
+        if (!flagStore.persistPending()) {
+            log.error("stopping with flag changes the disk has refused ({}); they are lost with this process",
+                    flags.store().persistence().lastError());
+        }
         legacy.close();
         reliable.close();
         if (http != null) {

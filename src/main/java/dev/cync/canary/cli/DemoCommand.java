@@ -80,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
                 Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
-                t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline())).start(true);
+                t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline()), options.resetState,
+                dev.cync.canary.support.DurableFiles.DISK).start(true);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
             Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);

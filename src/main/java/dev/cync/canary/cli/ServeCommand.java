@@ -24,7 +24,8 @@ final class ServeCommand implements Callable<Integer> {
             config = ControllerOptions.rollout(config, true);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(config, SystemClock.utc(), System.getenv()).start(true)) {
+                Controller controller = new Controller(config, SystemClock.utc(), System.getenv(), null, null, java.util.function.UnaryOperator.identity(),
+                        options.resetState, dev.cync.canary.support.DurableFiles.DISK).start(true)) {
             gate.await(null);
         }
         return 0;

@@ -1,11 +1,11 @@
 package dev.cync.canary.device;
 
+import dev.cync.canary.support.DurableFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -47,7 +47,7 @@ public record SelfSignedCertificate(Path certFile, Path keyFile) {
             X509Certificate x509 = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
             writeOwnerOnly(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(cert, pem("CERTIFICATE", x509.getEncoded()), StandardCharsets.US_ASCII);
+            DurableFiles.replace(cert, pem("CERTIFICATE", x509.getEncoded()).getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
@@ -55,15 +55,7 @@ public record SelfSignedCertificate(Path certFile, Path keyFile) {
     }
 
     private static void writeOwnerOnly(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.replaceOwnerOnly(file, text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String pem(String type, byte[] der) {

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  *   <li>after that, persisted operator state outranks the environment, except that a variable
  *       whose value changed since the last start is a new operator action, applied and audited as
  *       one (so {@code kubectl set env ... CANARY_PERCENTAGE=0} still rolls back);
+ *   <li>after an operator reset the flags ({@code --reset-state flags.json}, because the file was
+ *       lost or unreadable), the values are remembered but not applied: a lost file never lets an
+ *       environment default loosen the canary;
  *   <li>an invalid value is refused with a message naming the variable and the allowed range,
  *       logged at error level and audited; the previous state stays, and the variable is not
  *       remembered, so correcting it counts as a change at the next start.
@@ -56,6 +59,18 @@ public final class EnvDefaults {
         }
         FlagState before = flags.current();
         boolean fresh = before.version() == 0;
+        if (before.lastChange() != null && FileFlagStore.RESET_STATE.equals(before.lastChange().action())
+                && before.lastChange().oldValue().startsWith(FileFlagStore.STATE)) {
+            // The flags were just reset by an operator because their file could not be trusted: the
+            // environment's values are remembered, not applied, so a lost file never loosens the canary.
+            if (!valid.isEmpty()) {
+                log.warn("flags reset with --reset-state: the environment's values {} are remembered, not applied; "
+                        + "set the canary by hand to move traffic", valid);
+            }
+            flags.store().update("env", "environment values remembered, not applied, after --reset-state",
+                    s -> new FlagChange("env_seen", String.valueOf(s.lastEnv()), String.valueOf(valid), s.edit().lastEnv(valid).build()));
+            return problems;
+        }
         for (Map.Entry<String, String> e : valid.entrySet()) {
             String var = e.getKey();
             if (fresh || !Objects.equals(before.lastEnv().get(var), e.getValue())) {
@@ -67,11 +82,11 @@ public final class EnvDefaults {
         }
         for (String p : problems) {
             log.error("refused an environment value: {}; the flags stay as they were", p);
-            flags.store().change("env", "env_refused", "", "", p, b -> b);
+            flags.audit("env", "env_refused", "", "", p);
         }
         if (!valid.equals(flags.current().lastEnv())) {
-            flags.store().change("env", "env_seen", String.valueOf(before.lastEnv()), String.valueOf(valid),
-                    "environment values remembered to spot later changes", b -> b.lastEnv(valid));
+            flags.store().update("env", "environment values remembered to spot later changes",
+                    s -> new FlagChange("env_seen", String.valueOf(s.lastEnv()), String.valueOf(valid), s.edit().lastEnv(valid).build()));
         }
         return problems;
     }

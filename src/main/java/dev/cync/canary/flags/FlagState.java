@@ -49,6 +49,12 @@ public record FlagState(
                 "default", Map.of(), null);
     }
 
+    /** This state committed as the change {@code entry}: its version, time, actor and audit entry. For stores. */
+    public FlagState committed(AuditEntry entry) {
+        return new FlagState(entry.version(), percentageBasisPoints, salt, cohort, exclude, killSwitch, darkLaunch,
+                darkLaunchBasisPoints, rollbackSticky, entry.at(), entry.actor(), lastEnv, entry);
+    }
+
     /** A copy to edit field by field. */
     public Builder edit() {
         return new Builder(this);
@@ -125,9 +131,15 @@ public record FlagState(
             return this;
         }
 
-        FlagState build(Instant at, String actor, AuditEntry change) {
-            return new FlagState(from.version + 1, percentage, salt, cohort, exclude, killSwitch, darkLaunch, darkLaunchBp,
-                    sticky, at, actor, lastEnv, change);
+        /**
+         * The edited flags, still carrying the version and stamp of the state they were edited
+         * from: a proposal for {@link FlagChange#next}, which the store commits.
+         *
+         * @throws IllegalArgumentException when a value is out of range
+         */
+        public FlagState build() {
+            return new FlagState(from.version, percentage, salt, cohort, exclude, killSwitch, darkLaunch, darkLaunchBp,
+                    sticky, from.updatedAt, from.updatedBy, lastEnv, from.lastChange);
         }
     }
 

@@ -9,9 +9,15 @@ import java.util.TreeSet;
  * change with one meaning everywhere: the API, the CLI, the environment and automatic rollback
  * all come through here.
  *
+ * <p>Each operation is one {@link FlagStore#update}: its old value and its new state are computed
+ * from the state it is applied to, inside the store's read-modify-write, so concurrent operations
+ * never lose one another's changes and the audit's old/new values chain exactly.
+ *
  * <p>Zero means nobody: setting the canary to 0% engages the kill switch, so the explicit cohort
  * goes back to legacy too ("the very next command for every device goes legacy"); setting it above
  * 0% releases the kill switch and any hold left by an automatic rollback.
+ *
+ * <p>Thread-safe: it holds no state of its own.
  */
 public final class Flags {
 
@@ -31,56 +37,68 @@ public final class Flags {
 
     public FlagState setPercentage(String actor, int basisPoints, String reason) {
         FlagValues.checkBasisPoints("percentage", basisPoints);
-        FlagState s = store.current();
-        return store.change(actor, "set_percentage", describe(s), FlagValues.formatPercentage(basisPoints) + "%"
-                + (basisPoints == 0 ? " (kill switch on)" : ""), reason,
-                b -> b.percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false));
+        return store.update(actor, reason, s -> new FlagChange("set_percentage", describe(s),
+                FlagValues.formatPercentage(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
+                s.edit().percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false).build()));
     }
 
     /**
      * Everything to legacy at once: 0% and the kill switch. An automatic rollback also sets the
-     * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8).
+     * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8); an
+     * operator's rollback keeps a hold that is already there.
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {
-        FlagState s = store.current();
-        return store.change(actor, automatic ? "auto_rollback" : "rollback", describe(s),
-                "0% (kill switch on" + (automatic ? ", held until an operator resumes)" : ")"), reason,
-                b -> b.percentage(0).killSwitch(true).rollbackSticky(automatic));
+        return store.update(actor, reason, s -> new FlagChange(automatic ? "auto_rollback" : "rollback", describe(s),
+                "0% (kill switch on" + (automatic || s.rollbackSticky() ? ", held until an operator resumes)" : ")"),
+                s.edit().percentage(0).killSwitch(true).rollbackSticky(automatic || s.rollbackSticky()).build()));
     }
 
     public FlagState killSwitch(String actor, boolean on, String reason) {
-        FlagState s = store.current();
-        return store.change(actor, on ? "kill_switch_on" : "kill_switch_off", String.valueOf(s.killSwitch()),
-                String.valueOf(on), reason, b -> b.killSwitch(on).rollbackSticky(on && s.rollbackSticky()));
+        return store.update(actor, reason, s -> new FlagChange(on ? "kill_switch_on" : "kill_switch_off",
+                String.valueOf(s.killSwitch()), String.valueOf(on),
+                s.edit().killSwitch(on).rollbackSticky(on && s.rollbackSticky()).build()));
     }
 
     public FlagState cohort(String actor, List<String> add, List<String> remove, String reason) {
-        FlagState s = store.current();
-        List<String> next = edited(s.cohort(), add, remove);
-        return store.change(actor, "cohort", delta(add, remove), next.size() + " devices", reason, b -> b.cohort(next));
+        return store.update(actor, reason, s -> {
+            List<String> next = edited(s.cohort(), add, remove);
+            return new FlagChange("cohort", s.cohort().size() + " devices", next.size() + " devices (" + delta(add, remove) + ")",
+                    s.edit().cohort(next).build());
+        });
     }
 
     public FlagState exclude(String actor, List<String> add, List<String> remove, String reason) {
-        FlagState s = store.current();
-        List<String> next = edited(s.exclude(), add, remove);
-        return store.change(actor, "exclude", delta(add, remove), next.size() + " devices", reason, b -> b.exclude(next));
+        return store.update(actor, reason, s -> {
+            List<String> next = edited(s.exclude(), add, remove);
+            return new FlagChange("exclude", s.exclude().size() + " devices", next.size() + " devices (" + delta(add, remove) + ")",
+                    s.edit().exclude(next).build());
+        });
     }
 
     /** Dark launch on or off; {@code basisPoints} null keeps the sample size. */
     public FlagState darkLaunch(String actor, boolean on, Integer basisPoints, String reason) {
-        FlagState s = store.current();
-        int bp = basisPoints == null ? s.darkLaunchBasisPoints() : basisPoints;
-        FlagValues.checkBasisPoints("dark launch percentage", bp);
-        return store.change(actor, "dark_launch",
-                s.darkLaunch() ? "on at " + FlagValues.formatPercentage(s.darkLaunchBasisPoints()) + "%" : "off",
-                on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off", reason,
-                b -> b.darkLaunch(on).darkLaunchPercentage(bp));
+        if (basisPoints != null) {
+            FlagValues.checkBasisPoints("dark launch percentage", basisPoints);
+        }
+        return store.update(actor, reason, s -> {
+            int bp = basisPoints == null ? s.darkLaunchBasisPoints() : basisPoints;
+            return new FlagChange("dark_launch", darkLaunchValue(s.darkLaunch(), s.darkLaunchBasisPoints()), darkLaunchValue(on, bp),
+                    s.edit().darkLaunch(on).darkLaunchPercentage(bp).build());
+        });
     }
 
     public FlagState salt(String actor, String salt, String reason) {
         FlagValues.checkSalt("salt", salt);
-        FlagState s = store.current();
-        return store.change(actor, "set_salt", s.salt(), salt, reason, b -> b.salt(salt));
+        return store.update(actor, reason, s -> new FlagChange("set_salt", s.salt(), salt, s.edit().salt(salt).build()));
+    }
+
+    /** An audited action that changes no flag (a rollout action, a refused value). */
+    public FlagState audit(String actor, String action, String oldValue, String newValue, String reason) {
+        return store.update(actor, reason, s -> FlagChange.auditOnly(s, action, oldValue, newValue));
+    }
+
+    private static String darkLaunchValue(boolean on, int bp) {
+        return on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off";
     }
 
     private static List<String> edited(List<String> current, List<String> add, List<String> remove) {

@@ -344,6 +344,14 @@ public final class AdminApi {
         v.put("updated_at", s.updatedAt());
         v.put("updated_by", s.updatedBy());
         v.put("summary", s.summary());
+        // Memory first, disk second: a change is in effect in the router even when the disk refused it.
+        var p = flags.store().persistence();
+        v.put("persisted", !p.pending());
+        if (p.pending()) {
+            v.put("persistence", Map.of("failures", p.failures(), "last_error", String.valueOf(p.lastError()),
+                    "failing_since", String.valueOf(p.failingSince()),
+                    "note", "in effect now; not yet on disk, retried every few seconds (see /healthz)"));
+        }
         return v;
     }
 

@@ -1,11 +1,10 @@
 package dev.cync.canary.http;
 
+import dev.cync.canary.support.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -51,15 +50,7 @@ public final class AdminAuth {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String t = HexFormat.of().formatHex(random);
-        Path tmp = stateDir.resolve(FILE + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, t + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.replaceOwnerOnly(file, (t + "\n").getBytes(StandardCharsets.UTF_8));
         log.info("admin API token generated in {} (owner-only); the CLI reads it from there, or pass --token", file.toAbsolutePath());
         return of(t);
     }

@@ -24,6 +24,8 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    private volatile java.util.function.Supplier<java.util.Map<String, Object>> health = () -> java.util.Map.of("status", "ok");
 
     public AdminServer(String host, int port, Metrics metrics) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
@@ -46,7 +48,16 @@ public final class AdminServer implements AutoCloseable {
                 body.writeTo(out);
             }
         });
-        route("/healthz", exchange -> send(exchange, 200, "application/json", "{\"status\":\"ok\"}\n"));
+        route("/healthz", exchange -> send(exchange, 200, "application/json",
+                json.writeValueAsString(health.get()) + "\n"));
+    }
+
+    /**
+     * What {@code /healthz} reports (default: {@code {"status":"ok"}}). Always with status 200 while
+     * the process serves: a controller whose state is not yet on disk must not be restarted for it.
+     */
+    public void health(java.util.function.Supplier<java.util.Map<String, Object>> details) {
+        health = details;
     }
 
     /** Serves {@code path} (and everything under it) with {@code handler}; errors become a 500 with a message. */

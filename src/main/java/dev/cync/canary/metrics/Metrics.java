@@ -48,6 +48,11 @@ public final class Metrics {
     public static final String ROLLOUT_STATUS = "canary_rollout_status";
     /** Not in the spec: admin API calls refused, by reason (unauthorized, bad_request, not_found, ...). */
     public static final String API_REJECTED = "canary_api_rejected_total";
+    /** State writes (flags, audit, rollout, SLO windows, marker) the disk refused; each is retried. */
+    public static final String STATE_PERSIST_FAILURES = "canary_state_persist_failures_total";
+    /** State files that could not be used at start and were started afresh (only the SLO windows may be). */
+    public static final String STATE_LOAD_FAILURES = "canary_state_load_failures_total";
+    public static final String FILE = "file";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";
@@ -115,6 +120,13 @@ public final class Metrics {
     public void counter(String exposedName, String help, DoubleSupplier value) {
         String base = exposedName.substring(0, exposedName.length() - "_total".length());
         CounterWithCallback.builder().name(base).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
+    /** Registers a counter with one label whose values are read at scrape time from counts kept elsewhere. */
+    public void counter(String exposedName, String help, String label, Map<String, DoubleSupplier> values) {
+        String base = exposedName.substring(0, exposedName.length() - "_total".length());
+        CounterWithCallback.builder().name(base).help(help).labelNames(label)
+                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v))).register(registry);
     }
 
     public void rolloutStatus(String status, List<String> all) {

@@ -51,6 +51,10 @@ final class Alerts {
         a.add(new Alert("CanaryRolloutHeld", Metrics.ROLLOUT_STATUS + "{status=\"hold\"} == 1", "6h", "warning",
                 "The rollout has held for lack of data for 6h",
                 "A stage's gates have had too few events to judge for {{ $value | humanize }} check(s) in a row; is traffic reaching the new transport?"));
+        a.add(new Alert("CanaryStateNotPersisted", "increase(" + Metrics.STATE_PERSIST_FAILURES + "[5m]) > 0", "2m", "page",
+                "The controller cannot write its state ({{ $labels.file }})",
+                "Writes of {{ $labels.file }} to the state directory keep failing (disk full, read-only?). Changes and rollbacks are in "
+                        + "effect but held only in memory: a restart now would lose them. Fix the disk; see /healthz."));
         a.add(new Alert("CanaryControllerDown", "up{job=\"cync-canary\"} == 0\nor\nabsent(up{job=\"cync-canary\"})", "2m", "page",
                 "The cync-canary controller is down or not scraped",
                 "Prometheus has not scraped job cync-canary for 2m; devices may be without a controller."));

@@ -113,6 +113,10 @@ final class RuleTests {
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "CanaryRolloutHeld", "6h5m", Map.of("status", "hold"), "1");
         y.append("  - interval: 1m\n    input_series:\n");
+        series(y, Metrics.STATE_PERSIST_FAILURES + "{file=\"flags\"}", "0+1x20");
+        y.append("    alert_rule_test:\n");
+        expect(y, alerts, "CanaryStateNotPersisted", "5m", Map.of("file", "flags"), null);
+        y.append("  - interval: 1m\n    input_series:\n");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "0+0x10");
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "CanaryControllerDown", "5m", Map.of("job", "cync-canary", "instance", "localhost:9400"), null);
@@ -134,14 +138,14 @@ final class RuleTests {
         }
         labels.entrySet().stream().filter(e -> !e.getKey().equals("slo")).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> y.append("              ").append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
-        String trigger = labels.getOrDefault("trigger", "");
         y.append("            exp_annotations:\n");
-        y.append("              summary: \"").append(Alerts.escape(render(a.summary(), value, trigger))).append("\"\n");
-        y.append("              description: \"").append(Alerts.escape(render(a.description(), value, trigger))).append("\"\n");
+        y.append("              summary: \"").append(Alerts.escape(render(a.summary(), value, labels))).append("\"\n");
+        y.append("              description: \"").append(Alerts.escape(render(a.description(), value, labels))).append("\"\n");
     }
 
-    private static String render(String template, String value, String trigger) {
-        String s = template.replace("{{ $labels.trigger }}", trigger);
+    private static String render(String template, String value, Map<String, String> labels) {
+        String s = template.replace("{{ $labels.trigger }}", labels.getOrDefault("trigger", ""))
+                .replace("{{ $labels.file }}", labels.getOrDefault("file", ""));
         if (value != null) {
             s = s.replaceAll("\\{\\{ \\$value \\| humanize[A-Za-z]* \\}\\}", java.util.regex.Matcher.quoteReplacement(value));
         }

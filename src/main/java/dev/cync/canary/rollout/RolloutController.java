@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.cync.canary.flags.AtomicFiles;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
@@ -14,19 +17,24 @@ import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.Scheduler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +45,18 @@ import org.slf4j.LoggerFactory;
  * gates. Every transition is persisted, logged, audited (through the flags' audit log) and kept in
  * the timeline.
  *
- * <p>Threading: the minute tick and the operator's actions are serialised on this object.
+ * <p>Threading and lock order: the minute tick and the operator's actions are serialised on this
+ * object's monitor. While holding it, the controller calls into the flag store, whose locks are
+ * leaves (contract C1), and never the reverse: the flag listener only queues the new state
+ * (it never blocks nor takes this monitor), and the queue is worked through under the monitor at the
+ * start of every tick, every operator action and every read of {@link #state} (and at once on the
+ * rollout's scheduler). So an operator's rollback racing an automatic one can never deadlock.
+ *
+ * <p>Persistence: {@code rollout.json} goes through {@link DurableFiles} and carries a generation
+ * the {@link StateMarker} remembers; a write that fails is counted ({@link #persistFailures}) and
+ * retried at the next tick, never in the way of a transition. A {@code rollout.json} that is
+ * missing where it existed, unreadable or stale refuses the start, unless the operator starts with
+ * {@code --reset-state rollout.json} (the plan then starts again from its first stage, paused).
  */
 public final class RolloutController {
 
@@ -46,6 +65,7 @@ public final class RolloutController {
     static final String LEGACY = Metrics.LEGACY;
     static final String ROLLOUT = "rollout";
     static final String AUTO = "auto-rollback";
+    public static final String STATE_FILE = "rollout.json";
     /** How unlikely a miss must be under the target before a check calls it a FAIL. */
     static final double SIGNIFICANCE = 0.01;
 
@@ -56,6 +76,8 @@ public final class RolloutController {
     private final Clock clock;
     private final Metrics metrics;
     private final Path stateFile;
+    private final StateMarker marker;
+    private final DurableFiles.Writer writer;
     private final Notifier notifier;
     private final Runnable beforeTick;
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
@@ -69,15 +91,31 @@ public final class RolloutController {
     static final int PERSIST_EVERY_TICKS = 10;
     private int ticksSincePersist;
     /**
-     * True while this controller changes the flags itself (a promotion, a resume, a retry, an abort),
-     * possibly in an operator's name: those are not changes "made elsewhere". Flag listeners run on
-     * the changing thread, inside this object's lock, so a plain field is enough.
+     * Versions of the flag changes this controller made itself (a promotion, a resume, a retry, an
+     * abort), possibly in an operator's name: those are not changes "made elsewhere". Guarded by this.
      */
-    private boolean selfChange;
+    private final Set<Long> ownChanges = new HashSet<>();
+    /** Flag states the listener queued, worked through under this object's monitor. */
+    private final ConcurrentLinkedQueue<FlagState> flagChanges = new ConcurrentLinkedQueue<>();
+    private final AtomicLong persistFailures = new AtomicLong();
     private RolloutState lastPersisted;
+    private long generation;
+    private Scheduler scheduler;
 
     public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
             Notifier notifier, Runnable beforeTick) {
+        this(plan, evaluator, flags, clock, metrics, stateFile, null, DurableFiles.DISK, notifier, beforeTick);
+    }
+
+    /**
+     * @param stateFile {@code rollout.json}, or null to keep nothing (rehearsals)
+     * @param marker the state directory's marker (null: no marker, e.g. a test's own directory)
+     * @param writer how the state reaches the disk
+     */
+    public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
+            StateMarker marker, DurableFiles.Writer writer, Notifier notifier, Runnable beforeTick) {
+        this.marker = marker;
+        this.writer = writer;
         this.plan = plan;
         this.evaluator = evaluator;
         this.spec = evaluator.spec();
@@ -91,20 +129,38 @@ public final class RolloutController {
 
     /** Loads the persisted state (or starts the plan at its first stage) and ticks every minute. */
     public synchronized RolloutController start(Scheduler scheduler) throws IOException {
+        this.scheduler = scheduler;
         lastTick = clock.instant();
-        if (stateFile != null && Files.exists(stateFile)) {
-            state = json.readValue(stateFile.toFile(), RolloutState.class);
-            if (!state.plan().equals(plan.name())) {
-                throw new IllegalArgumentException(stateFile + " belongs to plan '" + state.plan() + "', not '" + plan.name()
-                        + "'; move it away to start the new plan");
-            }
+        String problem = stateFile == null ? null : load();
+        if (state != null) {
             log.info("rollout {}: continuing {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
                     Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
+        } else if (problem != null) {
+            // --reset-state rollout.json: the plan starts again from its first stage, paused, and the flags stay as they are.
+            String why = "rollout state reset by an operator (--reset-state " + STATE_FILE + "): " + problem
+                    + "; the plan waits at its first stage until an operator resumes it";
+            state = new RolloutState(plan.name(), RolloutState.Status.PAUSED, 0, 0, 0, null, -1, why, List.of());
+            own(flags.audit("operator:--reset-state", FileFlagStore.RESET_STATE,
+                    STATE_FILE + " " + problem, "plan " + plan.name() + " paused at " + stage().name(), "started with --reset-state " + STATE_FILE));
+            event("reset", why);
+            log.warn("rollout {}", why);
         } else {
             state = new RolloutState(plan.name(), RolloutState.Status.RUNNING, 0, 0, 0, null, -1, "started", List.of());
             event("start", "plan " + plan.name() + " started");
-            applyStage(stage(), ROLLOUT, "rollout " + plan.name() + " entered stage " + stage().name());
+            if (!flags.current().rollbackSticky()) {
+                applyStage(stage(), ROLLOUT, "rollout " + plan.name() + " entered stage " + stage().name());
+            }
         }
+        if (flags.current().rollbackSticky() && state.status() != RolloutState.Status.ROLLED_BACK) {
+            // The flags hold a rollback (an automatic one, or a reset): a plan never starts moving traffic over it.
+            String why = "the flags hold a rollback (" + flags.current().summary() + "); the plan waits until an operator resumes it";
+            state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
+                    state.stage(), why, state.history());
+            event("held_by_rollback", why);
+            log.warn("rollout {}: {}", plan.name(), why);
+        }
+        // The changes made above reached no listener of this controller: nothing to recognise later.
+        ownChanges.clear();
         flags.store().addListener(this::flagsChanged);
         publishStage();
         persist();
@@ -117,7 +173,62 @@ public final class RolloutController {
     }
 
     public synchronized RolloutState state() {
+        applyFlagChanges();
         return state;
+    }
+
+    /**
+     * Reads {@code rollout.json} into {@link #state}; returns the reason it was reset, or null. A
+     * file that should exist and cannot be trusted refuses the start (one line, the file, the way out).
+     */
+    private String load() throws IOException {
+        long lastWritten = marker == null ? -1 : marker.generation(STATE_FILE);
+        boolean reset = marker != null && marker.resetRequested(STATE_FILE);
+        String problem = null;
+        if (Files.exists(stateFile)) {
+            try {
+                JsonNode tree = json.readTree(stateFile.toFile());
+                if (tree == null || !tree.isObject()) {
+                    problem = "is empty or not a JSON object";
+                } else {
+                    RolloutState loaded = json.treeToValue(tree, RolloutState.class);
+                    long found = tree.path("generation").asLong(0);
+                    if (loaded.plan() == null || loaded.status() == null) {
+                        problem = "lacks its plan or status";
+                    } else if (!loaded.plan().equals(plan.name())) {
+                        problem = "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'";
+                    } else if (loaded.stage() < 0 || loaded.stage() >= plan.stages().size()) {
+                        problem = "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have";
+                    } else if (found < lastWritten) {
+                        problem = "holds generation " + found + ", older than the last one written here (" + lastWritten
+                                + "): it is a stale copy";
+                    } else {
+                        state = loaded;
+                        generation = found;
+                    }
+                }
+            } catch (JacksonException | IllegalArgumentException e) {
+                problem = "is unreadable (" + e.getMessage().replaceAll("\\s+", " ") + ")";
+            }
+        } else if (lastWritten >= 0) {
+            problem = "is missing, but this state directory has held it (" + StateMarker.FILE + ")";
+        }
+        if (problem == null) {
+            if (reset) {
+                log.warn("--reset-state {}: the file is readable and current (or new), so nothing was reset", STATE_FILE);
+            }
+            return null;
+        }
+        state = null;
+        if (!reset) {
+            if (marker != null) {
+                throw marker.problem(STATE_FILE, problem);
+            }
+            throw new dev.cync.canary.support.StateFileException("state file " + stateFile + " " + problem
+                    + "; the controller refuses to start rather than loosen the canary");
+        }
+        generation = Math.max(generation, lastWritten);
+        return problem;
     }
 
     public RolloutPlan plan() {
@@ -141,6 +252,7 @@ public final class RolloutController {
     // ---- the minute tick ----
 
     public synchronized void tick() {
+        applyFlagChanges();
         try {
             tickUnsafe();
         } catch (RuntimeException e) {
@@ -231,7 +343,7 @@ public final class RolloutController {
         String from = currentPercent();
         String reason = spec.autoRollback().consecutiveFailures() + " consecutive failed checks of the new transport: " + why;
         log.error("AUTOMATIC ROLLBACK in stage {} from {}% to 0%: {}", stage().name(), from, reason);
-        flags.rollback(AUTO, reason, true);
+        own(flags.rollback(AUTO, reason, true));
         metrics.rollback("auto");
         state = state.with(RolloutState.Status.ROLLED_BACK, 0, 0, 0, state.lastSloFailureAt(), state.stage(), reason, state.history());
         event("auto_rollback", reason);
@@ -357,8 +469,8 @@ public final class RolloutController {
         state = state.with(RolloutState.Status.ROLLED_BACK, target, 0, 0, state.lastSloFailureAt(), failed, "gate failed: " + why,
                 state.history());
         if (target == failed) {
-            flags.setPercentage(ROLLOUT, 0, "gate failed in " + stage().name() + ": " + why);
-            flags.darkLaunch(ROLLOUT, false, null, "gate failed in " + stage().name() + ": " + why);
+            own(flags.setPercentage(ROLLOUT, 0, "gate failed in " + stage().name() + ": " + why));
+            own(flags.darkLaunch(ROLLOUT, false, null, "gate failed in " + stage().name() + ": " + why));
         } else {
             applyStage(stage(), ROLLOUT, "gate failed in " + plan.stages().get(failed).name() + ": " + why);
         }
@@ -385,22 +497,19 @@ public final class RolloutController {
     }
 
     private void applyStage(RolloutPlan.Stage s, String actor, String reason) {
-        selfChange = true;
-        try {
-            applyStageFlags(s, actor, reason);
-        } finally {
-            selfChange = false;
+        FlagState f = flags.current();
+        if (f.percentageBasisPoints() != s.percentageBasisPoints() || f.killSwitch() != (s.percentageBasisPoints() == 0) || f.rollbackSticky()) {
+            own(flags.setPercentage(actor, s.percentageBasisPoints(), reason));
+        }
+        if (f.darkLaunch() != s.darkLaunch() || (s.darkLaunch() && f.darkLaunchBasisPoints() != s.darkLaunchBasisPoints())) {
+            own(flags.darkLaunch(actor, s.darkLaunch(), s.darkLaunchBasisPoints(), reason));
         }
     }
 
-    private void applyStageFlags(RolloutPlan.Stage s, String actor, String reason) {
-        FlagState f = flags.current();
-        if (f.percentageBasisPoints() != s.percentageBasisPoints() || f.killSwitch() != (s.percentageBasisPoints() == 0) || f.rollbackSticky()) {
-            flags.setPercentage(actor, s.percentageBasisPoints(), reason);
-        }
-        if (f.darkLaunch() != s.darkLaunch() || (s.darkLaunch() && f.darkLaunchBasisPoints() != s.darkLaunchBasisPoints())) {
-            flags.darkLaunch(actor, s.darkLaunch(), s.darkLaunchBasisPoints(), reason);
-        }
+    /** Marks a flag change as this controller's own, so the listener does not take it for an operator's. */
+    private FlagState own(FlagState committed) {
+        ownChanges.add(committed.version());
+        return committed;
     }
 
     private String currentPercent() {
@@ -414,14 +523,26 @@ public final class RolloutController {
      * silently undo the operator's choice ({@code resume} hands control back).
      */
     private void flagsChanged(FlagState f) {
-        var c = f.lastChange();
-        if (selfChange || c == null || c.actor().equals(ROLLOUT) || c.actor().equals(AUTO)) {
-            return;
+        // Called by the flag store outside its locks, possibly while another thread holds this
+        // object's monitor (a tick rolling back): queue, never block.
+        flagChanges.add(f);
+        Scheduler s = scheduler;
+        if (s != null) {
+            s.schedule(this::applyFlagChanges, Duration.ZERO);
         }
-        synchronized (this) {
+    }
+
+    /** Works through the flag changes the listener queued, in order. */
+    public synchronized void applyFlagChanges() {
+        FlagState f;
+        while ((f = flagChanges.poll()) != null) {
+            var c = f.lastChange();
+            if (ownChanges.remove(f.version()) || c == null || c.actor().equals(ROLLOUT) || c.actor().equals(AUTO)) {
+                continue;
+            }
             RolloutState.Status s = state.status();
             if (s == RolloutState.Status.ROLLED_BACK || s == RolloutState.Status.COMPLETE) {
-                return;
+                continue;
             }
             if (f.killSwitch() && stage().percentageBasisPoints() > 0) {
                 state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
@@ -445,6 +566,7 @@ public final class RolloutController {
     // ---- operator actions ----
 
     public synchronized RolloutState pause(String actor, String reason) {
+        applyFlagChanges();
         require(state.status() == RolloutState.Status.RUNNING || state.status() == RolloutState.Status.HOLD, "pause", "running or holding");
         audit(actor, "rollout_pause", reason);
         state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
@@ -456,6 +578,7 @@ public final class RolloutController {
     }
 
     public synchronized RolloutState resume(String actor, String reason) {
+        applyFlagChanges();
         require(state.status() == RolloutState.Status.PAUSED || state.status() == RolloutState.Status.ROLLED_BACK
                 || state.status() == RolloutState.Status.HOLD, "resume", "paused, holding or rolled back");
         boolean wasRolledBack = state.status() == RolloutState.Status.ROLLED_BACK;
@@ -472,6 +595,7 @@ public final class RolloutController {
     }
 
     public synchronized RolloutState promote(String actor, String reason, boolean operator) {
+        applyFlagChanges();
         require(state.status() != RolloutState.Status.COMPLETE, "promote", "not complete");
         promote(actor, "promoted by " + actor + ": " + reason);
         persist();
@@ -479,14 +603,10 @@ public final class RolloutController {
     }
 
     public synchronized RolloutState abort(String actor, String reason) {
+        applyFlagChanges();
         require(state.status() != RolloutState.Status.COMPLETE, "abort", "not complete");
         String from = currentPercent();
-        selfChange = true;
-        try {
-            flags.rollback(actor, "rollout aborted: " + reason, false);
-        } finally {
-            selfChange = false;
-        }
+        own(flags.rollback(actor, "rollout aborted: " + reason, false));
         metrics.rollback("manual");
         state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
                 "aborted by " + actor + ": " + reason, state.history());
@@ -498,6 +618,7 @@ public final class RolloutController {
     }
 
     public synchronized RolloutState retry(String actor, String reason) {
+        applyFlagChanges();
         require(state.status() == RolloutState.Status.ROLLED_BACK, "retry", "rolled back");
         int again = state.failedStage() >= 0 ? state.failedStage() : state.stage();
         audit(actor, "rollout_retry", reason);
@@ -518,7 +639,7 @@ public final class RolloutController {
     }
 
     private void audit(String actor, String action, String reason) {
-        flags.store().change(actor, action, state.status().name(), stage().name(), reason, b -> b);
+        own(flags.audit(actor, action, state.status().name(), stage().name(), reason));
     }
 
     // ---- timeline, metrics, persistence ----
@@ -569,16 +690,41 @@ public final class RolloutController {
                 && java.util.Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
     }
 
+    /**
+     * Writes the state; a failure is counted and logged and the write is retried at the next tick
+     * (a transition is never undone or held up by the disk).
+     */
     private void persist() {
         ticksSincePersist = 0;
         if (stateFile == null) {
             return;
         }
         try {
-            AtomicFiles.write(stateFile, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+            ObjectNode tree = json.valueToTree(state);
+            tree.put("generation", generation + 1);
+            writer.replace(stateFile, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+            generation++;
             lastPersisted = state;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot persist the rollout state to " + stateFile, e);
+            if (marker != null) {
+                marker.written(STATE_FILE, generation);
+            }
+        } catch (IOException | RuntimeException e) {
+            long n = persistFailures.incrementAndGet();
+            lastPersisted = null;
+            if (n == 1 || n % 100 == 0) {
+                log.error("could not persist the rollout state to {} ({} failure(s) so far): {}; the rollout goes on in memory "
+                        + "and retries at the next tick", stateFile, n, e.toString());
+            }
         }
+    }
+
+    /** Rollout state writes that failed since the start (each retried at the next tick). */
+    public long persistFailures() {
+        return persistFailures.get();
+    }
+
+    /** True while the state in memory is not on disk (the last write failed). */
+    public synchronized boolean persistPending() {
+        return stateFile != null && lastPersisted != state;
     }
 }

@@ -7,27 +7,24 @@ import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import dev.cync.canary.transport.TransportStats;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * A fault on one transport for the demo: from the moment {@link #loss} is set, that share of its
  * commands is lost on the way (they fail as {@code timeout}, as an unanswered command would);
- * the rest go through the real transport. Counted and listened to like the transport itself.
+ * the rest go through the real transport. A lost command is resolved through the real transport's
+ * own outcome recording ({@link Transport#failInjected}), so its metrics, its listeners (the demo
+ * summary, the SLO windows) and its accounting see the loss exactly as they see a real failure.
+ * Thread-safe: the random draw is under this object's lock.
  */
 public final class LossyTransport implements Transport {
 
     private final Transport delegate;
     private final Random random;
     private final Duration deadline;
-    private final List<Consumer<CommandOutcome>> listeners = new CopyOnWriteArrayList<>();
     private volatile double loss;
-    private long lost;
 
     public LossyTransport(Transport delegate, long seed, Duration deadline) {
         this.delegate = delegate;
@@ -53,32 +50,23 @@ public final class LossyTransport implements Transport {
         boolean drop;
         synchronized (this) {
             drop = loss > 0 && random.nextDouble() < loss;
-            if (drop) {
-                lost++;
-            }
         }
-        if (!drop) {
-            return delegate.send(command);
-        }
-        CommandOutcome o = new CommandOutcome(command, kind(), Outcome.TIMEOUT, 1, deadline);
-        for (Consumer<CommandOutcome> l : listeners) {
-            l.accept(o);
-        }
-        return CompletableFuture.completedFuture(o);
+        return drop ? delegate.failInjected(command, Outcome.TIMEOUT, deadline) : delegate.send(command);
+    }
+
+    @Override
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
+        return delegate.failInjected(command, outcome, latency);
     }
 
     @Override
     public void addOutcomeListener(Consumer<CommandOutcome> listener) {
-        listeners.add(listener);
         delegate.addOutcomeListener(listener);
     }
 
     @Override
-    public synchronized TransportStats stats() {
-        TransportStats s = delegate.stats();
-        Map<Outcome, Long> failed = new EnumMap<>(s.failed());
-        failed.merge(Outcome.TIMEOUT, lost, Long::sum);
-        return new TransportStats(s.sent() + lost, s.succeeded(), failed, s.inFlight(), s.doubleResolutions());
+    public TransportStats stats() {
+        return delegate.stats();
     }
 
     @Override

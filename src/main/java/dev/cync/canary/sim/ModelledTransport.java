@@ -67,6 +67,17 @@ public final class ModelledTransport implements Transport {
     }
 
     @Override
+    public synchronized CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
+        sent++;
+        CommandOutcome o = new CommandOutcome(command, kind, outcome, 1, latency);
+        counts.merge(outcome, 1L, Long::sum);
+        for (Consumer<CommandOutcome> l : listeners) {
+            l.accept(o);
+        }
+        return CompletableFuture.completedFuture(o);
+    }
+
+    @Override
     public void addOutcomeListener(Consumer<CommandOutcome> listener) {
         listeners.add(listener);
     }

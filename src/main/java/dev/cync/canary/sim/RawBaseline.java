@@ -10,12 +10,20 @@ import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;
+import dev.cync.canary.transport.TransportStats;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The benchmark's practical limit: write the command, wait for its 0x7B, nothing else (no queue,
  * no retry, no metrics). A deadline still resolves lost commands so the accounting closes.
+ *
+ * <p>Accounting: like a transport, it counts its own commands (sent, in flight up on send and down
+ * on resolve, resolved by outcome, second resolutions), independently of the load generator, so
+ * the bench's check sent = succeeded + failed + in flight can fail for this arm too. The counts
+ * change together under one lock.
  */
 public final class RawBaseline implements LoadGenerator.Sink {
 
@@ -32,6 +40,11 @@ public final class RawBaseline implements LoadGenerator.Sink {
     private final DeviceRegistry registry;
     private final Clock clock;
     private final Duration deadline;
+    private final Object lock = new Object();
+    private long sent;
+    private long inFlight;
+    private long doubleResolutions;
+    private final long[] resolved = new long[Outcome.values().length];
 
     public RawBaseline(DeviceRegistry registry, Clock clock, Duration deadline) {
         this.registry = registry;
@@ -43,9 +56,13 @@ public final class RawBaseline implements LoadGenerator.Sink {
     public CompletableFuture<CommandOutcome> apply(DeviceCommand command) {
         CompletableFuture<CommandOutcome> f = new CompletableFuture<>();
         long start = clock.nanoTime();
+        synchronized (lock) {
+            sent++;
+            inFlight++;
+        }
         DeviceSession s = registry.find(command.deviceId());
         if (s == null) {
-            f.complete(outcome(command, Outcome.DISCONNECTED, start, 0));
+            complete(f, outcome(command, Outcome.DISCONNECTED, start, 0));
             return f;
         }
         s.execute(() -> {
@@ -72,12 +89,12 @@ public final class RawBaseline implements LoadGenerator.Sink {
                     if (seq[0] >= 0 && s.isOpen()) {
                         s.releaseSequence(seq[0], IGNORE);
                     }
-                    f.complete(outcome(command, o, start, 1));
+                    complete(f, outcome(command, o, start, 1));
                 }
             };
             seq[0] = s.allocateSequence(w);
             if (seq[0] < 0) {
-                f.complete(outcome(command, Outcome.REJECTED, start, 0));
+                complete(f, outcome(command, Outcome.REJECTED, start, 0));
                 return;
             }
             s.write(new PowerCommand(command.deviceId(), seq[0], command.meshId(), command.on()).toPacket());
@@ -86,11 +103,36 @@ public final class RawBaseline implements LoadGenerator.Sink {
                     if (s.isOpen()) {
                         s.releaseSequence(seq[0], IGNORE);
                     }
-                    f.complete(outcome(command, Outcome.TIMEOUT, start, 1));
+                    complete(f, outcome(command, Outcome.TIMEOUT, start, 1));
                 }
             }, deadline);
         });
         return f;
+    }
+
+    private void complete(CompletableFuture<CommandOutcome> f, CommandOutcome o) {
+        boolean first = f.complete(o);
+        synchronized (lock) {
+            if (first) {
+                inFlight--;
+                resolved[o.outcome().ordinal()]++;
+            } else {
+                doubleResolutions++;
+            }
+        }
+    }
+
+    /** Its own counts since it was made, as a transport keeps them. */
+    public TransportStats stats() {
+        Map<Outcome, Long> failed = new EnumMap<>(Outcome.class);
+        synchronized (lock) {
+            for (Outcome o : Outcome.values()) {
+                if (o != Outcome.SUCCESS) {
+                    failed.put(o, resolved[o.ordinal()]);
+                }
+            }
+            return new TransportStats(sent, resolved[Outcome.SUCCESS.ordinal()], failed, inFlight, doubleResolutions);
+        }
     }
 
     private CommandOutcome outcome(DeviceCommand c, Outcome o, long start, int attempts) {

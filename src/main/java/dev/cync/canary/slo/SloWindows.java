@@ -1,13 +1,13 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.DurableFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -125,10 +125,15 @@ public final class SloWindows {
         return b;
     }
 
-    /** Writes every non-empty minute atomically (temporary file, then rename). */
+    /** Writes every non-empty minute durably and atomically, through {@link DurableFiles#DISK}. */
     public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+        save(file, DurableFiles.DISK);
+    }
+
+    /** Writes every non-empty minute through {@code writer} (temporary file, fsync, rename, fsync of the directory). */
+    public void save(Path file, DurableFiles.Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeLong(latencyThresholdNanos);
             out.writeInt(rings.size());
@@ -153,46 +158,91 @@ public final class SloWindows {
                 }
             }
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        writer.replace(file, bytes.toByteArray());
     }
 
-    /** Reads what {@link #save} wrote, into these (empty) windows; a missing file leaves them empty. */
-    public void load(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
+    /**
+     * What {@link #load} found.
+     *
+     * @param problem why the file was not used (one line), or null when it was (or was absent)
+     * @param futureMinutesDropped minutes later than now that were discarded (a clock that jumped back, a copied file)
+     */
+    public record LoadResult(String problem, int futureMinutesDropped) {
+        public boolean discarded() {
+            return problem != null;
         }
+    }
+
+    /**
+     * Reads what {@link #save} wrote into these (empty) windows. A missing file leaves them empty. A
+     * file that is truncated, empty or corrupt is not used at all (the windows start fresh: losing
+     * measurements is acceptable, refusing to start is not) and the result says why. Minutes after
+     * {@code nowMillis} are discarded: kept, they would make every new event look too old to count.
+     */
+    public LoadResult load(Path file, long nowMillis) {
+        if (!Files.exists(file)) {
+            return new LoadResult(null, 0);
+        }
+        long nowMinute = Math.floorDiv(nowMillis, 60_000L);
+        Map<String, java.util.TreeMap<Long, long[]>> read = new TreeMap<>();
+        int future = 0;
         try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
             if (in.readInt() != MAGIC) {
-                throw new IOException(file + " is not an SLO window file");
+                return new LoadResult(file + " is not an SLO window file (wrong magic number)", 0);
             }
             in.readLong();
             int n = in.readInt();
+            if (n < 0 || n > 16) {
+                return new LoadResult(file + " is corrupt (" + n + " rings)", 0);
+            }
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 int fields = in.readInt();
                 int used = in.readInt();
-                Ring r = rings.get(name);
+                if (fields < 1 || fields > 16 || used < 0 || used > MINUTES) {
+                    return new LoadResult(file + " is corrupt (ring " + name + ": " + fields + " fields, " + used + " minutes)", 0);
+                }
                 java.util.TreeMap<Long, long[]> byMinute = new java.util.TreeMap<>();
                 for (int u = 0; u < used; u++) {
                     long minute = in.readLong();
                     long[] v = new long[fields];
                     for (int f = 0; f < fields; f++) {
                         v[f] = in.readLong();
-                    }
-                    byMinute.put(minute, v);
-                }
-                if (r != null && r.fields == fields) {
-                    synchronized (r) {
-                        for (Map.Entry<Long, long[]> m : byMinute.entrySet()) {
-                            int slot = r.slot(m.getKey());
-                            for (int f = 0; f < fields; f++) {
-                                r.add(slot, f, m.getValue()[f]);
-                            }
+                        if (v[f] < 0) {
+                            return new LoadResult(file + " is corrupt (a negative count in ring " + name + ")", 0);
                         }
+                    }
+                    if (minute > nowMinute) {
+                        future++;
+                    } else {
+                        byMinute.put(minute, v);
+                    }
+                }
+                Ring r = rings.get(name);
+                if (r != null && r.fields == fields) {
+                    read.put(name, byMinute);
+                }
+            }
+            if (in.read() != -1) {
+                return new LoadResult(file + " is corrupt (bytes after the last ring)", 0);
+            }
+        } catch (java.io.EOFException e) {
+            return new LoadResult(file + " is truncated or empty", 0);
+        } catch (IOException | RuntimeException e) {
+            return new LoadResult(file + " cannot be read: " + e.getMessage(), 0);
+        }
+        for (Map.Entry<String, java.util.TreeMap<Long, long[]>> e : read.entrySet()) {
+            Ring r = rings.get(e.getKey());
+            synchronized (r) {
+                for (Map.Entry<Long, long[]> m : e.getValue().entrySet()) {
+                    int slot = r.slot(m.getKey());
+                    for (int f = 0; f < r.fields; f++) {
+                        r.add(slot, f, m.getValue()[f]);
                     }
                 }
             }
         }
+        return new LoadResult(null, future);
     }
 
     /**

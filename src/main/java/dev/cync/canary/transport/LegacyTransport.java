@@ -140,6 +140,12 @@ public final class LegacyTransport implements Transport {
     }
 
     @Override
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
+            java.time.Duration latency) {
+        return recorder.injected(command, outcome, latency);
+    }
+
+    @Override
     public TransportStats stats() {
         return recorder.stats();
     }

@@ -70,6 +70,17 @@ final class OutcomeRecorder {
         return session;
     }
 
+    /** Counts in and fails a command that a fault in front of the transport lost (see {@link Transport#failInjected}). */
+    CompletableFuture<CommandOutcome> injected(DeviceCommand command, Outcome outcome, java.time.Duration latency) {
+        if (outcome == Outcome.SUCCESS) {
+            throw new IllegalArgumentException("an injected fault fails a command; success comes from the device");
+        }
+        CompletableFuture<CommandOutcome> future = new CompletableFuture<>();
+        sent();
+        resolve(future, command, outcome, 1, latency.toNanos());
+        return future;
+    }
+
     void addListener(Consumer<CommandOutcome> listener) {
         listeners.add(listener);
     }

@@ -287,6 +287,12 @@ public final class ReliableTransport implements Transport {
     }
 
     @Override
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
+            java.time.Duration latency) {
+        return recorder.injected(command, outcome, latency);
+    }
+
+    @Override
     public TransportStats stats() {
         return recorder.stats();
     }

@@ -16,6 +16,15 @@ public interface Transport extends AutoCloseable {
     /** Sees every outcome as it resolves (metrics, SLO windows, per-device history). */
     void addOutcomeListener(Consumer<CommandOutcome> listener);
 
+    /**
+     * Resolves {@code command} as failed with {@code outcome} without sending it, through this
+     * transport's own outcome recording (counts, metrics, listeners), exactly as if the transport
+     * had failed it: for a fault injected in front of it (the demo's {@code LossyTransport}), so
+     * the summary, the metrics, the SLO windows and the accounting all see the injected failures.
+     */
+    CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
+            java.time.Duration latency);
+
     /** Counts since start, for the accounting check sent = succeeded + failed + in flight. */
     TransportStats stats();
 

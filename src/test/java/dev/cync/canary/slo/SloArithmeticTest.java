@@ -65,7 +65,7 @@ class SloArithmeticTest {
         // Persisted and read back, the history is the same.
         w.save(dir.resolve("w.bin"));
         SloWindows back = new SloWindows(List.of("legacy", "new"), Duration.ofMillis(1500));
-        back.load(dir.resolve("w.bin"));
+        assertThat(back.load(dir.resolve("w.bin"), later).discarded()).isFalse();
         assertThat(back.ratio(success, "new", Duration.ofDays(30), later)).isEqualTo(new Ratio(1, 1));
         assertThat(Files.size(dir.resolve("w.bin"))).isLessThan(10_000);
     }
