@@ -125,7 +125,17 @@ public final class DeviceServer implements AutoCloseable {
                         channels.add(ch);
                     }
                 });
-        return b.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+        try {
+            return b.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Netty's epoll bind error is no BindException and carries a trace: one line naming the port instead.
+            close();
+            throw new IllegalArgumentException("cannot listen for devices on " + config.host() + ":" + port + " ("
+                    + (ssl == null ? "server.plainPort" : "server.tlsPort") + "): " + e.getMessage()
+                    + "; is another controller running? free the port or choose another (--device-port, --tls-port, 0 for a free one)");
+        }
     }
 
     public int plainPort() {
