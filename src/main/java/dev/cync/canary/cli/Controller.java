@@ -96,7 +96,7 @@ final class Controller implements AutoCloseable {
         this.env = env;
         this.sloClock = sloClock != null ? sloClock : clock;
         this.sloScheduler = sloScheduler != null ? sloScheduler : new ExecutorScheduler(background);
-        this.devices = new DeviceServer(config.server(), clock, metrics);
+        this.devices = new DeviceServer(config.server(), config.guards(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);

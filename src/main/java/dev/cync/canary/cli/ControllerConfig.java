@@ -1,6 +1,7 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.time.Validate;
@@ -13,7 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
-record ControllerConfig(DeviceServerConfig server, HttpServerConfig http, LegacyConfig legacy,
+record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, HttpServerConfig http, LegacyConfig legacy,
         ReliableConfig reliable, Rollout rollout) {
 
     String httpHost() {
@@ -52,6 +53,11 @@ record ControllerConfig(DeviceServerConfig server, HttpServerConfig http, Legacy
                 s.integer("maxGarbageBytes", d.maxGarbageBytes()), s.duration("sequenceReuseDelay", d.sequenceReuseDelay()),
                 s.integer("statusDedupSize", d.statusDedupSize()), s.duration("statusDedupTtl", d.statusDedupTtl()),
                 s.integer("workerThreads", d.workerThreads()));
+        DeviceGuardConfig gd = DeviceGuardConfig.defaults();
+        String allowList = s.string("allowListFile", null);
+        DeviceGuardConfig guards = new DeviceGuardConfig(s.integer("maxPendingHellos", gd.maxPendingHellos()),
+                s.integer("maxConnectionsPerAddress", gd.maxConnectionsPerAddress()),
+                s.duration("slowReaderTimeout", gd.slowReaderTimeout()), Optional.ofNullable(allowList).map(Path::of));
         s.finish();
 
         Settings h = top.section("http");
@@ -89,7 +95,7 @@ record ControllerConfig(DeviceServerConfig server, HttpServerConfig http, Legacy
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
         top.finish();
-        return new ControllerConfig(server, http, legacy, reliable, new Rollout(enabled,
+        return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,
                 plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
     }
 
@@ -121,22 +127,26 @@ record ControllerConfig(DeviceServerConfig server, HttpServerConfig http, Legacy
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout);
+        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout);
     }
 
     ControllerConfig withHttp(HttpServerConfig h) {
-        return new ControllerConfig(server, h, legacy, reliable, rollout);
+        return new ControllerConfig(server, guards, h, legacy, reliable, rollout);
+    }
+
+    ControllerConfig withGuards(DeviceGuardConfig g) {
+        return new ControllerConfig(server, g, http, legacy, reliable, rollout);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), http, legacy, reliable, rollout);
+        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, http, legacy, r, rollout);
+        return new ControllerConfig(server, guards, http, legacy, r, rollout);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, http, legacy, reliable, r);
+        return new ControllerConfig(server, guards, http, legacy, reliable, r);
     }
 }
