@@ -4,10 +4,10 @@
 # heartbeats as fast as they can for SECONDS without ever reading an answer. Prints the controller's
 # peak RSS, the slow_reader count and whether every simulated device is still connected and
 # answering a power command.
-# Usage: scripts/flood.sh [FLOODERS=50] [SECONDS=30] [DEVICES=200]
+# Usage: scripts/flood.sh [FLOODERS=50] [SECONDS=30] [DEVICES=200] [SLOW_READER_TIMEOUT=5s]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-flooders="${1:-50}"; seconds="${2:-30}"; devices="${3:-200}"
+flooders="${1:-50}"; seconds="${2:-30}"; devices="${3:-200}"; slow="${4:-5s}"
 jar="$root/target/cync-canary.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
 work="$(mktemp -d)"
@@ -17,7 +17,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-java -Xmx256m -XX:MaxDirectMemorySize=256m -jar "$jar" serve --device-port "$dport" --http-port "$hport" --tls-port -1 \
+sed "s/slowReaderTimeout: 30s/slowReaderTimeout: $slow/" "$root/config/cync-canary.yaml" > "$work/config.yaml"
+java -Xmx256m -XX:MaxDirectMemorySize=256m -jar "$jar" serve --config "$work/config.yaml" --device-port "$dport" --http-port "$hport" --tls-port -1 \
   --state-dir "$work/state" >"$work/serve.log" 2>&1 &
 ctl=$!; pids+=("$ctl")
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$hport/healthz" >/dev/null && break; sleep 0.2; done

@@ -10,8 +10,11 @@ import java.time.Duration;
  * One job: a peer that does not read its answers stops being read. When the connection's outbound
  * buffer passes the high-water mark, reading pauses (so every further packet it sends waits in the
  * kernel, not in our memory, and is not answered); when the buffer drains below the low-water mark,
- * reading resumes. A peer still unwritable after {@code slowReaderTimeout} is closed and counted as
- * {@code slow_reader}. Without this, a client that never reads but keeps sending heartbeats grows
+ * reading resumes. A peer that is unwritable again (or still) {@code slowReaderTimeout} after it
+ * first became so is closed and counted as {@code slow_reader}: the deadline is not reset when the
+ * buffer drains for a moment, since a peer that reads a few bytes now and then (or a kernel buffer
+ * that grows) would otherwise never reach it. A peer writable at the deadline is left alone, and
+ * its next stall starts a new one. Without this, a client that never reads but keeps sending heartbeats grows
  * the controller by the size of every answer it ignores. Confined to the channel's event loop.
  */
 final class SlowReaderGuard extends ChannelInboundHandlerAdapter {
@@ -30,7 +33,6 @@ final class SlowReaderGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            cancel();
             ctx.channel().config().setAutoRead(true);
         } else {
             ctx.channel().config().setAutoRead(false);
