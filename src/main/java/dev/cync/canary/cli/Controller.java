@@ -8,6 +8,8 @@ import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;
+import dev.cync.canary.http.HttpRouter;
+import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.http.RolloutApi;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
@@ -85,6 +87,8 @@ final class Controller implements AutoCloseable {
     private volatile String windowsPersistError;
     private long windowsLoadFailures;
     private AdminServer http;
+    /** The admin API's own listener when {@code http.apiPort} is set, else null (the API shares {@link #http}). */
+    private AdminServer apiHttp;
     private AdminApi api;
 
     Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
@@ -123,7 +127,7 @@ final class Controller implements AutoCloseable {
         this.marker = StateMarker.open(stateDir(), clock.instant().toString(), STATE_FILES, resetState, writer);
         this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
         this.flags = new Flags(flagStore);
-        this.devices = new DeviceServer(config.server(), clock, metrics);
+        this.devices = new DeviceServer(config.server(), config.guards(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
@@ -232,15 +236,41 @@ final class Controller implements AutoCloseable {
             rollout.start(sloScheduler);
         }
         if (withHttp) {
-            http = new AdminServer(config.httpHost(), config.httpPort(), metrics);
-            http.health(this::health);
-            api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
-                    metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
-            new RolloutApi(rollout, evaluator, sloClock).install(api);
-            api.install(http);
-            http.start();
+            startHttp();
         }
         return this;
+    }
+
+    /**
+     * {@code /metrics} and {@code /healthz} on {@code http.host:port}; the admin API with them, or on
+     * its own listener ({@code http.apiHost:apiPort}, e.g. loopback only) when one is configured.
+     * TLS, when {@code http.certFile} is set, covers the listener that serves the API.
+     */
+    private void startHttp() throws IOException, InterruptedException {
+        HttpServerConfig hc = config.http();
+        AdminAuth auth = AdminAuth.load(env.get(AdminAuth.ENV), env.get(AdminAuth.READ_ENV), stateDir());
+        api = new AdminApi(flags, sender, devices.registry(), history, auth, metrics,
+                config.reliable().deadline().plus(Duration.ofSeconds(2)));
+        new RolloutApi(rollout, evaluator, sloClock).install(api);
+        var tls = AdminServer.tls(hc);
+        HttpRouter main = new HttpRouter(auth, metrics);
+        AdminServer.monitoringRoutes(main, metrics, this::health);
+        if (hc.separateApi()) {
+            HttpRouter apiRoutes = new HttpRouter(auth, metrics);
+            AdminServer.healthRoute(apiRoutes, this::health);
+            api.install(apiRoutes);
+            http = new AdminServer(hc.host(), hc.port(), main, hc, null, "/metrics, /healthz", metrics).start();
+            String apiHost = hc.apiHost().isBlank() ? hc.host() : hc.apiHost();
+            apiHttp = new AdminServer(apiHost, hc.apiPort(), apiRoutes, hc, tls, "/api, /healthz", metrics).start();
+        } else {
+            api.install(main);
+            http = new AdminServer(hc.host(), hc.port(), main, hc, tls, "/metrics, /healthz, /api", metrics).start();
+        }
+    }
+
+    /** The listener of the admin API: its own when configured, else the one of /metrics. */
+    AdminServer apiHttp() {
+        return apiHttp != null ? apiHttp : http;
     }
 
     AdminServer http() {
@@ -314,6 +344,9 @@ final class Controller implements AutoCloseable {
         reliable.close();
         if (http != null) {
             http.close();
+        }
+        if (apiHttp != null) {
+            apiHttp.close();
         }
         devices.close();
     }

@@ -1,7 +1,9 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServerConfig;
+import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.time.Validate;
 import dev.cync.canary.time.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;
@@ -12,8 +14,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
-record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort, LegacyConfig legacy,
+record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, HttpServerConfig http, LegacyConfig legacy,
         ReliableConfig reliable, Rollout rollout) {
+
+    String httpHost() {
+        return http.host();
+    }
+
+    int httpPort() {
+        return http.port();
+    }
 
     /** The rollout and notification settings; files null mean the built-in ones. */
     record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
@@ -43,12 +53,22 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
                 s.integer("maxGarbageBytes", d.maxGarbageBytes()), s.duration("sequenceReuseDelay", d.sequenceReuseDelay()),
                 s.integer("statusDedupSize", d.statusDedupSize()), s.duration("statusDedupTtl", d.statusDedupTtl()),
                 s.integer("workerThreads", d.workerThreads()));
+        DeviceGuardConfig gd = DeviceGuardConfig.defaults();
+        String allowList = s.string("allowListFile", null);
+        DeviceGuardConfig guards = new DeviceGuardConfig(s.integer("maxPendingHellos", gd.maxPendingHellos()),
+                s.integer("maxConnectionsPerAddress", gd.maxConnectionsPerAddress()),
+                s.duration("slowReaderTimeout", gd.slowReaderTimeout()), Optional.ofNullable(allowList).map(Path::of));
         s.finish();
 
         Settings h = top.section("http");
-        String httpHost = h.string("host", "0.0.0.0");
-        int httpPort = h.integer("port", 9400);
-        Validate.port("http.port", httpPort);
+        HttpServerConfig hd = HttpServerConfig.defaults();
+        String httpCert = h.string("certFile", null);
+        String httpKey = h.string("keyFile", null);
+        HttpServerConfig http = new HttpServerConfig(h.string("host", hd.host()), h.integer("port", hd.port()),
+                h.string("apiHost", hd.apiHost()), h.integer("apiPort", hd.apiPort()), h.integer("maxConnections", hd.maxConnections()),
+                h.duration("headerTimeout", hd.headerTimeout()), h.duration("bodyTimeout", hd.bodyTimeout()),
+                h.integer("maxBodyBytes", hd.maxBodyBytes()), h.integer("apiThreads", hd.apiThreads()),
+                Optional.ofNullable(httpCert).map(Path::of), Optional.ofNullable(httpKey).map(Path::of));
         h.finish();
 
         LegacyConfig ld = LegacyConfig.defaults();
@@ -75,7 +95,7 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
         top.finish();
-        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, new Rollout(enabled,
+        return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,
                 plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
     }
 
@@ -107,18 +127,26 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout);
+        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout);
+    }
+
+    ControllerConfig withHttp(HttpServerConfig h) {
+        return new ControllerConfig(server, guards, h, legacy, reliable, rollout);
+    }
+
+    ControllerConfig withGuards(DeviceGuardConfig g) {
+        return new ControllerConfig(server, g, http, legacy, reliable, rollout);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout);
+        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout);
+        return new ControllerConfig(server, guards, http, legacy, r, rollout);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r);
+        return new ControllerConfig(server, guards, http, legacy, reliable, r);
     }
 }

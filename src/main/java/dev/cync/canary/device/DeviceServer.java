@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP server devices connect to: a plaintext port and a TLS port, one {@link DeviceSession}
- * per connection. The pipeline of a connection, top to bottom: TLS (TLS port only), flush
- * consolidation, {@link CyncFrameDecoder}, {@link PacketDecoder}, {@link PacketEncoder},
- * {@link DeviceSessionHandler}.
+ * per connection. The pipeline of a connection, top to bottom: {@link ConnectionAdmission}, TLS
+ * (TLS port only), {@link SlowReaderGuard}, flush consolidation, {@link CyncFrameDecoder},
+ * {@link PacketDecoder}, {@link PacketEncoder}, {@link DeviceIdentity}, {@link DeviceSessionHandler}.
+ * The listening sockets carry {@link AcceptErrors}.
  */
 public final class DeviceServer implements AutoCloseable {
 
@@ -45,6 +46,10 @@ public final class DeviceServer implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
 
     private final DeviceServerConfig config;
+    private final DeviceGuardConfig guards;
+    private final ConnectionAdmission admission;
+    private final AcceptErrors acceptErrors;
+    private AuthCodes authCodes;
     private final Clock clock;
     private final Metrics metrics;
     private final DeviceRegistry registry = new DeviceRegistry();
@@ -62,7 +67,14 @@ public final class DeviceServer implements AutoCloseable {
     private Channel tlsChannel;
 
     public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics) {
+        this(config, DeviceGuardConfig.defaults(), clock, metrics);
+    }
+
+    public DeviceServer(DeviceServerConfig config, DeviceGuardConfig guards, Clock clock, Metrics metrics) {
         this.config = config;
+        this.guards = guards;
+        this.admission = new ConnectionAdmission(guards, metrics);
+        this.acceptErrors = new AcceptErrors(metrics);
         this.clock = clock;
         this.metrics = metrics;
         this.statusSeen = Caffeine.newBuilder().maximumSize(config.statusDedupSize())
@@ -80,6 +92,8 @@ public final class DeviceServer implements AutoCloseable {
 
     /** Binds the plaintext port, and the TLS port unless it is -1. Port 0 picks a free port. */
     public DeviceServer start() throws IOException, InterruptedException {
+        authCodes = AuthCodes.open(guards.allowListFile(), config.stateDir());
+        DescriptorLimit.current().flatMap(limit -> DescriptorLimit.advice(config.maxConnections(), limit)).ifPresent(log::warn);
         int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
         boss = NettyTransports.group(1, "device-accept");
         workers = NettyTransports.group(threads, "device-io");
@@ -108,24 +122,39 @@ public final class DeviceServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(acceptErrors)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast("admission", admission);
                         if (ssl != null) {
                             p.addLast("tls", ssl.newHandler(ch.alloc()));
                         }
+                        ExecutorScheduler timers = new ExecutorScheduler(ch.eventLoop());
+                        p.addLast("slow-reader", new SlowReaderGuard(timers, guards.slowReaderTimeout(), metrics));
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
                         p.addLast("frames", new CyncFrameDecoder(decodeListener, config.maxGarbageBytes()));
                         p.addLast("packets", new PacketDecoder(decodeListener));
                         p.addLast("encoder", new PacketEncoder());
-                        DeviceSession session = new DeviceSession(ch, clock, new ExecutorScheduler(ch.eventLoop()),
+                        p.addLast("identity", new DeviceIdentity(authCodes, admission, metrics));
+                        DeviceSession session = new DeviceSession(ch, clock, timers,
                                 connectionIds.incrementAndGet(), ssl != null, config.sequenceReuseDelay().toNanos());
                         p.addLast("session", new DeviceSessionHandler(DeviceServer.this, session));
                         channels.add(ch);
                     }
                 });
-        return b.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+        try {
+            return b.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Netty's epoll bind error is no BindException and carries a trace: one line naming the port instead.
+            close();
+            throw new IllegalArgumentException("cannot listen for devices on " + config.host() + ":" + port + " ("
+                    + (ssl == null ? "server.plainPort" : "server.tlsPort") + "): " + e.getMessage()
+                    + "; is another controller running? free the port or choose another (--device-port, --tls-port, 0 for a free one)");
+        }
     }
 
     public int plainPort() {
@@ -173,6 +202,9 @@ public final class DeviceServer implements AutoCloseable {
             tlsChannel.close().syncUninterruptibly();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (authCodes != null) {
+            authCodes.close();
+        }
         if (workers != null) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.flags.FlagState;
@@ -20,7 +19,6 @@ import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.OutcomeHistory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +36,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The admin API under {@code /api/} (docs/api.md): JSON in and out, every mutating call behind the
- * bearer token, every refusal a precise message with its status and a count in
- * {@code canary_api_rejected_total{reason}}; a refused call changes nothing.
+ * The admin API under {@code /api/} (docs/api.md): JSON in and out, every call behind a bearer
+ * token (reads take the read-only token too), every refusal a precise message with its status and
+ * a count in {@code canary_api_rejected_total{reason}}; a refused call changes nothing. JSON bodies
+ * are read strictly: duplicate keys are refused and numbers are kept exact (a percentage of
+ * {@code 99.9999999999999999} is refused, not rounded to 100). Routes are server-independent
+ * functions of an {@link HttpCall}; {@link #install} puts them on an {@link HttpRouter}.
  */
 public final class AdminApi {
 
@@ -54,51 +55,50 @@ public final class AdminApi {
     private final AdminAuth auth;
     private final Metrics metrics;
     private final Duration powerTimeout;
+    /** Power commands waiting for their outcome at most at once, so they never fill the API pool. */
+    static final int MAX_POWER_CALLS = 4;
+    private final java.util.concurrent.Semaphore powerCalls = new java.util.concurrent.Semaphore(MAX_POWER_CALLS);
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .enable(SerializationFeature.INDENT_OUTPUT);
     private final List<Route> routes = new ArrayList<>();
+    private HttpRouter router;
 
     /** An endpoint extension point, so later parts (rollout, SLO) add routes the same way. */
     public interface Handler {
         Object handle(Request request) throws IOException;
     }
 
-    /** What a handler sees of a request. */
+    /** What a handler sees of a request: the {@link HttpCall} with the API's strict readers. */
     public final class Request {
-        final HttpExchange exchange;
-        final List<String> params;
+        final HttpCall call;
         private JsonNode body;
 
-        Request(HttpExchange exchange, List<String> params) {
-            this.exchange = exchange;
-            this.params = params;
+        Request(HttpCall call) {
+            this.call = call;
+        }
+
+        public HttpCall call() {
+            return call;
         }
 
         public String param(int i) {
-            return params.get(i);
+            return URLDecoder.decode(call.params().get(i), StandardCharsets.UTF_8);
         }
 
         /** Who is calling, for the audit log: {@code api:<X-Actor header>} or {@code api}. */
         public String actor() {
-            String a = exchange.getRequestHeaders().getFirst("X-Actor");
+            String a = call.header("X-Actor");
             return a != null && ACTOR.matcher(a).matches() ? "api:" + a : "api";
         }
 
         public String query(String name) {
-            String q = exchange.getRequestURI().getRawQuery();
-            if (q == null) {
-                return null;
-            }
-            for (String kv : q.split("&")) {
-                int eq = kv.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-                if (k.equals(name)) {
-                    return eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-                }
-            }
-            return null;
+            return call.query().get(name);
         }
 
         public int queryInt(String name, int dflt, int min, int max) {
@@ -106,21 +106,22 @@ public final class AdminApi {
             if (v == null) {
                 return dflt;
             }
+            long n;
             try {
-                int n = Integer.parseInt(v);
-                if (n < min || n > max) {
-                    throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + n);
-                }
-                return n;
+                n = v.length() > 12 ? Long.MAX_VALUE : Long.parseLong(v);
             } catch (NumberFormatException e) {
-                throw ApiError.badRequest(name + " must be a whole number, got '" + v + "'");
+                throw ApiError.badRequest(name + " must be a whole number, got '" + LogText.escape(v) + "'");
             }
+            if (n < min || n > max) {
+                throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + LogText.escape(v));
+            }
+            return (int) n;
         }
 
         /** The JSON object body, refusing fields not in {@code allowed}. */
         public JsonNode body(Set<String> allowed) throws IOException {
             if (body == null) {
-                body = readBody(exchange);
+                body = readBody(call.body());
                 for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
                     if (!allowed.contains(f)) {
@@ -145,7 +146,8 @@ public final class AdminApi {
             if (r.asText().length() > 500) {
                 throw ApiError.badRequest("reason must be at most 500 characters");
             }
-            return r.asText();
+            // Control characters (a newline forging a second log line) are stored and logged escaped.
+            return LogText.escape(r.asText());
         }
     }
 
@@ -182,63 +184,37 @@ public final class AdminApi {
         add("GET", "/api/audit", false, r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
     }
 
-    /** Adds an endpoint; {@code path} is a regular expression whose groups become parameters. */
+
+    /**
+     * Adds an endpoint; {@code path} is a literal path, or a regular expression matched against the
+     * whole path whose groups become parameters. GETs need the admin or the read-only token, the
+     * rest ({@code mutating}) the admin token.
+     */
     public void add(String method, String path, boolean mutating, Handler handler) {
-        routes.add(new Route(method, Pattern.compile(path), mutating, handler));
-    }
-
-    /** Serves this API on {@code server}. */
-    public void install(AdminServer server) {
-        server.route("/api/", this::serve);
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
-        try {
-            List<String> allowed = new ArrayList<>();
-            for (Route route : routes) {
-                var m = route.path().matcher(path);
-                if (!m.matches()) {
-                    continue;
-                }
-                allowed.add(route.method());
-                if (!route.method().equals(method)) {
-                    continue;
-                }
-                if (route.mutating() && !auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
-                    throw new ApiError(401, "unauthorized", ex.getRequestHeaders().containsKey("Authorization")
-                            ? "the bearer token is not the controller's; nothing was changed"
-                            : "this call changes the controller: send 'Authorization: Bearer TOKEN' (the token is "
-                                    + AdminAuth.ENV + " or <state-dir>/" + AdminAuth.FILE + ")");
-                }
-                List<String> params = new ArrayList<>();
-                for (int i = 1; i <= m.groupCount(); i++) {
-                    params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
-                }
-                Object result = route.handler().handle(new Request(ex, params));
-                AdminServer.send(ex, 200, "application/json", json.writeValueAsString(result) + "\n");
-                return;
-            }
-            if (!allowed.isEmpty()) {
-                ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
-                throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
-            }
-            throw ApiError.notFound("no such endpoint: " + method + " " + path + " (see docs/api.md)");
-        } catch (ApiError e) {
-            metrics.apiRejected(e.reason);
-            AdminServer.send(ex, e.status, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
-        } catch (IllegalArgumentException e) {
-            metrics.apiRejected("bad_request");
-            AdminServer.send(ex, 400, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
+        Route route = new Route(method, Pattern.compile(path), mutating, handler);
+        routes.add(route);
+        if (router != null) {
+            put(router, route);
         }
     }
 
-    private JsonNode readBody(HttpExchange ex) throws IOException {
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
+    /** Serves this API, and every endpoint added later, on {@code router}. */
+    public void install(HttpRouter target) {
+        this.router = target;
+        for (Route r : routes) {
+            put(target, r);
         }
+    }
+
+    private void put(HttpRouter target, Route route) {
+        Access access = route.mutating() || !route.method().equals("GET") ? Access.WRITE : Access.READ;
+        target.add(route.method(), route.path().pattern(), access, call -> {
+            Object result = route.handler().handle(new Request(call));
+            return HttpReply.of(200, HttpReply.JSON, json.writeValueAsString(result) + "\n");
+        });
+    }
+
+    private JsonNode readBody(byte[] bytes) {
         if (bytes.length > MAX_BODY) {
             throw new ApiError(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
         }
@@ -249,7 +225,9 @@ public final class AdminApi {
         try {
             node = json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw ApiError.badRequest("malformed JSON: " + LogText.escape(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw ApiError.badRequest("unreadable body: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw ApiError.badRequest("the body must be a JSON object");
@@ -384,7 +362,10 @@ public final class AdminApi {
         List<DeviceSession> sessions = new ArrayList<>(registry.sessions());
         sessions.sort(Comparator.comparing(DeviceSession::deviceId));
         List<Map<String, Object>> out = new ArrayList<>();
-        for (DeviceSession s : sessions.subList(Math.min(offset, sessions.size()), Math.min(offset + limit, sessions.size()))) {
+        // long arithmetic: offset + limit may pass Integer.MAX_VALUE
+        int from = (int) Math.min(offset, sessions.size());
+        int to = (int) Math.min((long) offset + limit, sessions.size());
+        for (DeviceSession s : sessions.subList(from, to)) {
             Map<String, Object> v = routeView(s.deviceId().toString());
             v.put("connected_at", s.connectedAt());
             v.put("last_seen", s.lastSeen());
@@ -410,6 +391,9 @@ public final class AdminApi {
         if (registry.find(device) == null) {
             throw ApiError.notFound("device " + id + " is not connected");
         }
+        if (!powerCalls.tryAcquire()) {
+            throw new ApiError(503, "busy", MAX_POWER_CALLS + " power commands are already waiting for their outcome; try again");
+        }
         try {
             CommandOutcome o = sender.send(DeviceCommand.power(device, on)).get(powerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return outcomeView(o);
@@ -420,6 +404,8 @@ public final class AdminApi {
             throw new ApiError(503, "interrupted", "the controller is stopping");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        } finally {
+            powerCalls.release();
         }
     }
 

@@ -89,7 +89,8 @@ public final class Fleet implements AutoCloseable {
         this.random = new Random(config.seed());
         List<Member> m = new ArrayList<>(config.devices());
         for (int i = 0; i < config.devices(); i++) {
-            m.add(new Member(i, deviceId(config.seed(), i), authCode(random)));
+            DeviceId id = deviceId(config.seed(), i);
+            m.add(new Member(i, id, authCode(id)));
         }
         this.members = Collections.unmodifiableList(m);
     }
@@ -100,12 +101,17 @@ public final class Fleet implements AutoCloseable {
         return new DeviceId(0x4000_0000 | base | index);
     }
 
-    private static String authCode(Random r) {
-        StringBuilder sb = new StringBuilder(16);
-        for (int i = 0; i < 16; i++) {
-            sb.append(Character.forDigit(r.nextInt(16), 16));
-        }
-        return sb.toString();
+    /**
+     * A device's auth code depends on its id only, like a real device's fixed code: the controller
+     * pins the first code it sees per endpoint, so a simulated device must present the same one on
+     * every run and every seed that yields its id.
+     */
+    static String authCode(DeviceId id) {
+        long h = id.value() * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return String.format("%016x", h);
     }
 
     /** Connects every device; returns once all connection attempts have completed (or failed). */

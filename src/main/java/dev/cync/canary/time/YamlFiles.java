@@ -32,7 +32,9 @@ public final class YamlFiles {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the jar");
             }
-            return new Source(new ObjectMapper(new YAMLFactory()).readTree(in), name);
+            // A key given twice is refused (it is a mistake either way, and last-wins hides it).
+            return new Source(new ObjectMapper(new YAMLFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+                    .readTree(in), name);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such " + what);
         } catch (com.fasterxml.jackson.core.JacksonException e) {

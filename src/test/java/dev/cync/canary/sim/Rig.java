@@ -2,6 +2,7 @@ package dev.cync.canary.sim;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.metrics.Metrics;
@@ -42,7 +43,11 @@ final class Rig implements AutoCloseable {
     }
 
     Rig(DeviceServerConfig config, int devices, Faults faults, boolean tls, boolean dedup) throws Exception {
-        server = new DeviceServer(config, clock, metrics).start();
+        this(config, DeviceGuardConfig.defaults(), devices, faults, tls, dedup);
+    }
+
+    Rig(DeviceServerConfig config, DeviceGuardConfig guards, int devices, Faults faults, boolean tls, boolean dedup) throws Exception {
+        server = new DeviceServer(config, guards, clock, metrics).start();
         legacy = new LegacyTransport(LegacyConfig.defaults(), server.registry(), clock, metrics);
         reliable = new ReliableTransport(ReliableConfig.defaults(), server.registry(), clock, metrics);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", tls ? server.tlsPort() : server.plainPort(), devices)
