@@ -9,6 +9,9 @@ import dev.cync.canary.http.AdminApi;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;
 import dev.cync.canary.http.RolloutApi;
+import dev.cync.canary.http.StatusApi;
+import dev.cync.canary.http.StatusHistory;
+import dev.cync.canary.http.StatusPage;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
@@ -75,6 +78,8 @@ final class Controller implements AutoCloseable {
     private final Map<String, String> env;
     private AdminServer http;
     private AdminApi api;
+    /** The status page's last hour of transport samples, on the controller's (real) clock. */
+    final StatusHistory statusHistory;
 
     Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
         this(config, clock, env, null, null, UnaryOperator.identity());
@@ -102,6 +107,7 @@ final class Controller implements AutoCloseable {
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);
+        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
         this.sloSpec = SloSpec.load(config.rollout().sloFile());
         this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
         // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
@@ -156,8 +162,12 @@ final class Controller implements AutoCloseable {
             http = new AdminServer(config.httpHost(), config.httpPort(), metrics);
             api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
                     metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
-            new RolloutApi(rollout, evaluator, sloClock).install(api);
+            RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+            rolloutApi.install(api);
+            new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);
             api.install(http);
+            statusHistory.start(new ExecutorScheduler(background));
+            new StatusPage(statusHistory).install(http);
             http.start();
         }
         return this;
