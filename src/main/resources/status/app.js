@@ -348,7 +348,7 @@
   }
 
   function drawChart(root, c) {
-    const W = 320, H = 130, L = 40, R = 6, T = 6, B = 18;
+    const W = 320, H = 130, L = 50, R = 6, T = 6, B = 18;
     root.replaceChildren();
     const samples = state.samples;
     // The last hour at most; a younger controller's charts span what there is (at least 5 minutes).

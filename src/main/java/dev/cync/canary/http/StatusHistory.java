@@ -45,7 +45,7 @@ public final class StatusHistory {
             double canaryPercentage, double connectedDevices) {}
 
     /** The cumulative counters of one transport at one scrape. */
-    private record Totals(double commands, double successes, double retransmits, double notExecuted, double queueFull,
+    record Totals(double commands, double successes, double retransmits, double notExecuted, double queueFull,
             double[] bounds, long[] buckets) {}
 
     private final Metrics metrics;

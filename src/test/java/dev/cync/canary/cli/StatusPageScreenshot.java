@@ -38,6 +38,8 @@ class StatusPageScreenshot {
             b.waiting(Duration.ofSeconds(20)).until(d -> b.text("device").contains("last outcomes"));
             long height = (Long) b.driver.executeScript("return document.documentElement.scrollHeight;");
             b.driver.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 20, 6000)));
+            // From the top (the lookup scrolled down), once more refreshed, so every part has drawn with the same data.
+            b.driver.executeScript("window.scrollTo(0, 0);");
             // Wait for one more refresh, so every part has drawn with the same data at the final size.
             String live = b.text("live");
             b.waiting(Duration.ofSeconds(10)).until(d -> !b.text("live").equals(live));
