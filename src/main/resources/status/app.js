@@ -59,6 +59,8 @@
   function ms(v) { return v === null || v === undefined ? "–" : (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + " ms"; }
   function when(iso) { return iso ? String(iso).replace("T", " ").replace(/(\d\d:\d\d)(:\d\d(\.\d+)?)?Z$/, "$1 UTC") : "–"; }
   function human(s) { return String(s || "").replace(/_/g, " "); }
+  /** "canary 10 → dark launch" for an event that moved the rollout, else its stage. */
+  function moved(e) { return e.from_stage ? human(e.from_stage) + " → " + human(e.stage) : human(e.stage); }
 
   // ---- data sources ----
   async function get(url, withToken) {
@@ -175,9 +177,20 @@
       setText("rollout-status", human(r.status), "pill " + r.status);
       setText("stage-percent", "stage target " + r.stage.percentage + "% of devices" + (r.stage.dark_launch ? ", dark launch" : ""));
       $("stage-progress").style.width = Math.round(100 * r.stage.elapsed_fraction) + "%";
-      setText("stage-remaining", r.stage.remaining === "0s"
-        ? "minimum time done (" + r.stage.min_duration + "); promotes when every gate passes"
-        : r.stage.remaining + " of its minimum " + r.stage.min_duration + " left");
+      if (r.status === "rolled_back") {
+        // The rollout waits in an earlier stage after a rollback; the stage that failed is the news.
+        setText("stage-name", "rolled back" + (r.stage.failed_stage ? " from " + human(r.stage.failed_stage) : ""));
+        setText("stage-percent", "waits in " + human(r.stage.name) + " (" + (i + 1) + " of " + r.stages.length + ") for an operator: resume or retry");
+        setText("stage-remaining", "the stage clock stands still until then");
+      } else if (r.status === "complete") {
+        setText("stage-remaining", "every stage done");
+      } else if (r.status === "paused") {
+        setText("stage-remaining", r.stage.remaining + " of its minimum " + r.stage.min_duration + " left; the stage clock stands still while paused");
+      } else {
+        setText("stage-remaining", r.stage.remaining === "0s"
+          ? "minimum time done (" + r.stage.min_duration + "); promotes when every gate passes"
+          : r.stage.remaining + " of its minimum " + r.stage.min_duration + " left");
+      }
     } else if (r && !r.enabled) {
       setText("stage-name", "no rollout plan running");
       setText("rollout-status", "off", "pill");
@@ -202,7 +215,7 @@
       setText("auto-check", "");
     } else {
       if (d) {
-        setText("last-decision", human(d.event) + " · " + human(d.stage), "big " + d.kind);
+        setText("last-decision", human(d.event) + " · " + moved(d), "big " + d.kind);
         setText("last-decision-reason", when(d.at) + ": " + d.reason);
       } else {
         setText("last-decision", "none yet", "big nodata");
@@ -231,7 +244,13 @@
     const l = agg.legacy, n = agg.new;
     const minutes = Math.round(recent.length * state.everySeconds / 60);
     let verdict = "not enough data", cls = "nodata";
-    if (n.success === null) {
+    const st = state.status;
+    const worse = st && st.slo ? st.slo.objectives.filter((o) => o.baseline && o.baseline.verdict === "worse").map((o) => human(o.name)) : [];
+    if (worse.length) {
+      // The rollout's own statistical comparison (over the SLO windows) found the new transport worse:
+      // that outranks a few minutes of samples.
+      verdict = "new is worse"; cls = "worse";
+    } else if (n.success === null) {
       verdict = "new carries no traffic";
     } else if (l.success === null) {
       verdict = "legacy carries no traffic";
@@ -244,13 +263,12 @@
       else { verdict = "about the same"; cls = "same"; }
     }
     setText("verdict", verdict, "big " + cls);
-    setText("verdict-detail", recent.length === 0 ? "waiting for the first samples" :
-      "success " + pct(n.success) + " new vs " + pct(l.success) + " legacy · p99 " + ms(n.p99) + " vs " + ms(l.p99)
-      + " (last " + Math.max(1, minutes) + " min)");
-    const st = state.status;
+    setText("verdict-detail", (worse.length ? "the rollout's baseline test finds new worse on " + worse.join(", ") + ". " : "")
+      + (recent.length === 0 ? "waiting for the first samples" :
+      "Last " + Math.max(1, minutes) + " min: success " + pct(n.success) + " new vs " + pct(l.success) + " legacy · p99 " + ms(n.p99) + " vs " + ms(l.p99)));
     if (st && st.slo) {
       const verdicts = st.slo.objectives.filter((o) => o.baseline).map((o) => human(o.name) + ": " + human(o.baseline.verdict));
-      setText("baseline", verdicts.length ? "statistical baseline, new vs legacy · " + verdicts.join(" · ") : "");
+      setText("baseline", verdicts.length ? "baseline test, new vs legacy, over the SLO windows · " + verdicts.join(" · ") : "");
     } else {
       setText("baseline", "");
     }
@@ -302,7 +320,7 @@
       ev.replaceChildren();
       for (const e of r.events.slice().reverse()) {
         ev.append(el("li", { class: e.kind, "data-event": e.event },
-          el("span", { class: "what" }, human(e.event)), " · " + human(e.stage) + " · canary " + e.canary_percent + "% · " + when(e.at) + " · ",
+          el("span", { class: "what" }, human(e.event)), " · " + moved(e) + " · canary " + e.canary_percent + "% · " + when(e.at) + " · ",
           e.reason));
       }
     } else if (r) {

@@ -88,9 +88,10 @@ public final class StatusApi {
         v.put("timeline", StatusTimeline.stages(names, s.stage(), StatusTimeline.visits(h)));
         v.put("stage_percentages", rollout.plan().stages().stream()
                 .map(x -> FlagValues.formatPercentage(x.percentageBasisPoints())).toList());
-        v.put("events", h.subList(Math.max(0, h.size() - EVENTS_TAIL), h.size()).stream().map(StatusTimeline::event).toList());
-        RolloutState.Event last = StatusTimeline.lastAutomatic(h);
-        v.put("last_automatic_decision", last == null ? null : StatusTimeline.event(last));
+        v.put("events", StatusTimeline.events(h, EVENTS_TAIL));
+        v.put("last_automatic_decision", StatusTimeline.lastAutomatic(h));
+        // After a failed gate or a rollback the rollout waits in an earlier stage; say which one failed.
+        st.put("failed_stage", s.failedStage() >= 0 && s.failedStage() < names.size() ? names.get(s.failedStage()) : null);
         v.remove("history");
         return v;
     }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The status page's charts: every {@code every} (on the injected clock) one sample of the public
@@ -28,6 +30,8 @@ import java.util.Map;
  * both hold this object's lock, briefly (a scrape happens before taking it).
  */
 public final class StatusHistory {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusHistory.class);
 
     /** The default sampling: every 5 s for an hour. */
     public static final Duration EVERY = Duration.ofSeconds(5);
@@ -56,6 +60,8 @@ public final class StatusHistory {
     private Map<String, Totals> previous;
     private long previousNanos;
     private long seq;
+    /** Samples skipped because the scrape failed; touched by the sampling thread only. */
+    private long skipped;
 
     public StatusHistory(Metrics metrics, Clock clock, Duration every, int capacity) {
         if (every.isNegative() || every.isZero() || capacity < 2) {
@@ -70,8 +76,24 @@ public final class StatusHistory {
 
     /** Takes the first reading now and a sample every interval after it. */
     public Scheduler.Cancellable start(Scheduler scheduler) {
-        sample();
-        return scheduler.scheduleAtFixedRate(this::sample, every);
+        sampleOrSkip();
+        return scheduler.scheduleAtFixedRate(this::sampleOrSkip, every);
+    }
+
+    /**
+     * One sample; a scrape that fails (a metric callback that throws) skips this one and keeps the
+     * previous reading, so the next sample covers both intervals. A periodic task that threw would
+     * never run again, and the charts would stop for good.
+     */
+    void sampleOrSkip() {
+        try {
+            sample();
+        } catch (RuntimeException e) {
+            skipped++;
+            if (skipped == 1 || skipped % 100 == 0) {
+                log.warn("status page sample skipped ({} so far): {}", skipped, e.toString());
+            }
+        }
     }
 
     /** Takes one reading; from the second on, appends the sample of the interval since the previous reading. */

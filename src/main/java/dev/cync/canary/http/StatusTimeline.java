@@ -55,14 +55,23 @@ final class StatusTimeline {
                 && (e.reason() == null || !e.reason().startsWith(OPERATOR_PROMOTION));
     }
 
-    /** The newest automatic decision, or null when there was none. */
-    static RolloutState.Event lastAutomatic(List<RolloutState.Event> history) {
+    /** The newest automatic decision as the page shows it (see {@link #events}), or null when there was none. */
+    static Map<String, Object> lastAutomatic(List<RolloutState.Event> history) {
         for (int i = history.size() - 1; i >= 0; i--) {
             if (automatic(history.get(i))) {
-                return history.get(i);
+                return event(history.get(i), i == 0 ? null : history.get(i - 1).stage());
             }
         }
         return null;
+    }
+
+    /** The last {@code tail} events as the page shows them, oldest first. */
+    static List<Map<String, Object>> events(List<RolloutState.Event> history, int tail) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = Math.max(0, history.size() - tail); i < history.size(); i++) {
+            out.add(event(history.get(i), i == 0 ? null : history.get(i - 1).stage()));
+        }
+        return out;
     }
 
     /**
@@ -94,12 +103,17 @@ final class StatusTimeline {
         return out;
     }
 
-    /** The event as the page shows it, with its kind: rollback, hold, automatic, operator. */
-    static Map<String, Object> event(RolloutState.Event e) {
+    /**
+     * The event as the page shows it, with its kind (rollback, hold, automatic, operator) and, when it
+     * moved the rollout to another stage, the stage it left ({@code from_stage}): an event records the
+     * stage after it, so a rollback from canary_10 reads "dark_launch" alone.
+     */
+    static Map<String, Object> event(RolloutState.Event e, String previousStage) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("at", e.at());
         v.put("event", e.event());
         v.put("stage", e.stage());
+        v.put("from_stage", previousStage == null || previousStage.equals(e.stage()) ? null : previousStage);
         v.put("canary_percent", e.canaryPercent());
         v.put("reason", e.reason());
         v.put("kind", ROLLBACKS.contains(e.event()) ? "rollback" : HOLDS.contains(e.event()) ? "hold"

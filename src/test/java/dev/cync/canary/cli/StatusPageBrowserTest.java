@@ -161,6 +161,7 @@ class StatusPageBrowserTest {
             b.waiting(WAIT).until(d -> !d.findElements(By.cssSelector("#events li.rollback[data-event='manual_rollback']")).isEmpty());
             assertThat(b.text("events")).contains("the pager went off");
             assertThat(b.text("rollout-status")).isEqualToIgnoringCase("rolled back");
+            assertThat(b.text("stage-name")).isEqualTo("rolled back from canary 10");
             WebElement row = b.driver.findElement(By.cssSelector("#audit tr[data-action='rollback']"));
             assertThat(row.getText()).contains("api:status-page").contains("browser test: the pager went off");
             assertThat(b.text("action-result")).contains("done");

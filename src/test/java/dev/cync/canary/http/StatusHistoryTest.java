@@ -82,6 +82,31 @@ class StatusHistoryTest {
     }
 
     @Test
+    void aScrapeThatFailsSkipsOneSampleAndTheChartsGoOn() {
+        boolean[] broken = {false};
+        metrics.gauge("test_flaky", "A gauge whose callback fails while broken.", () -> {
+            if (broken[0]) {
+                throw new NullPointerException("decoder gone");
+            }
+            return 1;
+        });
+        StatusHistory h = new StatusHistory(metrics, clock, Duration.ofSeconds(10), 360);
+        h.start(clock);
+        clock.advance(Duration.ofSeconds(10));
+        broken[0] = true;
+        fresh.resolved(Outcome.SUCCESS, 0.02);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(h.since(0)).hasSize(1);
+        broken[0] = false;
+        fresh.resolved(Outcome.SUCCESS, 0.02);
+        clock.advance(Duration.ofSeconds(10));
+        // The sample after the failure spans both intervals: 2 commands in 20 s.
+        StatusHistory.Sample s = h.since(1).get(0);
+        assertThat(s.intervalSeconds()).isEqualTo(20.0);
+        assertThat(s.transports().get(Metrics.NEW).commandsPerSecond()).isEqualTo(0.1);
+    }
+
+    @Test
     void commandsTheDeviceReceivedButDidNotCarryOutAreCountedAsNotExecuted() {
         double[] bounds = {0.1, Double.POSITIVE_INFINITY};
         StatusHistory.Totals before = new StatusHistory.Totals(100, 90, 0, 5, 0, bounds, new long[] {90, 0});

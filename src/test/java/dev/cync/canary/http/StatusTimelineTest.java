@@ -46,13 +46,18 @@ class StatusTimelineTest {
 
     @Test
     void theLastAutomaticDecisionSkipsWhatOperatorsDid() {
-        assertThat(StatusTimeline.lastAutomatic(history).event()).isEqualTo("auto_rollback");
-        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).event()).isEqualTo("promote");
-        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).stage()).isEqualTo("canary_10");
+        Map<String, Object> last = StatusTimeline.lastAutomatic(history);
+        assertThat(last.get("event")).isEqualTo("auto_rollback");
+        assertThat(last.get("stage")).isEqualTo("dark_launch");
+        assertThat(last.get("from_stage")).isEqualTo("canary_25");
+        assertThat(last.get("reason")).asString().startsWith("3 consecutive failed checks");
+        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("event")).isEqualTo("promote");
+        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("stage")).isEqualTo("canary_10");
         assertThat(StatusTimeline.lastAutomatic(history.subList(0, 1))).isNull();
-        assertThat(StatusTimeline.event(history.get(4)).get("kind")).isEqualTo("rollback");
-        assertThat(StatusTimeline.event(history.get(1)).get("kind")).isEqualTo("hold");
-        assertThat(StatusTimeline.event(history.get(3)).get("kind")).isEqualTo("operator");
-        assertThat(StatusTimeline.event(history.get(2)).get("kind")).isEqualTo("automatic");
+        List<Map<String, Object>> events = StatusTimeline.events(history, 100);
+        assertThat(events).extracting(e -> e.get("kind"))
+                .containsExactly("operator", "hold", "automatic", "operator", "rollback", "operator");
+        assertThat(events.get(1).get("from_stage")).isNull();
+        assertThat(StatusTimeline.events(history, 2)).extracting(e -> e.get("event")).containsExactly("auto_rollback", "resume");
     }
 }
