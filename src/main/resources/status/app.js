@@ -330,14 +330,12 @@
       $("events").replaceChildren();
     } else {
       setText("plan-name", "");
+      // /metrics names the stages but not their order in the plan: show only where the rollout is now.
       const m = currentStageFromMetrics();
-      for (const s of metricSeries("canary_rollout_stage")) {
-        if (s.labels.stage === "rolled_back" || s.labels.stage === "complete") continue;
-        list.append(el("li", { class: s.value === 1 ? "current" : "pending" }, el("div", { class: "name" }, human(s.labels.stage))));
-      }
-      if (!list.children.length) list.append(el("li", {}, "no rollout plan running"));
-      if (m.stage === "rolled_back") list.append(el("li", { class: "current rolled_back" }, el("div", { class: "name" }, "rolled back")));
-      $("gates").replaceChildren(el("span", { class: "small muted" }, "entry and exit times, gates and reasons need the admin token"));
+      list.append(m.stage
+        ? el("li", { class: "current " + (m.status || "") }, el("div", { class: "name" }, "now: " + human(m.stage)), el("div", { class: "small muted" }, human(m.status)))
+        : el("li", {}, "no rollout plan running"));
+      $("gates").replaceChildren(el("span", { class: "small muted" }, "the plan's stages in order, entry and exit times, gates and reasons need the admin token"));
       $("events").replaceChildren(el("li", { class: "muted" }, "needs the admin token"));
     }
   }

@@ -89,6 +89,7 @@ class StatusPageBrowserTest {
             assertThat(b.text("canary-percentage")).isEqualTo("10%");
             assertThat(b.text("stage-name")).isEqualTo("canary 10");
             assertThat(b.text("kill-switch")).isEqualTo("locked");
+            assertThat(b.text("timeline")).isEqualTo("now: canary 10\nrunning");
             assertThat(b.text("audit")).contains("needs the admin token");
             // Live: the first sample arrives within one interval, and the next one changes the numbers.
             b.waiting(WAIT).until(d -> !b.text("now-legacy-cps").equals("–") && !b.text("now-new-cps").equals("–"));
