@@ -11,6 +11,9 @@ import dev.cync.canary.http.AdminServer;
 import dev.cync.canary.http.HttpRouter;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.http.RolloutApi;
+import dev.cync.canary.http.StatusApi;
+import dev.cync.canary.http.StatusHistory;
+import dev.cync.canary.http.StatusPage;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
@@ -90,6 +93,8 @@ final class Controller implements AutoCloseable {
     /** The admin API's own listener when {@code http.apiPort} is set, else null (the API shares {@link #http}). */
     private AdminServer apiHttp;
     private AdminApi api;
+    /** The status page's last hour of transport samples, on the controller's (real) clock. */
+    final StatusHistory statusHistory;
 
     Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
         this(config, clock, env, null, null, UnaryOperator.identity());
@@ -136,6 +141,7 @@ final class Controller implements AutoCloseable {
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);
+        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
         this.sloSpec = SloSpec.load(config.rollout().sloFile());
         this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
         // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
@@ -251,10 +257,15 @@ final class Controller implements AutoCloseable {
         AdminAuth auth = AdminAuth.load(env.get(AdminAuth.ENV), env.get(AdminAuth.READ_ENV), stateDir());
         api = new AdminApi(flags, sender, devices.registry(), history, auth, metrics,
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
-        new RolloutApi(rollout, evaluator, sloClock).install(api);
+        RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+        rolloutApi.install(api);
+        new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);
         var tls = AdminServer.tls(hc);
         HttpRouter main = new HttpRouter(auth, metrics);
         AdminServer.monitoringRoutes(main, metrics, this::health);
+        // The status page is public like /metrics and lives beside it; its token-only data is under /api.
+        statusHistory.start(new ExecutorScheduler(background));
+        new StatusPage(statusHistory).install(main);
         if (hc.separateApi()) {
             HttpRouter apiRoutes = new HttpRouter(auth, metrics);
             AdminServer.healthRoute(apiRoutes, this::health);

@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.LossyTransport;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         description = {"Run the controller with an embedded simulated fleet and a steady command load.",
             "Commands go through the canary router, starting from the flags in the state directory (and the",
             "CANARY_* environment); set-canary and rollback against it visibly move traffic. Prints one",
-            "summary line per transport every few seconds and serves /metrics and the admin API.",
+            "summary line per transport every few seconds and serves the status page (printed on start),",
+            "/metrics and the admin API.",
             "The rollout plan runs on a sped-up clock (--time-scale, a day per minute by default), so its",
             "stages advance while you watch; --fault-at 3d makes the new transport lose commands from then,",
             "to watch the automatic rollback.",
@@ -91,6 +93,8 @@ final class DemoCommand implements Callable<Integer> {
             int port = controller.http().port();
             out.printf("demo: %d simulated devices, %.0f commands/s through the canary router (%s)%n", devices, rate,
                     controller.flags.current().summary());
+            out.printf("demo: status page on http://127.0.0.1:%d/ (admin token: %s)%n", port,
+                    System.getenv(AdminAuth.ENV) != null ? "$" + AdminAuth.ENV : controller.stateDir().resolve(AdminAuth.FILE));
             out.printf("demo: metrics on http://127.0.0.1:%d/metrics; move traffic with%n", port);
             out.printf("        bin/cync-canary set-canary 25 --reason 'demo' --url http://127.0.0.1:%d --state-dir %s%n", port,
                     controller.stateDir());

@@ -343,7 +343,7 @@ public final class AdminApi {
         }
     }
 
-    private Map<String, Object> routeView(String id) {
+    Map<String, Object> routeView(String id) {
         CanaryRouter.Decision d = sender.router().explain(id);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("device", id);

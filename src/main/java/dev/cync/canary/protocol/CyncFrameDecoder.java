@@ -105,7 +105,9 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
 
     /** Bytes held waiting for the rest of a packet; safe to read from any thread, for a gauge. */
     public int bufferedBytes() {
-        return internalBuffer().readableBytes();
+        // Read off the event loop: the decoder drops its buffer (null) when the channel closes.
+        ByteBuf held = internalBuffer();
+        return held == null ? 0 : held.readableBytes();
     }
 
     /** Drops at least one byte, then up to the next position that could start a packet. */

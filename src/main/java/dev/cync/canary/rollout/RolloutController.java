@@ -243,6 +243,23 @@ public final class RolloutController {
         return plan.stages().get(state.stage());
     }
 
+    /** One gate of the current stage as it would be judged now: the gate, pass/fail/no_data, and why. */
+    public record GateState(String gate, String result, String detail) {}
+
+    /**
+     * Each gate of the current stage judged now, on the checks of the last tick (for the status page).
+     * Reading only: it changes no state, so the stage is still judged at its minute tick as before.
+     */
+    public synchronized List<GateState> gateStates() {
+        long nowMs = clock.millis();
+        List<GateState> out = new ArrayList<>();
+        for (RolloutPlan.Gate g : stage().gates()) {
+            GateVerdict v = gate(g, nowMs);
+            out.add(new GateState(g.describe(), v.result.label(), v.detail));
+        }
+        return out;
+    }
+
     public void stop() {
         if (ticker != null) {
             ticker.cancel();
