@@ -30,6 +30,7 @@ class ArchitectureTest {
                 .layer("rollout").definedBy("dev.cync.canary.rollout..")
                 .layer("monitoring").definedBy("dev.cync.canary.monitoring..")
                 .layer("sim").definedBy("dev.cync.canary.sim..")
+                .layer("mqtt").definedBy("dev.cync.canary.mqtt..")
                 .layer("http").definedBy("dev.cync.canary.http..")
                 .layer("cli").definedBy("dev.cync.canary.cli..")
                 .whereLayer("time").mayNotAccessAnyLayer()
@@ -42,9 +43,10 @@ class ArchitectureTest {
                 .whereLayer("slo").mayOnlyAccessLayers("time")
                 .whereLayer("rollout").mayOnlyAccessLayers("slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics")
                 .whereLayer("monitoring").mayOnlyAccessLayers("slo", "metrics", "time")
+                .whereLayer("mqtt").mayOnlyAccessLayers("routing", "flags", "transport", "device", "protocol", "time", "metrics")
                 .whereLayer("sim").mayOnlyAccessLayers("protocol", "transport", "device", "time", "metrics")
-                .whereLayer("http").mayOnlyAccessLayers("rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "monitoring", "sim")
-                .whereLayer("cli").mayOnlyAccessLayers("http", "sim", "monitoring", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics")
+                .whereLayer("http").mayOnlyAccessLayers("mqtt", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "monitoring", "sim")
+                .whereLayer("cli").mayOnlyAccessLayers("mqtt", "http", "sim", "monitoring", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics")
                 .check(CLASSES);
     }
 

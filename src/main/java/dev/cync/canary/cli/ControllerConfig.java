@@ -2,6 +2,7 @@ package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.device.DeviceServerConfig;
+import dev.cync.canary.mqtt.MqttConfig;
 import dev.cync.canary.time.Validate;
 import dev.cync.canary.time.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
 record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort, LegacyConfig legacy,
-        ReliableConfig reliable, Rollout rollout) {
+        ReliableConfig reliable, Rollout rollout, MqttConfig mqtt) {
 
     /** The rollout and notification settings; files null mean the built-in ones. */
     record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
@@ -74,9 +75,32 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
         String am = url(n.string("alertmanagerUrl", ""), "notify.alertmanagerUrl");
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
+        MqttConfig mqtt = mqtt(top.section("mqtt"));
         top.finish();
         return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, new Rollout(enabled,
-                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
+                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), mqtt);
+    }
+
+    /** The Home Assistant bridge; MqttConfig checks each value and names the setting when one is wrong. */
+    private static MqttConfig mqtt(Settings m) {
+        MqttConfig d = MqttConfig.off();
+        String broker = m.string("broker", d.broker());
+        String clientId = m.string("clientId", d.clientId());
+        String username = m.string("username", d.username());
+        String passwordFile = m.string("passwordFile", "");
+        String caFile = m.string("caFile", "");
+        String base = m.string("baseTopic", d.baseTopic());
+        String prefix = m.string("discoveryPrefix", d.discoveryPrefix());
+        var reconnectMin = m.duration("reconnectMin", d.reconnectMin());
+        var reconnectMax = m.duration("reconnectMax", d.reconnectMax());
+        int queue = m.integer("publishQueue", d.publishQueue());
+        int inFlight = m.integer("commandsInFlight", d.commandsInFlight());
+        m.finish();
+        boolean on = !broker.isBlank();
+        // Without a broker nothing else is used, so a password file is not read then.
+        String password = on && !passwordFile.isBlank() ? MqttConfig.readPassword(Path.of(passwordFile)) : null;
+        return new MqttConfig(broker, clientId, username, password, caFile.isBlank() ? null : Path.of(caFile), base, prefix,
+                reconnectMin, reconnectMax, queue, inFlight);
     }
 
     private static String url(String text, String name) {
@@ -107,18 +131,22 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout);
+        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout);
+        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout, mqtt);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r, mqtt);
+    }
+
+    ControllerConfig withMqtt(MqttConfig m) {
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, rollout, m);
     }
 }
