@@ -43,7 +43,9 @@ final class HomeAssistantClient implements AutoCloseable {
         o.setCleanSession(true);
         o.setMaxInflight(1000);
         client.connect(o);
-        client.subscribe(new String[] {"homeassistant/#", "cync/#"}, new int[] {1, 1});
+        // QoS 0, as Home Assistant subscribes by default. (At QoS 1 mosquitto queues at most 1,000
+        // messages per subscriber, max_queued_messages, and drops the rest of a 1,000-device burst.)
+        client.subscribe(new String[] {"homeassistant/#", "cync/#"}, new int[] {0, 0});
     }
 
     /** Called on each message, on Paho's callback thread. */
