@@ -149,6 +149,8 @@ public final class MqttBridge implements AutoCloseable {
         }
         if (config.caFile() != null) {
             o.setSocketFactory(Tls.trusting(config.caFile()));
+        } else if (config.broker().startsWith("tcp://")) {
+            o.setSocketFactory(new NoDelaySockets());
         }
         return o;
     }

@@ -42,6 +42,7 @@ final class HomeAssistantClient implements AutoCloseable {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setMaxInflight(1000);
+        o.setSocketFactory(new NoDelaySockets());
         client.connect(o);
         // QoS 0, as Home Assistant subscribes by default. (At QoS 1 mosquitto queues at most 1,000
         // messages per subscriber, max_queued_messages, and drops the rest of a 1,000-device burst.)
