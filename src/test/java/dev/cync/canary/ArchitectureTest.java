@@ -31,6 +31,7 @@ class ArchitectureTest {
                 .layer("rollout").definedBy("dev.cync.canary.rollout..")
                 .layer("monitoring").definedBy("dev.cync.canary.monitoring..")
                 .layer("sim").definedBy("dev.cync.canary.sim..")
+                .layer("mqtt").definedBy("dev.cync.canary.mqtt..")
                 .layer("http").definedBy("dev.cync.canary.http..")
                 .layer("cli").definedBy("dev.cync.canary.cli..")
                 .whereLayer("support").mayNotAccessAnyLayer()
@@ -44,9 +45,10 @@ class ArchitectureTest {
                 .whereLayer("slo").mayOnlyAccessLayers("time", "support")
                 .whereLayer("rollout").mayOnlyAccessLayers("slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "support")
                 .whereLayer("monitoring").mayOnlyAccessLayers("slo", "metrics", "time", "support")
+                .whereLayer("mqtt").mayOnlyAccessLayers("routing", "flags", "transport", "device", "protocol", "time", "metrics", "support")
                 .whereLayer("sim").mayOnlyAccessLayers("protocol", "transport", "device", "time", "metrics", "support")
-                .whereLayer("http").mayOnlyAccessLayers("rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "monitoring", "sim", "support")
-                .whereLayer("cli").mayOnlyAccessLayers("http", "sim", "monitoring", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "support")
+                .whereLayer("http").mayOnlyAccessLayers("mqtt", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "monitoring", "sim", "support")
+                .whereLayer("cli").mayOnlyAccessLayers("mqtt", "http", "sim", "monitoring", "rollout", "slo", "flags", "routing", "transport", "device", "protocol", "time", "metrics", "support")
                 .check(CLASSES);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.http.HttpServerConfig;
+import dev.cync.canary.mqtt.MqttConfig;
 import dev.cync.canary.time.Validate;
 import dev.cync.canary.time.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;
@@ -15,7 +16,7 @@ import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
 record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, HttpServerConfig http, LegacyConfig legacy,
-        ReliableConfig reliable, Rollout rollout) {
+        ReliableConfig reliable, Rollout rollout, MqttConfig mqtt) {
 
     String httpHost() {
         return http.host();
@@ -94,9 +95,32 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         String am = url(n.string("alertmanagerUrl", ""), "notify.alertmanagerUrl");
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
+        MqttConfig mqtt = mqtt(top.section("mqtt"));
         top.finish();
         return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,
-                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
+                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), mqtt);
+    }
+
+    /** The Home Assistant bridge; MqttConfig checks each value and names the setting when one is wrong. */
+    private static MqttConfig mqtt(Settings m) {
+        MqttConfig d = MqttConfig.off();
+        String broker = m.string("broker", d.broker());
+        String clientId = m.string("clientId", d.clientId());
+        String username = m.string("username", d.username());
+        String passwordFile = m.string("passwordFile", "");
+        String caFile = m.string("caFile", "");
+        String base = m.string("baseTopic", d.baseTopic());
+        String prefix = m.string("discoveryPrefix", d.discoveryPrefix());
+        var reconnectMin = m.duration("reconnectMin", d.reconnectMin());
+        var reconnectMax = m.duration("reconnectMax", d.reconnectMax());
+        int queue = m.integer("publishQueue", d.publishQueue());
+        int inFlight = m.integer("commandsInFlight", d.commandsInFlight());
+        m.finish();
+        boolean on = !broker.isBlank();
+        // Without a broker nothing else is used, so a password file is not read then.
+        String password = on && !passwordFile.isBlank() ? MqttConfig.readPassword(Path.of(passwordFile)) : null;
+        return new MqttConfig(broker, clientId, username, password, caFile.isBlank() ? null : Path.of(caFile), base, prefix,
+                reconnectMin, reconnectMax, queue, inFlight);
     }
 
     private static String url(String text, String name) {
@@ -127,26 +151,30 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout);
+        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withHttp(HttpServerConfig h) {
-        return new ControllerConfig(server, guards, h, legacy, reliable, rollout);
+        return new ControllerConfig(server, guards, h, legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withGuards(DeviceGuardConfig g) {
-        return new ControllerConfig(server, g, http, legacy, reliable, rollout);
+        return new ControllerConfig(server, g, http, legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout);
+        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout, mqtt);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, guards, http, legacy, r, rollout);
+        return new ControllerConfig(server, guards, http, legacy, r, rollout, mqtt);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, guards, http, legacy, reliable, r);
+        return new ControllerConfig(server, guards, http, legacy, reliable, r, mqtt);
+    }
+
+    ControllerConfig withMqtt(MqttConfig m) {
+        return new ControllerConfig(server, guards, http, legacy, reliable, rollout, m);
     }
 }

@@ -53,6 +53,10 @@ public final class Metrics {
     /** State files that could not be used at start and were started afresh (only the SLO windows may be). */
     public static final String STATE_LOAD_FAILURES = "canary_state_load_failures_total";
     public static final String FILE = "file";
+    /** Not in the spec: Home Assistant bridge messages, by direction (in, out) and outcome. */
+    public static final String MQTT_MESSAGES = "cync_mqtt_messages_total";
+    /** Not in the spec: 1 while the Home Assistant bridge is connected to its broker. */
+    public static final String MQTT_CONNECTED = "cync_mqtt_connected";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";
@@ -102,6 +106,10 @@ public final class Metrics {
     final Gauge rolloutStatus = Gauge.builder().name(ROLLOUT_STATUS)
             .help("1 for the rollout's status (running, hold, paused, rolled_back, complete), 0 for the others.")
             .labelNames("status").register(registry);
+    final Counter mqttMessages = counter(MQTT_MESSAGES,
+            "Home Assistant bridge messages: in (accepted, invalid, dropped) and out (published, failed, dropped).", "direction", OUTCOME);
+    final Gauge mqttConnected = Gauge.builder().name(MQTT_CONNECTED)
+            .help("1 while the Home Assistant bridge is connected to its MQTT broker, else 0.").register(registry);
 
     private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
@@ -195,6 +203,14 @@ public final class Metrics {
 
     public void apiRejected(String reason) {
         apiRejected.labelValues(reason).inc();
+    }
+
+    public void mqttMessage(String direction, String outcome) {
+        mqttMessages.labelValues(direction, outcome).inc();
+    }
+
+    public void mqttConnected(boolean connected) {
+        mqttConnected.set(connected ? 1 : 0);
     }
 
     public void rollback(String trigger) {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The Home Assistant bridge's benchmark (docs/BENCHMARKS.md): discovery of 1,000 devices and
+# command -> published state latency, against a real mosquitto (apt-get install mosquitto) that it
+# starts on a free loopback port and stops. Usage: scripts/bench-mqtt.sh [DEVICES [COMMANDS]]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+cp_file="target/bench-mqtt.classpath"
+mvn -B -q -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
+# mosquitto lives in /usr/sbin, which is not on every PATH.
+PATH="$PATH:/usr/sbin" exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat "$cp_file")" dev.cync.canary.mqtt.MqttBench "$@"
