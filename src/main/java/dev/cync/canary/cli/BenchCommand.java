@@ -219,6 +219,9 @@ final class BenchCommand implements Callable<Integer> {
         double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
         // Every arm's own counts, the raw baseline's included, checked against the load generator's.
         java.util.function.Supplier<TransportStats> armStats = transport != null ? transport::stats : ((RawBaseline) sink)::stats;
+        Duration settle = controller.config.reliable().deadline().plusSeconds(2);
+        // Counts are compared when nothing moves: the warm-up's last commands resolved before, every command after.
+        Waits.until(() -> armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
         TransportStats statsBefore = armStats.get();
         java.util.concurrent.atomic.AtomicLong inFlightCounted = new java.util.concurrent.atomic.AtomicLong();
         SimStats.Snapshot simBefore = fleet.stats().snapshot();
@@ -235,7 +238,8 @@ final class BenchCommand implements Callable<Integer> {
         };
         LoadGenerator.Run run = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed), timed, commands);
         Waits.await(run.issuingStopped(), Duration.ofMinutes(30));
-        Waits.await(run.done(), controller.config.reliable().deadline().plusSeconds(2));
+        Waits.await(run.done(), settle);
+        Waits.until(() -> inFlightCounted.get() == 0 && armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
 
         Map<Outcome, Long> outcomes = run.outcomes();
         long succeeded = outcomes.get(Outcome.SUCCESS);
@@ -248,7 +252,8 @@ final class BenchCommand implements Callable<Integer> {
         long failedTotal = failed.values().stream().mapToLong(Long::longValue).sum();
         long issued = run.issued();
         long inFlight = inFlightCounted.get();
-        boolean ok = accountingOk(issued, succeeded, failedTotal, inFlight, statsBefore, armStats.get());
+        TransportStats statsAfter = armStats.get();
+        boolean ok = accountingOk(issued, succeeded, failedTotal, inFlight, statsBefore, statsAfter);
         SimStats.Snapshot sim = fleet.stats().snapshot().minus(simBefore);
         Histogram h = run.latencies();
         double seconds = run.elapsed().toNanos() / 1e9;
@@ -277,6 +282,10 @@ final class BenchCommand implements Callable<Integer> {
         r.put("queue_full", outcomes.get(Outcome.QUEUE_FULL));
         r.put("duration_s", round(seconds, 2));
         r.put("accounting_ok", ok);
+        if (!ok) {
+            r.put("accounting_detail", "load generator: issued " + issued + ", succeeded " + succeeded + ", failed " + failedTotal
+                    + "; bench in flight " + inFlight + "; arm before " + statsBefore + ", after " + statsAfter);
+        }
         List<Map<String, Long>> timeline = new ArrayList<>();
         int last = (int) Math.min(3599, Math.ceil(seconds));
         for (int s = 0; s <= last; s++) {

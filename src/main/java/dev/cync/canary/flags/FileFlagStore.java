@@ -277,7 +277,11 @@ public final class FileFlagStore implements FlagStore {
                 if (s.version() > persistedVersion) {
                     writer.replace(dir.resolve(STATE), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
                     persistedVersion = s.version();
-                    marker.written(STATE, s.version());
+                    if (marker.generation(STATE) < 0) {
+                        // The marker learns once that flags.json exists; a stale copy is caught by the audit log,
+                        // whose last entry is never ahead of the flags: no second fsync'd write per change.
+                        marker.written(STATE, s.version());
+                    }
                 }
                 for (AuditEntry e : entries) {
                     writer.append(dir.resolve(AUDIT), (json.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,16 @@ public final class FlagChurn {
     private FlagChurn() {}
 
     public static void main(String[] args) throws Exception {
+        // Warm up (class loading, JSON serialisers) in a scratch directory first, so that on a loaded
+        // machine the random kill lands among changes to the real directory, not in a cold start.
+        Path scratch = Path.of(args[0]).resolve("warmup-scratch");
+        Flags warm = new Flags(FileFlagStore.open(scratch, SystemClock.utc()));
+        for (int i = 0; i < 20; i++) {
+            warm.setPercentage("warmup", i, "warm up");
+            warm.cohort("warmup", java.util.List.of("dev-" + i), java.util.List.of(), "warm up");
+            warm.darkLaunch("warmup", i % 2 == 0, i, "warm up");
+            warm.rollback("warmup", "warm up", i % 2 == 0);
+        }
         Flags f = new Flags(FileFlagStore.open(Path.of(args[0]), SystemClock.utc()));
         System.out.println("ready");
         System.out.flush();
