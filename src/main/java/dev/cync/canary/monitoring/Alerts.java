@@ -51,6 +51,9 @@ final class Alerts {
         a.add(new Alert("CanaryRolloutHeld", Metrics.ROLLOUT_STATUS + "{status=\"hold\"} == 1", "6h", "warning",
                 "The rollout has held for lack of data for 6h",
                 "A stage's gates have had too few events to judge for {{ $value | humanize }} check(s) in a row; is traffic reaching the new transport?"));
+        a.add(new Alert("CanaryStageOverdue", Metrics.ROLLOUT_STATUS + "{status=\"overdue\"} == 1", null, "ticket",
+                "A rollout stage ran past its maximum length; the plan is paused and needs an operator",
+                "The stage held (no data or insufficient evidence) past its maxDuration. Decide with rollout resume (another maximum length), promote or abort; see GET /api/rollout."));
         a.add(new Alert("CanaryControllerDown", "up{job=\"cync-canary\"} == 0\nor\nabsent(up{job=\"cync-canary\"})", "2m", "page",
                 "The cync-canary controller is down or not scraped",
                 "Prometheus has not scraped job cync-canary for 2m; devices may be without a controller."));
