@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 /**
  * {@code rehearse --matrix DIR --seeds N}: every scenario in DIR under seeds 1..N, each rehearsal
  * checked against the outcome its scenario declares. Rehearsals are independent (each has its own
- * virtual clock, flags and windows), so they run on one thread per core.
+ * virtual clock, flags and windows), so they run on one thread per core. Expectations: {@code complete}
+ * (no rollback, the plan completes), {@code hold} (no rollback; it may hold, ask an operator or complete
+ * late), {@code rollback_within: D} (no rollback before the first fault on the new transport, one within D).
  */
 final class RehearsalMatrix {
 
@@ -113,10 +115,9 @@ final class RehearsalMatrix {
                     }
                 }
                 case HOLD -> {
+                    // Thin or missing evidence: holds, extends stages, may ask an operator or complete late; never rolls back.
                     if (!rb.isEmpty()) {
                         mismatches.add(seed + rb.size() + " rollback(s), first at " + rb.get(0).get("at") + ": " + rb.get(0).get("reason"));
-                    } else if (((List<?>) r.get("holds")).isEmpty()) {
-                        mismatches.add(seed + "no hold");
                     }
                 }
                 case ROLLBACK -> {
