@@ -70,6 +70,13 @@ final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the timeline.")
     boolean json;
 
+    @Option(names = "--matrix", paramLabel = "DIR", description = {"Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check",
+        "each against the outcome it declares (expect: complete | hold | rollback_within: D); exit 1 on a mismatch."})
+    Path matrixDir;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 1..N for --matrix (default ${DEFAULT-VALUE}).")
+    int seeds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -118,8 +125,14 @@ final class RehearseCommand implements Callable<Integer> {
             packets.addAndGet(2L * n);
         }, Duration.ofMinutes(1));
         rollout.start(clock);
-        while (Duration.between(EPOCH, clock.instant()).compareTo(limit) < 0
-                && rollout.state().status() != RolloutState.Status.COMPLETE) {
+        // A scenario with a duration plays on after the plan completes (the watch never stops); a
+        // rollback ends the rehearsal, as the plan then waits for an operator.
+        Duration playFor = scenario.duration() != null ? scenario.duration() : limit;
+        while (Duration.between(EPOCH, clock.instant()).compareTo(playFor) < 0) {
+            RolloutState.Status st = rollout.state().status();
+            if (st == RolloutState.Status.ROLLED_BACK || (st == RolloutState.Status.COMPLETE && scenario.duration() == null)) {
+                break;
+            }
             clock.advance(Duration.ofHours(1));
         }
         rollout.stop();
@@ -134,13 +147,31 @@ final class RehearseCommand implements Callable<Integer> {
         List<Map<String, Object>> timeline = new ArrayList<>();
         String lastPercent = "0";
         Map<String, Object> open = null;
+        Map<String, Object> openHold = null;
+        Instant openHoldAt = null;
         for (RolloutState.Event e : events) {
             timeline.add(Map.of("at", at(e.at()), "event", e.event(), "stage", e.stage(), "canary_percent", e.canaryPercent(), "reason", e.reason()));
             switch (e.event()) {
                 case "auto_rollback", "gate_failed", "manual_rollback", "abort" -> rollbacks.add(Map.of("at", at(e.at()),
                         "trigger", e.event().equals("auto_rollback") ? "auto" : e.event().equals("gate_failed") ? "gate" : "manual",
                         "reason", e.reason(), "from_percent", lastPercent, "to_percent", e.canaryPercent()));
-                case "hold" -> holds.add(Map.of("at", at(e.at()), "stage", e.stage(), "reason", e.reason()));
+                case "hold" -> {
+                    Map<String, Object> h = new LinkedHashMap<>();
+                    h.put("start", at(e.at()));
+                    h.put("end", null);
+                    h.put("stage", e.stage());
+                    h.put("reason", e.reason());
+                    holds.add(h);
+                    openHold = h;
+                    openHoldAt = e.at();
+                }
+                case "hold_end" -> {
+                    if (openHold != null) {
+                        openHold.put("end", at(e.at()));
+                        openHold.put("duration", Durations.format(Duration.between(openHoldAt, e.at())));
+                        openHold = null;
+                    }
+                }
                 default -> { }
             }
             boolean leaves = List.of("promote", "complete", "auto_rollback", "gate_failed", "manual_rollback", "abort", "retry").contains(e.event());
@@ -165,6 +196,17 @@ final class RehearseCommand implements Callable<Integer> {
             lastPercent = e.canaryPercent();
         }
         out.put("rollbacks", rollbacks);
+        Duration fault = scenario.firstNewFault();
+        out.put("first_fault_at", fault == null ? null : at(EPOCH.plus(fault)));
+        out.put("detection_delay", null);
+        if (fault != null) {
+            for (RolloutState.Event e : events) {
+                if (List.of("auto_rollback", "gate_failed").contains(e.event()) && !e.at().isBefore(EPOCH.plus(fault))) {
+                    out.put("detection_delay", Durations.format(Duration.between(EPOCH.plus(fault), e.at())));
+                    break;
+                }
+            }
+        }
         out.put("holds", holds);
         out.put("stages", stages);
         Map<String, Map<String, Double>> budgets = new LinkedHashMap<>();
@@ -208,6 +250,20 @@ final class RehearseCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
+        if (matrixDir != null) {
+            if (seeds < 1 || seeds > 1000) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be from 1 to 1000, got " + seeds);
+            }
+            Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(planFile), SloSpec.load(sloFile), matrixDir, seeds);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+            } else {
+                out.print(RehearsalMatrix.table(m));
+            }
+            out.flush();
+            return Boolean.TRUE.equals(m.get("ok")) ? 0 : 1;
+        }
         Map<String, Object> r = rehearse(RolloutPlan.load(planFile), SloSpec.load(sloFile), Scenario.load(scenarioFile), seed,
                 Durations.parse(duration));
         PrintWriter out = spec.commandLine().getOut();
@@ -217,6 +273,16 @@ final class RehearseCommand implements Callable<Integer> {
             out.printf("%-10s %-16s %-12s %-8s %s%n", "time", "event", "stage", "canary%", "reason");
             for (Map<String, Object> e : (List<Map<String, Object>>) r.get("timeline")) {
                 out.printf("%-10s %-16s %-12s %-8s %s%n", e.get("at"), e.get("event"), e.get("stage"), e.get("canary_percent"), e.get("reason"));
+            }
+            out.println();
+            List<Map<String, Object>> holds = (List<Map<String, Object>>) r.get("holds");
+            if (!holds.isEmpty()) {
+                out.println();
+                out.printf("%-10s %-10s %-10s %-12s %s%n", "hold from", "until", "for", "stage", "reason");
+                for (Map<String, Object> h : holds) {
+                    out.printf("%-10s %-10s %-10s %-12s %s%n", h.get("start"), h.get("end") == null ? "(open)" : h.get("end"),
+                            h.get("duration") == null ? "-" : h.get("duration"), h.get("stage"), h.get("reason"));
+                }
             }
             out.println();
             out.printf("final state: %s%ncompleted at: %s%nrollbacks: %d, holds: %d, commands: %d, virtual time %s in %d ms%n",

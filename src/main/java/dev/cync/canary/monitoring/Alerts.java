@@ -55,6 +55,9 @@ final class Alerts {
                 "The controller cannot write its state ({{ $labels.file }})",
                 "Writes of {{ $labels.file }} to the state directory keep failing (disk full, read-only?). Changes and rollbacks are in "
                         + "effect but held only in memory: a restart now would lose them. Fix the disk; see /healthz."));
+        a.add(new Alert("CanaryStageOverdue", Metrics.ROLLOUT_STATUS + "{status=\"overdue\"} == 1", null, "ticket",
+                "A rollout stage ran past its maximum length; the plan is paused and needs an operator",
+                "The stage held (no data or insufficient evidence) past its maxDuration. Decide with rollout resume (another maximum length), promote or abort; see GET /api/rollout."));
         a.add(new Alert("CanaryControllerDown", "up{job=\"cync-canary\"} == 0\nor\nabsent(up{job=\"cync-canary\"})", "2m", "page",
                 "The cync-canary controller is down or not scraped",
                 "Prometheus has not scraped job cync-canary for 2m; devices may be without a controller."));

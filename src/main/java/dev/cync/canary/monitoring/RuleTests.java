@@ -40,6 +40,7 @@ final class RuleTests {
         series(y, Metrics.PACKETS_RECEIVED, "0+0x180");
         series(y, Metrics.ROLLBACKS + "{trigger=\"auto\"}", "0+0x180");
         series(y, Metrics.ROLLOUT_STATUS + "{status=\"hold\"}", "0+0x180");
+        series(y, Metrics.ROLLOUT_STATUS + "{status=\"overdue\"}", "0+0x180");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "1+0x180");
         y.append("    alert_rule_test:\n");
         for (String name : alerts.stream().map(a -> a.name().split(":")[0]).distinct().toList()) {
@@ -116,6 +117,10 @@ final class RuleTests {
         series(y, Metrics.STATE_PERSIST_FAILURES + "{file=\"flags\"}", "0+1x20");
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "CanaryStateNotPersisted", "5m", Map.of("file", "flags"), null);
+        y.append("  - interval: 1m\n    input_series:\n");
+        series(y, Metrics.ROLLOUT_STATUS + "{status=\"overdue\"}", "0 0 1 1 1 1");
+        y.append("    alert_rule_test:\n");
+        expect(y, alerts, "CanaryStageOverdue", "4m", Map.of("status", "overdue"), null);
         y.append("  - interval: 1m\n    input_series:\n");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "0+0x10");
         y.append("    alert_rule_test:\n");

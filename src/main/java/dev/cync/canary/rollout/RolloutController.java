@@ -12,6 +12,7 @@ import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.Ratio;
@@ -66,8 +67,13 @@ public final class RolloutController {
     static final String ROLLOUT = "rollout";
     static final String AUTO = "auto-rollback";
     public static final String STATE_FILE = "rollout.json";
-    /** How unlikely a miss must be under the target before a check calls it a FAIL. */
-    static final double SIGNIFICANCE = 0.01;
+    /**
+     * With no command on the new transport for this long, the stage is on a no-data hold: the hold is
+     * dated from this long ago, and that time is taken back from the stage clock.
+     */
+    static final Duration QUIET_AFTER = Duration.ofHours(1);
+    static final String NO_DATA_HOLD = "no data";
+    static final String EVIDENCE_HOLD = "insufficient evidence";
 
     private final RolloutPlan plan;
     private final SloEvaluator evaluator;
@@ -80,6 +86,10 @@ public final class RolloutController {
     private final DurableFiles.Writer writer;
     private final Notifier notifier;
     private final Runnable beforeTick;
+    private final AutoRollbackCheck autoCheck;
+    private final GateEvaluator gates;
+    /** The kind of the hold in force ({@link #NO_DATA_HOLD} or {@link #EVIDENCE_HOLD}), null when none. */
+    private String holdKind;
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -125,6 +135,8 @@ public final class RolloutController {
         this.stateFile = stateFile;
         this.notifier = notifier;
         this.beforeTick = beforeTick;
+        this.autoCheck = new AutoRollbackCheck(spec, evaluator.windows());
+        this.gates = new GateEvaluator(evaluator);
     }
 
     /** Loads the persisted state (or starts the plan at its first stage) and ticks every minute. */
@@ -133,6 +145,7 @@ public final class RolloutController {
         lastTick = clock.instant();
         String problem = stateFile == null ? null : load();
         if (state != null) {
+            holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
             log.info("rollout {}: continuing {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
                     Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
         } else if (problem != null) {
@@ -251,11 +264,11 @@ public final class RolloutController {
      * Reading only: it changes no state, so the stage is still judged at its minute tick as before.
      */
     public synchronized List<GateState> gateStates() {
-        long nowMs = clock.millis();
+        Instant now = clock.instant();
         List<GateState> out = new ArrayList<>();
         for (RolloutPlan.Gate g : stage().gates()) {
-            GateVerdict v = gate(g, nowMs);
-            out.add(new GateState(g.describe(), v.result.label(), v.detail));
+            GateEvaluator.Verdict v = gates.judge(g, Duration.ofMillis(state.stageElapsedMillis()), state.lastSloFailureAt(), now);
+            out.add(new GateState(g.describe(), v.result().label(), v.detail()));
         }
         return out;
     }
@@ -291,17 +304,16 @@ public final class RolloutController {
         }
         state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(), lastFail,
                 state.failedStage(), state.reason(), state.history());
-        RolloutState.Status s = state.status();
-        if (s != RolloutState.Status.ROLLED_BACK && s != RolloutState.Status.COMPLETE && stage().percentageBasisPoints() > 0) {
+        // The watch never stops while any device is on the new transport: running, held, paused or
+        // complete plan, or a percentage set by hand (DESIGN.md rule 7).
+        if (onNewTransport(flags.current())) {
             autoRollbackCheck(nowMs);
+        } else {
+            lastAutoCheck = "not watching: no device is on the new transport";
         }
-        s = state.status();
+        RolloutState.Status s = state.status();
         if (s == RolloutState.Status.RUNNING || s == RolloutState.Status.HOLD) {
-            state = state.with(s, state.stage(), state.stageElapsedMillis() + delta, state.consecutiveFailures(),
-                    state.lastSloFailureAt(), state.failedStage(), state.reason(), state.history());
-            if (state.stageElapsedMillis() >= stage().minDuration().toMillis()) {
-                judgeStage(nowMs);
-            }
+            advanceStage(now, delta);
         }
         // Transitions are persisted as they happen; the stage clock every ten ticks, so a crash
         // costs at most ten minutes of a stage's watched time, not a forced write every minute.
@@ -310,49 +322,32 @@ public final class RolloutController {
         }
     }
 
+    /** Whether any device is routed to the new transport by these flags. */
+    static boolean onNewTransport(FlagState f) {
+        return !f.killSwitch() && (f.percentageBasisPoints() > 0 || !f.cohort().isEmpty());
+    }
+
     private void autoRollbackCheck(long nowMs) {
         SloSpec.AutoRollback a = spec.autoRollback();
-        List<String> failures = new ArrayList<>();
-        Objective success = spec.objective(Objective.Kind.SUCCESS);
-        Ratio recent = evaluator.windows().ratio(success, NEW, a.successWindow(), nowMs);
-        boolean enough = recent.total() >= a.minEvents();
-        // A miss counts only with evidence (p < 1%): one unlucky failure in a small window is not a trend,
-        // and the sliding window would otherwise show that one failure to ten checks in a row.
-        if (enough && !recent.meets(a.successThresholdPpm()) && recent.missProbability(a.successThresholdPpm()) < SIGNIFICANCE) {
-            failures.add(String.format(Locale.ROOT, "success %.3f%% < %s%% over %s (%d of %d, p=%.2g)", 100 * recent.value(),
-                    FlagValues.formatPercentage((int) (a.successThresholdPpm() / 100)), Durations.format(a.successWindow()),
-                    recent.good(), recent.total(), recent.missProbability(a.successThresholdPpm())));
-        }
-        Objective latency = spec.objective(Objective.Kind.LATENCY);
-        if (latency != null) {
-            Ratio fast = evaluator.windows().ratio(latency, NEW, a.successWindow(), nowMs);
-            if (enough && !fast.meets(latency.targetPpm()) && fast.missProbability(latency.targetPpm()) < SIGNIFICANCE) {
-                failures.add(String.format(Locale.ROOT, "latency good ratio %.3f%% < %s%% within %d ms over %s", 100 * fast.value(),
-                        latency.targetPercent(), latency.threshold().toMillis(), Durations.format(a.successWindow())));
-            }
-        }
-        double longBurn = evaluator.windows().ratio(success, NEW, a.fastBurnLongWindow(), nowMs).burnRate(success.targetPpm());
-        double shortBurn = evaluator.windows().ratio(success, NEW, a.fastBurnShortWindow(), nowMs).burnRate(success.targetPpm());
-        if (enough && longBurn > a.fastBurnRate() && shortBurn > a.fastBurnRate()) {
-            failures.add(String.format(Locale.ROOT, "fast burn %.1fx over %s and %.1fx over %s (> %.1fx)", longBurn,
-                    Durations.format(a.fastBurnLongWindow()), shortBurn, Durations.format(a.fastBurnShortWindow()), a.fastBurnRate()));
-        }
+        AutoRollbackCheck.Result r = autoCheck.check(NEW, nowMs);
         int fails = state.consecutiveFailures();
-        if (!failures.isEmpty()) {
-            fails++;
-            lastAutoCheck = "FAIL (" + fails + " of " + a.consecutiveFailures() + "): " + String.join("; ", failures);
-            log.warn("automatic rollback check {} ", lastAutoCheck);
-        } else if (!enough) {
-            lastAutoCheck = "NO_DATA: " + recent.total() + " commands on the new transport over " + Durations.format(a.successWindow())
-                    + " (need " + a.minEvents() + "); the count stays at " + fails;
-        } else {
-            fails = 0;
-            lastAutoCheck = "PASS";
+        switch (r.result()) {
+            case FAIL -> {
+                fails++;
+                lastAutoCheck = "FAIL (" + fails + " of " + a.consecutiveFailures() + "): " + r.detail();
+                log.warn("automatic rollback check {}", lastAutoCheck);
+            }
+            case NO_DATA -> lastAutoCheck = r.detail() + "; the count stays at " + fails;
+            case PASS -> {
+                fails = 0;
+                lastAutoCheck = "PASS";
+            }
+            default -> throw new IllegalStateException(r.result().toString());
         }
         state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), fails, state.lastSloFailureAt(),
                 state.failedStage(), state.reason(), state.history());
         if (fails >= a.consecutiveFailures()) {
-            autoRollback(String.join("; ", failures));
+            autoRollback(r.detail());
         }
     }
 
@@ -362,120 +357,124 @@ public final class RolloutController {
         log.error("AUTOMATIC ROLLBACK in stage {} from {}% to 0%: {}", stage().name(), from, reason);
         own(flags.rollback(AUTO, reason, true));
         metrics.rollback("auto");
+        endHold("the canary was rolled back");
         state = state.with(RolloutState.Status.ROLLED_BACK, 0, 0, 0, state.lastSloFailureAt(), state.stage(), reason, state.history());
         event("auto_rollback", reason);
         notifier.rolledBack(new Notifier.Rollback(clock.instant(), "auto", plan.stages().get(state.failedStage()).name(), from, "0", reason));
         publishStage();
     }
 
-    private void judgeStage(long nowMs) {
+    /**
+     * One minute of a running or held stage: the stage clock counts only time with data; a quiet
+     * hour starts a no-data hold (dated from the start of the quiet); past the minimum the gates
+     * decide; past the maximum the plan pauses and asks an operator.
+     */
+    private void advanceStage(Instant now, long delta) {
+        long nowMs = now.toEpochMilli();
+        Objective success = spec.objective(Objective.Kind.SUCCESS);
+        boolean quiet = evaluator.windows().ratio(success, NEW, QUIET_AFTER, nowMs).total() == 0;
+        long elapsed = state.stageElapsedMillis();
+        long held = state.stageHeldMillis();
+        if (quiet) {
+            if (!NO_DATA_HOLD.equals(holdKind)) {
+                // The quiet hour just seen was counted as stage time; it was a hold.
+                long back = Math.min(elapsed, QUIET_AFTER.toMillis());
+                elapsed -= back;
+                held += back;
+                endHold("no data instead");
+                state = state.withClock(elapsed, held, state.stageOverdueAtMillis());
+                startHold(NO_DATA_HOLD, "no data: no command on the new transport for " + Durations.format(QUIET_AFTER)
+                        + "; the stage clock stops until commands return", now.minusMillis(back));
+            }
+            held += delta;
+        } else {
+            if (NO_DATA_HOLD.equals(holdKind)) {
+                endHold("commands on the new transport again");
+            }
+            elapsed += delta;
+        }
+        state = state.withClock(elapsed, held, state.stageOverdueAtMillis());
+        long overdueAt = state.stageOverdueAtMillis() > 0 ? state.stageOverdueAtMillis() : stage().maxDuration().toMillis();
+        if (elapsed + held >= overdueAt) {
+            overdue(elapsed, held);
+            return;
+        }
+        if (!quiet && elapsed >= stage().minDuration().toMillis()) {
+            judgeStage(now, elapsed + held);
+        }
+    }
+
+    private void judgeStage(Instant now, long watchedMillis) {
         List<String> failed = new ArrayList<>();
         List<String> noData = new ArrayList<>();
         List<String> passed = new ArrayList<>();
         for (RolloutPlan.Gate g : stage().gates()) {
-            GateVerdict v = gate(g, nowMs);
-            (v.result == Check.Result.FAIL ? failed : v.result == Check.Result.NO_DATA ? noData : passed).add(g.describe() + ": " + v.detail);
+            GateEvaluator.Verdict v = gates.judge(g, Duration.ofMillis(watchedMillis), state.lastSloFailureAt(), now);
+            (v.result() == Check.Result.FAIL ? failed : v.result() == Check.Result.NO_DATA ? noData : passed).add(g.describe() + ": " + v.detail());
         }
         if (!failed.isEmpty()) {
+            endHold("a gate failed");
             gateFailed(String.join("; ", failed));
         } else if (!noData.isEmpty()) {
-            String why = "no data for " + String.join("; ", noData);
-            if (state.status() != RolloutState.Status.HOLD) {
-                state = state.with(RolloutState.Status.HOLD, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
-                        state.lastSloFailureAt(), state.failedStage(), why, state.history());
-                event("hold", why);
-                publishStage();
-                log.warn("rollout holds in stage {}: {}", stage().name(), why);
+            if (!EVIDENCE_HOLD.equals(holdKind)) {
+                startHold(EVIDENCE_HOLD, EVIDENCE_HOLD + " to pass, the stage is extended: " + String.join("; ", noData), now);
             }
         } else {
+            endHold("gates passed");
             promote(ROLLOUT, "gates passed: " + String.join("; ", passed));
         }
     }
 
-    private record GateVerdict(Check.Result result, String detail) {}
-
-    private GateVerdict gate(RolloutPlan.Gate g, long nowMs) {
-        Duration stageWindow = Duration.ofMillis(Math.max(60_000, Math.min(state.stageElapsedMillis(), Duration.ofDays(30).toMillis())));
-        Objective success = spec.objective(Objective.Kind.SUCCESS);
-        switch (g.type()) {
-            case MIRROR_DATA -> {
-                List<String> missing = new ArrayList<>();
-                for (Objective o : spec.objectives()) {
-                    if (evaluator.windows().ratio(o, NEW, stageWindow, nowMs).total() < spec.minEvents()) {
-                        missing.add(o.name());
-                    }
-                }
-                return missing.isEmpty() ? new GateVerdict(Check.Result.PASS, "data for every objective")
-                        : new GateVerdict(Check.Result.NO_DATA, "too few events for " + String.join(", ", missing));
-            }
-            case NO_WORSE_THAN_LEGACY -> {
-                Ratio n = evaluator.windows().ratio(success, NEW, stageWindow, nowMs);
-                Ratio l = evaluator.windows().ratio(success, LEGACY, stageWindow, nowMs);
-                if (n.total() < spec.minEvents() || l.total() < spec.minEvents()) {
-                    return new GateVerdict(Check.Result.NO_DATA, n.total() + " new and " + l.total() + " legacy commands");
-                }
-                // new >= legacy - drop, exactly: n.good/n.total >= l.good/l.total - drop/10000
-                boolean ok = n.good() * l.total() * 10_000 >= l.good() * n.total() * 10_000 - g.parameter() * n.total() * l.total();
-                return new GateVerdict(ok ? Check.Result.PASS : Check.Result.FAIL,
-                        String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * n.value(), 100 * l.value()));
-            }
-            case SUCCESS_RATE_AT_LEAST -> {
-                Ratio n = evaluator.windows().ratio(success, NEW, stageWindow, nowMs);
-                if (n.total() < spec.minEvents()) {
-                    return new GateVerdict(Check.Result.NO_DATA, n.total() + " commands");
-                }
-                return new GateVerdict(n.meets(g.parameter() * 100) ? Check.Result.PASS : Check.Result.FAIL,
-                        String.format(Locale.ROOT, "%.3f%% of %d", 100 * n.value(), n.total()));
-            }
-            case SLOS_MET -> {
-                return slosMet();
-            }
-            case ERROR_BUDGET_ABOVE -> {
-                GateVerdict met = slosMet();
-                if (met.result == Check.Result.NO_DATA) {
-                    return met;
-                }
-                List<String> low = new ArrayList<>();
-                for (Check c : lastNewChecks) {
-                    if (c.budgetRemaining() * 10_000 <= g.parameter()) {
-                        low.add(String.format(Locale.ROOT, "%s %.1f%%", c.objective().name(), 100 * c.budgetRemaining()));
-                    }
-                }
-                return low.isEmpty() ? new GateVerdict(Check.Result.PASS, "every budget above")
-                        : new GateVerdict(Check.Result.FAIL, "budget left: " + String.join(", ", low));
-            }
-            case SLOS_MET_FOR -> {
-                GateVerdict met = slosMet();
-                if (met.result != Check.Result.PASS) {
-                    return met;
-                }
-                Instant lastFail = state.lastSloFailureAt();
-                Instant since = clock.instant().minusMillis(g.parameter());
-                boolean ok = lastFail == null || lastFail.isBefore(since);
-                return new GateVerdict(ok ? Check.Result.PASS : Check.Result.FAIL,
-                        ok ? "no objective failed for " + Durations.format(Duration.ofMillis(g.parameter())) : "an objective failed at " + lastFail);
-            }
-            default -> throw new IllegalStateException(g.type().toString());
-        }
+    /** Starts a hold dated {@code since}: recorded in the timeline, logged, and the status says HOLD. */
+    private void startHold(String kind, String why, Instant since) {
+        holdKind = kind;
+        state = state.with(RolloutState.Status.HOLD, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
+                state.lastSloFailureAt(), state.failedStage(), why, state.history());
+        event("hold", why, since);
+        publishStage();
+        log.warn("rollout holds in stage {}: {}", stage().name(), why);
     }
 
-    private GateVerdict slosMet() {
-        List<String> fail = new ArrayList<>();
-        List<String> none = new ArrayList<>();
-        for (Check c : lastNewChecks) {
-            if (c.result() == Check.Result.FAIL) {
-                fail.add(String.format(Locale.ROOT, "%s %.3f%% < %s%%", c.objective().name(), 100 * c.ratio().value(), c.objective().targetPercent()));
-            } else if (c.result() == Check.Result.NO_DATA) {
-                none.add(c.objective().name());
+    /** Ends the hold in force, if any, with its end in the timeline. */
+    private void endHold(String why) {
+        if (holdKind == null) {
+            return;
+        }
+        String kind = holdKind;
+        holdKind = null;
+        if (state.status() == RolloutState.Status.HOLD) {
+            state = state.with(RolloutState.Status.RUNNING, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
+                    state.lastSloFailureAt(), state.failedStage(), why, state.history());
+        }
+        event("hold_end", kind + " hold over: " + why);
+        publishStage();
+        log.info("rollout hold in stage {} over: {}", stage().name(), why);
+    }
+
+    /** The stage ran past its maximum length: the plan pauses and asks an operator (audited, alerted). */
+    private void overdue(long elapsed, long held) {
+        endHold("the stage is overdue");
+        String why = String.format(Locale.ROOT, "stage %s ran %s (%s with data, %s held), past its maximum of %s; the plan is paused"
+                + " until an operator decides: resume (another %s), promote, or abort", stage().name(), Durations.format(Duration.ofMillis(elapsed + held)),
+                Durations.format(Duration.ofMillis(elapsed)), Durations.format(Duration.ofMillis(held)), Durations.format(stage().maxDuration()),
+                Durations.format(stage().maxDuration()));
+        audit(ROLLOUT, "rollout_overdue", why);
+        state = state.with(RolloutState.Status.PAUSED, state.stage(), elapsed, state.consecutiveFailures(), state.lastSloFailureAt(),
+                state.failedStage(), why, state.history());
+        event("overdue", why);
+        log.error("rollout needs an operator: {}", why);
+        publishStage();
+    }
+
+    /** The kind of the latest hold in the timeline (after a restart in HOLD). */
+    private String lastHoldKind() {
+        for (int i = state.history().size() - 1; i >= 0; i--) {
+            RolloutState.Event e = state.history().get(i);
+            if (e.event().equals("hold")) {
+                return e.reason().startsWith(NO_DATA_HOLD) ? NO_DATA_HOLD : EVIDENCE_HOLD;
             }
         }
-        if (!fail.isEmpty()) {
-            return new GateVerdict(Check.Result.FAIL, String.join(", ", fail));
-        }
-        if (!none.isEmpty()) {
-            return new GateVerdict(Check.Result.NO_DATA, "too few events for " + String.join(", ", none));
-        }
-        return new GateVerdict(Check.Result.PASS, "every objective met");
+        return EVIDENCE_HOLD;
     }
 
     private void gateFailed(String why) {
@@ -498,6 +497,7 @@ public final class RolloutController {
     }
 
     private void promote(String actor, String why) {
+        endHold("promoted");
         if (state.stage() + 1 >= plan.stages().size()) {
             state = state.with(RolloutState.Status.COMPLETE, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
                     state.failedStage(), why, state.history());
@@ -562,12 +562,14 @@ public final class RolloutController {
                 continue;
             }
             if (f.killSwitch() && stage().percentageBasisPoints() > 0) {
+                endHold("rolled back by " + c.actor());
                 state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
                         "rolled back by " + c.actor() + ": " + c.reason(), state.history());
                 event("manual_rollback", "by " + c.actor() + ": " + c.reason());
                 publishStage();
                 persist();
             } else if (c.action().equals("set_percentage") && s != RolloutState.Status.PAUSED) {
+                endHold("paused by hand");
                 String why = c.actor() + " set the canary to " + c.newValue() + " by hand (" + c.reason()
                         + "); the plan is paused until an operator resumes it";
                 state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
@@ -586,6 +588,7 @@ public final class RolloutController {
         applyFlagChanges();
         require(state.status() == RolloutState.Status.RUNNING || state.status() == RolloutState.Status.HOLD, "pause", "running or holding");
         audit(actor, "rollout_pause", reason);
+        endHold("paused by " + actor);
         state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
                 state.lastSloFailureAt(), state.failedStage(), "paused by " + actor + ": " + reason, state.history());
         event("pause", "by " + actor + ": " + reason);
@@ -600,6 +603,12 @@ public final class RolloutController {
                 || state.status() == RolloutState.Status.HOLD, "resume", "paused, holding or rolled back");
         boolean wasRolledBack = state.status() == RolloutState.Status.ROLLED_BACK;
         audit(actor, "rollout_resume", reason);
+        endHold("resumed by " + actor);
+        if (overdueNow()) {
+            // The operator grants the stage another maximum length.
+            long watched = state.stageElapsedMillis() + state.stageHeldMillis();
+            state = state.withClock(state.stageElapsedMillis(), state.stageHeldMillis(), watched + stage().maxDuration().toMillis());
+        }
         state = state.with(RolloutState.Status.RUNNING, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
                 state.failedStage(), "resumed by " + actor + ": " + reason, state.history());
         if (wasRolledBack) {
@@ -622,6 +631,7 @@ public final class RolloutController {
     public synchronized RolloutState abort(String actor, String reason) {
         applyFlagChanges();
         require(state.status() != RolloutState.Status.COMPLETE, "abort", "not complete");
+        endHold("aborted by " + actor);
         String from = currentPercent();
         own(flags.rollback(actor, "rollout aborted: " + reason, false));
         metrics.rollback("manual");
@@ -662,7 +672,11 @@ public final class RolloutController {
     // ---- timeline, metrics, persistence ----
 
     private void event(String name, String reason) {
-        RolloutState.Event e = new RolloutState.Event(clock.instant(), name, stage().name(), currentPercent(), reason);
+        event(name, reason, clock.instant());
+    }
+
+    private void event(String name, String reason, Instant at) {
+        RolloutState.Event e = new RolloutState.Event(at, name, stage().name(), currentPercent(), reason);
         List<RolloutState.Event> h = new ArrayList<>(state.history());
         h.add(e);
         if (h.size() > 500) {
@@ -680,14 +694,34 @@ public final class RolloutController {
         plan.stages().forEach(s -> names.add(s.name()));
         names.add("rolled_back");
         names.add("complete");
+        String status = overdueNow() ? "overdue" : state.status().name().toLowerCase(Locale.ROOT);
         String current = switch (state.status()) {
             case ROLLED_BACK -> "rolled_back";
             case COMPLETE -> "complete";
             default -> stage().name();
         };
         metrics.rolloutStage(current, names);
-        metrics.rolloutStatus(state.status().name().toLowerCase(Locale.ROOT),
-                List.of("running", "hold", "paused", "rolled_back", "complete"));
+        metrics.rolloutStatus(status, STATUSES);
+    }
+
+    /** The values of {@code canary_rollout_status}: "overdue" is a pause by the plan itself, asking an operator. */
+    public static final List<String> STATUSES = List.of("running", "hold", "paused", "overdue", "rolled_back", "complete");
+
+    /** Paused because the stage ran past its maximum length (the latest pause is the plan's own). */
+    private boolean overdueNow() {
+        if (state.status() != RolloutState.Status.PAUSED) {
+            return false;
+        }
+        for (int i = state.history().size() - 1; i >= 0; i--) {
+            String e = state.history().get(i).event();
+            if (e.equals("overdue")) {
+                return true;
+            }
+            if (e.equals("pause") || e.equals("resume")) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private void publishChecks(List<Check> fresh, List<Check> legacy) {
@@ -704,6 +738,7 @@ public final class RolloutController {
     private static boolean sameApartFromTheClock(RolloutState a, RolloutState b) {
         return b != null && a.status() == b.status() && a.stage() == b.stage() && a.consecutiveFailures() == b.consecutiveFailures()
                 && a.failedStage() == b.failedStage() && a.history().size() == b.history().size()
+                && a.stageOverdueAtMillis() == b.stageOverdueAtMillis()
                 && java.util.Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
     }
 

@@ -18,8 +18,22 @@ import java.util.Set;
 public record RolloutPlan(String name, List<Stage> stages) {
 
     /** One stage: its routing, how long it runs at least, what it must show, and where a failure goes. */
+    /**
+     * @param maxDuration how long the stage may run, holds included, before the plan pauses and asks an
+     *     operator (default {@link #DEFAULT_MAX_FACTOR} x minDuration)
+     */
     public record Stage(String name, int percentageBasisPoints, boolean darkLaunch, int darkLaunchBasisPoints,
-            Duration minDuration, List<Gate> gates, String rollbackTo) {}
+            Duration minDuration, List<Gate> gates, String rollbackTo, Duration maxDuration) {
+
+        public Stage(String name, int percentageBasisPoints, boolean darkLaunch, int darkLaunchBasisPoints, Duration minDuration,
+                List<Gate> gates, String rollbackTo) {
+            this(name, percentageBasisPoints, darkLaunch, darkLaunchBasisPoints, minDuration, gates, rollbackTo,
+                    minDuration.multipliedBy(DEFAULT_MAX_FACTOR));
+        }
+    }
+
+    /** A stage's default maximum length, in multiples of its minimum. */
+    public static final int DEFAULT_MAX_FACTOR = 3;
 
     /** A gate and its parameter (a percentage in basis points, or a duration in milliseconds; 0 if none). */
     public record Gate(Type type, long parameter) {
@@ -91,7 +105,7 @@ public record RolloutPlan(String name, List<Stage> stages) {
             }
             for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!Set.of("name", "percentage", "darkLaunch", "darkLaunchPercentage", "minDuration", "gates", "rollbackTo").contains(f)) {
+                if (!Set.of("name", "percentage", "darkLaunch", "darkLaunchPercentage", "minDuration", "maxDuration", "gates", "rollbackTo").contains(f)) {
                     throw new IllegalArgumentException(stage + ": unknown setting '" + f + "'");
                 }
             }
@@ -104,11 +118,23 @@ public record RolloutPlan(String name, List<Stage> stages) {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(stage + ".minDuration: " + e.getMessage(), e);
             }
+            Duration max = min.multipliedBy(DEFAULT_MAX_FACTOR);
+            if (s.has("maxDuration")) {
+                try {
+                    max = Durations.parse(s.get("maxDuration").asText());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(stage + ".maxDuration: " + e.getMessage(), e);
+                }
+                if (max.compareTo(min) <= 0) {
+                    throw new IllegalArgumentException(stage + ".maxDuration: must be longer than minDuration (" + Durations.format(min)
+                            + "), got " + Durations.format(max));
+                }
+            }
             List<Gate> gates = new ArrayList<>();
             for (JsonNode g : s.path("gates")) {
                 gates.add(gate(stage, g));
             }
-            stages.add(new Stage(stage, bp, dark, darkBp, min, gates, s.path("rollbackTo").asText(stage)));
+            stages.add(new Stage(stage, bp, dark, darkBp, min, gates, s.path("rollbackTo").asText(stage), max));
         }
         for (Stage s : stages) {
             if (!names.contains(s.rollbackTo())) {

@@ -13,7 +13,41 @@ import java.util.List;
  * A rehearsal scenario: the fleet's size and load, how each transport behaves, and faults that
  * change that from one time to another (see config/scenarios/).
  */
-public record Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults) {
+public record Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults, Expect expect,
+        Duration duration) {
+
+    /**
+     * What a rehearsal of the scenario should show (for {@code rehearse --matrix}): the plan completes
+     * with no rollback; or a rollback within {@code rollbackWithin} of the first fault on the new
+     * transport, and none before it; or holds and no rollback.
+     */
+    public record Expect(Kind kind, Duration rollbackWithin) {
+        public enum Kind { COMPLETE, ROLLBACK, HOLD }
+
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case COMPLETE -> "complete";
+                case HOLD -> "hold";
+                case ROLLBACK -> "rollback_within: " + Durations.format(rollbackWithin);
+            };
+        }
+    }
+
+    public Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults) {
+        this(devices, commandsPerDevicePerHour, legacy, fresh, faults, null, null);
+    }
+
+    /** When the first fault on the new transport starts (null without one): the detection delay counts from here. */
+    public Duration firstNewFault() {
+        Duration first = null;
+        for (Fault f : faults) {
+            if ("new".equals(f.transport()) && (f.success() != null || f.p50Ms() != null) && (first == null || f.from().compareTo(first) < 0)) {
+                first = f.from();
+            }
+        }
+        return first;
+    }
 
     /** How a transport behaves: its success probability and a log-normal latency fitted to p50 and p99. */
     public record Model(double success, double p50Ms, double p99Ms) {
@@ -36,10 +70,25 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
         }
     }
 
-    /** A change from {@code from} until {@code until} (null: to the end), to one transport (null: both). */
-    public record Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor) {
+    /**
+     * A change from {@code from} until {@code until} (null: to the end), to one transport (null: both);
+     * with {@code every}, the same stretch again every that long (a flapping fault).
+     */
+    public record Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor,
+            Duration every) {
+        public Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor) {
+            this(transport, from, until, success, p50Ms, p99Ms, trafficFactor, null);
+        }
+
         boolean active(Duration at) {
-            return at.compareTo(from) >= 0 && (until == null || at.compareTo(until) < 0);
+            if (at.compareTo(from) < 0) {
+                return false;
+            }
+            if (every == null) {
+                return until == null || at.compareTo(until) < 0;
+            }
+            long into = at.minus(from).toMillis() % every.toMillis();
+            return until != null && into < until.minus(from).toMillis();
         }
     }
 
@@ -97,13 +146,40 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
                 throw new IllegalArgumentException("faults: transport must be new or legacy, got '" + transport + "'");
             }
             JsonNode lat = f.path("latencyMs");
+            Duration every = f.has("every") ? Durations.parse(f.get("every").asText()) : null;
+            if (every != null && (!f.has("until") || every.isZero())) {
+                throw new IllegalArgumentException("faults: a fault with 'every' needs 'until' (the first stretch) and a positive period");
+            }
             faults.add(new Fault(transport, Durations.parse(f.path("from").asText("0s")),
                     f.has("until") ? Durations.parse(f.get("until").asText()) : null,
                     f.has("success") ? f.get("success").asDouble() : null, lat.has("p50") ? lat.get("p50").asDouble() : null,
-                    lat.has("p99") ? lat.get("p99").asDouble() : null, f.has("trafficFactor") ? f.get("trafficFactor").asDouble() : null));
+                    lat.has("p99") ? lat.get("p99").asDouble() : null, f.has("trafficFactor") ? f.get("trafficFactor").asDouble() : null,
+                    every));
         }
         return new Scenario(root.path("devices").asInt(1000), root.path("commandsPerDevicePerHour").asDouble(6), model(t.path("legacy"), "legacy"),
-                model(t.path("new"), "new"), faults);
+                model(t.path("new"), "new"), faults, expect(root.get("expect")),
+                root.has("duration") ? Durations.parse(root.get("duration").asText()) : null);
+    }
+
+    /** {@code expect: complete | hold | {rollback_within: 30m}} (or the string "rollback_within: 30m"). */
+    static Expect expect(JsonNode e) {
+        if (e == null || e.isNull()) {
+            return null;
+        }
+        if (e.isObject() && e.has("rollback_within") && e.size() == 1) {
+            return new Expect(Expect.Kind.ROLLBACK, Durations.parse(e.get("rollback_within").asText()));
+        }
+        String text = e.asText().trim();
+        if (text.equals("complete")) {
+            return new Expect(Expect.Kind.COMPLETE, null);
+        }
+        if (text.equals("hold")) {
+            return new Expect(Expect.Kind.HOLD, null);
+        }
+        if (text.startsWith("rollback_within:")) {
+            return new Expect(Expect.Kind.ROLLBACK, Durations.parse(text.substring("rollback_within:".length()).trim()));
+        }
+        throw new IllegalArgumentException("expect: must be complete, hold or rollback_within: DURATION, got '" + e + "'");
     }
 
     private static Model model(JsonNode n, String name) {

@@ -51,8 +51,8 @@ public final class SloEvaluator {
     /** One objective for {@code transport} over {@code window}. */
     public Check check(Objective o, String transport, Duration window, long nowMillis) {
         Ratio r = windows.ratio(o, transport, window, nowMillis);
-        Check.Result result = r.total() < spec.minEvents() ? Check.Result.NO_DATA
-                : r.meets(o.targetPpm()) ? Check.Result.PASS : Check.Result.FAIL;
+        // The evidence rule: FAIL only on a significant miss; below the target without one is NO_DATA (insufficient evidence).
+        Check.Result result = spec.evidence().judge(r, o.targetPpm(), spec.minEvents()).result();
         Map<String, Double> burn = new LinkedHashMap<>();
         for (Map.Entry<String, Duration> w : BURN_WINDOWS.entrySet()) {
             burn.put(w.getKey(), windows.ratio(o, transport, w.getValue(), nowMillis).burnRate(o.targetPpm()));

@@ -17,11 +17,21 @@ import java.util.Set;
  * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
  * and the automatic rollback's settings. Errors name the setting, the value and what is allowed.
  */
-public record SloSpec(String mode, long minEvents, List<Objective> objectives, AutoRollback autoRollback) {
+public record SloSpec(String mode, long minEvents, List<Objective> objectives, AutoRollback autoRollback, Evidence evidence) {
 
-    /** The automatic rollback's checks (see slo.yaml). */
-    public record AutoRollback(int consecutiveFailures, Duration successWindow, long successThresholdPpm, double fastBurnRate,
-            Duration fastBurnLongWindow, Duration fastBurnShortWindow, long minEvents) {}
+    /**
+     * The automatic rollback's checks (see slo.yaml): the new transport's success (against
+     * {@code successThresholdPpm}) and latency good ratio (against the latency objective) over each
+     * of {@code windows}, judged by the evidence rule.
+     */
+    public record AutoRollback(int consecutiveFailures, List<Duration> windows, long successThresholdPpm, long minEvents) {
+        public AutoRollback {
+            windows = List.copyOf(windows);
+        }
+    }
+
+    /** The significance of the evidence rule when slo.yaml does not set one (see docs/slo.md). */
+    public static final double DEFAULT_SIGNIFICANCE = 1e-7;
 
     public static final String EMBEDDED = "/config/slo.yaml";
 
@@ -57,7 +67,7 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("must be a map of settings");
         }
-        only(root, "", Set.of("mode", "minEvents", "objectives", "autoRollback"));
+        only(root, "", Set.of("mode", "minEvents", "significance", "objectives", "autoRollback"));
         String mode = text(root, "mode", "field");
         if (!mode.equals("field") && !mode.equals("lab")) {
             throw new IllegalArgumentException("mode: must be field or lab, got '" + mode + "'");
@@ -94,16 +104,41 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         if (a == null || !a.isObject()) {
             throw new IllegalArgumentException("autoRollback: the automatic rollback's settings are required");
         }
-        only(a, "autoRollback.", Set.of("consecutiveFailures", "successWindow", "successThreshold", "fastBurnRate",
-                "fastBurnLongWindow", "fastBurnShortWindow", "minEvents"));
-        double burn = number(a, "fastBurnRate", "autoRollback.");
-        if (!(burn > 1) || Double.isInfinite(burn)) {
-            throw new IllegalArgumentException("autoRollback.fastBurnRate: must be a number above 1, got " + burn);
+        for (String gone : List.of("successWindow", "fastBurnRate", "fastBurnLongWindow", "fastBurnShortWindow")) {
+            if (a.has(gone)) {
+                throw new IllegalArgumentException("autoRollback." + gone + ": no longer a setting; the check now looks at every window in"
+                        + " autoRollback.windows (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
+            }
         }
-        AutoRollback auto = new AutoRollback((int) whole(a, "consecutiveFailures", 3, 1, 100), duration(a, "successWindow", "autoRollback"),
-                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), burn, duration(a, "fastBurnLongWindow", "autoRollback"),
-                duration(a, "fastBurnShortWindow", "autoRollback"), whole(a, "minEvents", 20, 1, 1_000_000_000));
-        return new SloSpec(mode, minEvents, objectives, auto);
+        only(a, "autoRollback.", Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents"));
+        JsonNode w = a.get("windows");
+        if (w == null || !w.isArray() || w.isEmpty()) {
+            throw new IllegalArgumentException("autoRollback.windows: a list of at least one window is required, like [10m, 1h, 6h]");
+        }
+        List<Duration> autoWindows = new ArrayList<>();
+        for (JsonNode d : w) {
+            Duration dd;
+            try {
+                dd = Durations.parse(d.asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("autoRollback.windows: " + e.getMessage(), e);
+            }
+            if (dd.toMinutes() < 1 || dd.compareTo(SloWindows.HISTORY) > 0) {
+                throw new IllegalArgumentException("autoRollback.windows: each window must be from 1m to 30d, got " + d.asText());
+            }
+            autoWindows.add(dd);
+        }
+        AutoRollback auto = new AutoRollback((int) whole(a, "consecutiveFailures", 3, 1, 100), autoWindows,
+                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), whole(a, "minEvents", 20, 1, 1_000_000_000));
+        JsonNode sig = root.get("significance");
+        double significance = DEFAULT_SIGNIFICANCE;
+        if (sig != null && !sig.isNull()) {
+            if (!sig.isNumber() || !(sig.doubleValue() > 0 && sig.doubleValue() < 0.5)) {
+                throw new IllegalArgumentException("significance: must be a number above 0 and below 0.5 (like 1.0e-7), got '" + sig.asText() + "'");
+            }
+            significance = sig.doubleValue();
+        }
+        return new SloSpec(mode, minEvents, objectives, auto, new Evidence(significance));
     }
 
     private static void only(JsonNode n, String prefix, Set<String> allowed) {

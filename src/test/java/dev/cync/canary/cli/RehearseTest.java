@@ -51,6 +51,9 @@ class RehearseTest {
         Map<String, Object> r = rehearse("no-traffic.yaml");
         assertThat((List<?>) r.get("rollbacks")).isEmpty();
         assertThat((List<Map<String, Object>>) r.get("holds")).isNotEmpty();
-        assertThat(r.get("final_state")).isEqualTo("complete");
+        // Issue 12: quiet time does not count toward the stage, and ten quiet days run the 10% stage past its
+        // maximum (9 days): the plan pauses and asks an operator instead of completing.
+        assertThat(r.get("final_state")).isEqualTo("paused in canary_10");
+        assertThat((List<Map<String, Object>>) r.get("timeline")).anyMatch(e -> e.get("event").equals("overdue"));
     }
 }

@@ -58,6 +58,7 @@ class RollbackRaceTest {
             return t;
         });
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int autoFirst = 0;
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 Path dir = root.resolve("round-" + round);
@@ -98,10 +99,20 @@ class RollbackRaceTest {
                 assertThat(flags.current().percentageBasisPoints()).as("round %d", round).isZero();
                 assertThat(flags.current().killSwitch()).as("round %d", round).isTrue();
                 List<String> actions = flags.store().audit(100).stream().map(AuditEntry::action).toList();
-                assertThat(actions).as("round %d", round).contains("auto_rollback", "rollback");
+                // The operator's rollback is always there. The automatic one is there when the tick's check
+                // ran before the operator's change landed; when it landed first, no device is on the new
+                // transport any more and the watch rightly has nothing to roll back (issue 12).
+                assertThat(actions).as("round %d", round).contains("rollback");
+                rollout.applyFlagChanges();
                 assertThat(rollout.state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
-                assertThat(rollout.state().history()).extracting(RolloutState.Event::event).contains("auto_rollback");
+                List<String> events = rollout.state().history().stream().map(RolloutState.Event::event).toList();
+                assertThat(events).as("round %d", round).containsAnyOf("auto_rollback", "manual_rollback");
+                if (actions.contains("auto_rollback")) {
+                    autoFirst++;
+                }
             }
+            // Both orders must have happened, or the test did not race what it claims to.
+            assertThat(autoFirst).as("rounds where the automatic rollback landed").isPositive();
         } finally {
             pool.shutdownNow();
         }

@@ -55,8 +55,7 @@ class RolloutControllerTest {
     RolloutController start() throws IOException {
         spec = SloSpec.load(null);
         if (minuteChecks) {
-            String yaml = java.nio.file.Files.readString(Path.of("config/slo.yaml")).replace("successWindow: 10m", "successWindow: 1m")
-                    .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m").replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
+            String yaml = java.nio.file.Files.readString(Path.of("config/slo.yaml")).replace("windows: [10m, 1h, 6h]", "windows: [1m]");
             spec = SloSpec.parse(new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml));
         }
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
@@ -118,18 +117,26 @@ class RolloutControllerTest {
     @Test
     void noTrafficHoldsNeverPromotesNeverRollsBack() throws IOException {
         start();
-        for (int i = 0; i < 5 * 24 * 60; i++) {
+        // Three quiet days: with the two days of data after them, still inside the stage maximum (3 x 2 days).
+        for (int i = 0; i < 3 * 24 * 60; i++) {
             clock.advance(Duration.ofMinutes(1));
             rollout.tick();
         }
         assertThat(status()).isEqualTo(RolloutState.Status.HOLD);
         assertThat(stage()).isEqualTo("dark_launch");
-        assertThat(rollout.state().reason()).startsWith("no data for mirror_data");
+        // Issue 12: the hold is a no-data hold from the first quiet minute, and the quiet time does not count toward the stage.
+        assertThat(rollout.state().reason()).startsWith("no data");
+        assertThat(rollout.state().stageElapsedMillis()).isZero();
+        assertThat(rollout.state().history().get(1).at()).isEqualTo(Instant.parse("2026-01-01T00:01:00Z"));
         assertThat(flags.current().rollbackSticky()).isFalse();
         assertThat(rollout.state().history()).extracting(RolloutState.Event::event).containsExactly("start", "hold");
-        // Traffic comes back: the hold ends with a promotion, not a rollback.
+        // Traffic comes back: the hold ends, the stage runs its whole two days, and promotes; no rollback.
         minutes(60, 10, 0);
+        assertThat(status()).isEqualTo(RolloutState.Status.RUNNING);
+        assertThat(stage()).isEqualTo("dark_launch");
+        minutes(2 * 24 * 60 - 60, 10, 0);
         assertThat(stage()).isEqualTo("canary_10");
+        assertThat(rollout.state().history()).extracting(RolloutState.Event::event).containsExactly("start", "hold", "hold_end", "promote");
     }
 
     @Test
@@ -186,8 +193,9 @@ class RolloutControllerTest {
         rollout.promote("test", "skip", true);
         rollout.promote("test", "skip", true);
         assertThat(stage()).isEqualTo("canary_25");
-        // 99.8% success: above the automatic rollback's 99.5%, below the 99.9% objective.
-        minutes(4 * 24 * 60, 500, 0.002);
+        // 99.8% success at 20 commands a minute: below the 99.9% objective, but not significantly so in the
+        // automatic rollback's 6h window (14 failures where 7 are allowed); over the stage's 4 days it is.
+        minutes(4 * 24 * 60, 20, 0.002);
         assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(stage()).isEqualTo("canary_10");
         assertThat(flags.current().percentageBasisPoints()).isEqualTo(1000);
@@ -279,8 +287,9 @@ class RolloutControllerTest {
     void theTenPercentGateFailsBackToTheDarkLaunch() throws IOException {
         start();
         rollout.promote("test", "skip", true);
-        // 99.3% success: below the stage's 99.5% gate, not significant enough per 10 minutes to roll back by itself.
-        minutes(3 * 24 * 60, 20, 0.007);
+        // 99% success at 2 commands a minute: below the stage's 99.5% gate, significantly over 3 days (86
+        // failures where 43 are allowed), but not within the automatic rollback's 6h window (7 where 0.7 are).
+        minutes(3 * 24 * 60, 2, 0.01);
         assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(stage()).isEqualTo("dark_launch");
         assertThat(rollout.state().reason()).contains("success_rate_at_least 99.5%");
@@ -294,8 +303,8 @@ class RolloutControllerTest {
             rollout.promote("test", "skip", true);
         }
         assertThat(stage()).isEqualTo("canary_50");
-        minutes(24 * 60, 500, 0.002); // a day below the 99.9% objective
-        minutes(6 * 24 * 60, 500, 0);
+        minutes(24 * 60, 20, 0.002); // a day below the 99.9% objective: significant over the day, not within 6h
+        minutes(6 * 24 * 60, 20, 0);
         assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(stage()).isEqualTo("canary_25");
         assertThat(flags.current().percentageBasisPoints()).isEqualTo(2500);

@@ -1,0 +1,76 @@
+package dev.cync.canary.slo;
+
+import java.util.Locale;
+
+/**
+ * The one evidence rule for gates and the automatic rollback (DESIGN.md rule 7): a share of good
+ * events FAILs a target only when the miss is significant, i.e. when seeing this many bad events
+ * would be less likely than {@code significance} if the target were exactly met (one-sided
+ * binomial tail); it PASSes when it meets the target with at least {@code minEvents} events; and
+ * anything between (too few events, or below the target without significance) is
+ * {@link Check.Result#NO_DATA}: not enough evidence either way, which holds and never rolls back.
+ * See docs/slo.md for how the significance gives the designed false-alarm rate.
+ */
+public record Evidence(double significance) {
+
+    public Evidence {
+        if (!(significance > 0 && significance < 0.5)) {
+            throw new IllegalArgumentException("significance: must be above 0 and below 0.5, got " + significance);
+        }
+    }
+
+    /** One judgement, with the numbers that led to it. */
+    public record Verdict(Check.Result result, Ratio ratio, long targetPpm, double p, String detail) {}
+
+    public Verdict judge(Ratio r, long targetPpm, long minEvents) {
+        double p = r.missProbability(targetPpm);
+        String pct = String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), percent(targetPpm));
+        if (r.total() > 0 && !r.meets(targetPpm) && p < significance) {
+            return new Verdict(Check.Result.FAIL, r, targetPpm, p, String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct, p, significance));
+        }
+        if (r.total() < minEvents) {
+            return new Verdict(Check.Result.NO_DATA, r, targetPpm, p, "no data: " + r.total() + " events (need " + minEvents + ")");
+        }
+        if (r.meets(targetPpm)) {
+            return new Verdict(Check.Result.PASS, r, targetPpm, p, pct);
+        }
+        return new Verdict(Check.Result.NO_DATA, r, targetPpm, p,
+                String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", pct, p, significance));
+    }
+
+    /**
+     * New against legacy: FAIL when the new ratio is significantly more than {@code maxDropPpm} below
+     * legacy's (one-sided z-test on the difference, unpooled), PASS when it is not below by more than
+     * that, NO_DATA otherwise.
+     */
+    public Verdict noWorse(Ratio fresh, Ratio legacy, long maxDropPpm, long minEvents) {
+        if (fresh.total() < minEvents || legacy.total() < minEvents) {
+            return new Verdict(Check.Result.NO_DATA, fresh, 0, 1,
+                    "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need " + minEvents + ")");
+        }
+        double pn = fresh.value();
+        double pl = legacy.value();
+        double drop = maxDropPpm / (double) Objective.MILLION;
+        String text = String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * pn, 100 * pl);
+        // Exact integer comparison for the point estimate: new >= legacy - drop.
+        boolean ok = (double) fresh.good() * legacy.total() * Objective.MILLION
+                >= (double) legacy.good() * fresh.total() * Objective.MILLION - (double) maxDropPpm * fresh.total() * legacy.total();
+        if (ok) {
+            return new Verdict(Check.Result.PASS, fresh, 0, 1, text);
+        }
+        // Variance at least one event's worth on each side, so a side with no failures still has an error bar.
+        double vn = Math.max(pn * (1 - pn), 1.0 / fresh.total()) / fresh.total();
+        double vl = Math.max(pl * (1 - pl), 1.0 / legacy.total()) / legacy.total();
+        double z = (pn - pl + drop) / Math.sqrt(vn + vl);
+        double p = 0.5 * Ratio.erfc(-z / Math.sqrt(2));
+        if (p < significance) {
+            return new Verdict(Check.Result.FAIL, fresh, 0, p, String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text, p, significance));
+        }
+        return new Verdict(Check.Result.NO_DATA, fresh, 0, p,
+                String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text, p, significance));
+    }
+
+    static String percent(long ppm) {
+        return java.math.BigDecimal.valueOf(ppm, 4).stripTrailingZeros().toPlainString();
+    }
+}
