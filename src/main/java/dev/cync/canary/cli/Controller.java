@@ -98,7 +98,8 @@ final class Controller implements AutoCloseable {
         this.fresh = decorateNew.apply(reliable);
         this.flags = new Flags(FileFlagStore.open(stateDir(), clock));
         this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
+        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY,
+                c -> dev.cync.canary.transport.Targets.resolve(c, devices.registry()));
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);

@@ -58,10 +58,16 @@ public final class DeviceServer implements AutoCloseable {
     private final DecodeListener decodeListener;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private final SessionAnswers answers;
     private Channel plainChannel;
     private Channel tlsChannel;
 
     public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics) {
+        this(config, clock, metrics, SessionAnswers.vendor());
+    }
+
+    public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics, SessionAnswers answers) {
+        this.answers = answers;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -71,6 +77,8 @@ public final class DeviceServer implements AutoCloseable {
             decodeErrors.increment();
             metrics.decodeError(reason.label());
         };
+        metrics.counter(Metrics.UNMATCHED_ACKS, "Receipts (0x7B) and execution acks that matched no command sent on their connection.",
+                unmatchedAcks::get);
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
         // The one count of received packets: the SLO windows read it, and so does Prometheus.
         metrics.counter(Metrics.PACKETS_RECEIVED, "Whole packets received from devices.", packetsReceived::sum);
@@ -159,7 +167,7 @@ public final class DeviceServer implements AutoCloseable {
         packetsReceived.increment();
     }
 
-    /** Acks that matched no command ever sent on their connection. */
+    /** Receipts and execution acks that matched no command ever sent on their connection. */
     public long unmatchedAcks() {
         return unmatchedAcks.get();
     }
@@ -183,6 +191,10 @@ public final class DeviceServer implements AutoCloseable {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    SessionAnswers answers() {
+        return answers;
     }
 
     DeviceServerConfig config() {

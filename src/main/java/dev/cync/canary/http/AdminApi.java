@@ -382,7 +382,8 @@ public final class AdminApi {
             v.put("last_seen", s.lastSeen());
             v.put("remote", String.valueOf(s.remoteAddress()));
             v.put("tls", s.tls());
-            v.put("power", s.power().map(on -> on ? "on" : "off").orElse("unknown"));
+            v.put("own_mesh_id", s.ownMeshId() < 0 ? null : s.ownMeshId());
+            v.put("relayed_mesh_ids", s.relayedMeshIds());
             v.put("recent_outcomes", history.of(s.deviceId()).stream().map(AdminApi::outcomeView).toList());
             out.add(v);
         }
@@ -418,7 +419,8 @@ public final class AdminApi {
     static Map<String, Object> outcomeView(CommandOutcome o) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("device", o.command().deviceId().toString());
-        v.put("command", o.command().on() ? "on" : "off");
+        v.put("command", o.command().setting().describe());
+        v.put("target", o.command().target());
         v.put("transport", o.transport().label());
         v.put("outcome", o.outcome().label());
         v.put("succeeded", o.succeeded());
