@@ -158,6 +158,8 @@ final class Controller implements AutoCloseable {
             api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
                     metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
             new RolloutApi(rollout, evaluator, sloClock).install(api);
+            new dev.cync.canary.http.DeviceApi(sender, devices.registry(), config.reliable().deadline().plus(Duration.ofSeconds(2)))
+                    .install(api);
             api.install(http);
             http.start();
         }

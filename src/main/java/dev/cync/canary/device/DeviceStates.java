@@ -93,7 +93,8 @@ public final class DeviceStates implements DeviceStateView {
     /** A 0x43 state entry that arrived on {@code endpoint}'s connection. */
     void entry(DeviceId endpoint, StateEntry e, Instant now) {
         boolean rgb = e.colorTemp() > 100;
-        apply(e.meshId(), endpoint, !e.own(), e.on(), e.brightness(), rgb ? -1 : e.colorTemp(), rgb, e.red(),
+        // A 0x43 says brightness 0 whenever the device is off; the level it returns to is the last one seen.
+        apply(e.meshId(), endpoint, !e.own(), e.on(), e.on() ? e.brightness() : -1, rgb ? -1 : e.colorTemp(), rgb, e.red(),
                 e.green(), e.blue(), e.online(), now, null);
     }
 
@@ -166,8 +167,9 @@ public final class DeviceStates implements DeviceStateView {
                 relayed = false;
             }
             int temp = colorTemp < 0 ? (prev == null ? 0 : prev.colorTemp()) : colorTemp;
+            int level = brightness < 0 ? (prev == null ? 0 : prev.brightness()) : brightness;
             next = new MeshDeviceState(meshId, endpoint, relayed, types.getOrDefault(meshId, DeviceType.UNKNOWN), on,
-                    brightness, temp, rgbMode, r, g, b, online, now, prev == null ? firmware : prev.firmware());
+                    level, temp, rgbMode, r, g, b, online, now, prev == null ? firmware : prev.firmware());
             if (next.equals(prev)) {
                 return;
             }

@@ -178,7 +178,6 @@ public final class AdminApi {
         });
         add("GET", "/api/route/([^/]+)", false, r -> routeView(deviceId(r.param(0))));
         add("GET", "/api/devices", false, this::devices);
-        add("POST", "/api/devices/([^/]+)/power", true, this::power);
         add("GET", "/api/audit", false, r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
     }
 
@@ -390,35 +389,9 @@ public final class AdminApi {
         return Map.of("connected", sessions.size(), "offset", offset, "devices", out);
     }
 
-    private Object power(Request r) throws IOException {
-        String id = deviceId(r.param(0));
-        JsonNode b = r.body(Set.of("on", "reason"));
-        boolean on = bool(b, "on");
-        DeviceId device;
-        try {
-            device = DeviceId.parse(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("a device to command has an 8-hex-digit id, got '" + id + "'");
-        }
-        if (registry.find(device) == null) {
-            throw ApiError.notFound("device " + id + " is not connected");
-        }
-        try {
-            CommandOutcome o = sender.send(DeviceCommand.power(device, on)).get(powerTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return outcomeView(o);
-        } catch (TimeoutException e) {
-            throw new ApiError(504, "timeout", "no outcome within " + powerTimeout.toMillis() + " ms; the command may still resolve");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "interrupted", "the controller is stopping");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     static Map<String, Object> outcomeView(CommandOutcome o) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("device", o.command().deviceId().toString());
+        v.put("device", o.command().deviceId() == null ? null : o.command().deviceId().toString());
         v.put("command", o.command().setting().describe());
         v.put("target", o.command().target());
         v.put("transport", o.transport().label());

@@ -79,7 +79,7 @@ class CanaryUnderLoadTest {
         assertThat(newDecisions()).isEqualTo(atRollback[0]);
         assertThat(controller.reliable.stats().sent()).isEqualTo((long) atRollback[1]);
         assertThat(controller.reliable.stats().inFlight()).isZero();
-        assertThat(controller.reliable.stats().succeeded()).isEqualTo((long) atRollback[1]);
+        assertThat(controller.reliable.stats().succeeded()).as("outcomes %s", run.outcomes()).isEqualTo((long) atRollback[1]);
         // No command went through both transports: each issued command was sent exactly once.
         assertThat(controller.legacy.stats().sent() + controller.reliable.stats().sent()).isEqualTo(run.issued());
         assertThat(run.outcomes().get(Outcome.SUCCESS)).isEqualTo(run.issued());
