@@ -63,6 +63,10 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
         stats.connects.increment();
         ctx.write(new Packet.Hello(member.id(), member.authCode()));
         ctx.write(new Packet.Connect());
+        if (member.meshId() > 0xFF) {
+            // A 0x43 entry has one byte for the mesh id: a device with a larger one reports itself in a 0x83.
+            ctx.write(ownStatus(0));
+        }
         ctx.writeAndFlush(info(true));
         resendInfoUntilAcked(ctx, 5);
         heartbeat = ctx.executor().scheduleAtFixedRate(() -> {
@@ -79,6 +83,9 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
     private void resendInfoUntilAcked(ChannelHandlerContext ctx, int left) {
         ctx.executor().schedule(() -> {
             if (!infoAcked && left > 0 && ctx.channel().isActive()) {
+                if (member.meshId() > 0xFF) {
+                    ctx.write(ownStatus(0));
+                }
                 ctx.writeAndFlush(info(true));
                 resendInfoUntilAcked(ctx, left - 1);
             }
