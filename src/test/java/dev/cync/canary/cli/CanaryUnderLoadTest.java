@@ -63,7 +63,7 @@ class CanaryUnderLoadTest {
         controller.flags.setPercentage("test", 2500, "step");
         LoadGenerator gen = new LoadGenerator(controller.clock, new ExecutorScheduler(issuer),
                 controller.devices.registry()::connectedIds, 3);
-        LoadGenerator.Run run = gen.openLoop(controller.sender::send, 2000, 0);
+        LoadGenerator.Run run = gen.openLoop(controller.sender::send, 500, 0); // each command is 4-7 packets since the execution-ack oracle: keep the machine out of it
         issuer.schedule(() -> { }, 1500, TimeUnit.MILLISECONDS).get();
         assertThat(newDecisions()).isPositive();
         // The rollback runs on the issuing thread, between two commands: everything issued after it is routed by it.
