@@ -207,27 +207,104 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "power", mixinStandardHelpOptions = true, description = "Switch a device on or off through its routed transport.")
-    static final class Power extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "DEVICE")
-        String device;
+    /** What the four device commands share: the target, the call and how the outcome is shown. */
+    abstract static class DeviceCommandBase extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TARGET", description = "A mesh id (decimal, e.g. 5) or an endpoint (8 hex digits,"
+                + " e.g. 409e0000: its own mesh id).")
+        String target;
 
+        int send(String what, Map<String, Object> body) throws Exception {
+            JsonNode o = client.call("POST", "/api/devices/" + target + "/" + what, body);
+            if (json) {
+                out().println(client.pretty(o));
+            } else {
+                String result = o.path("outcome").asText();
+                out().printf("%s (target %s via %s): %s via %s after %d attempt(s), %.1f ms%n", o.path("command").asText(),
+                        o.path("target").asText(), o.path("device").asText(), "success".equals(result) ? "executed" : result,
+                        o.path("transport").asText(), o.path("attempts").asInt(), o.path("latency_ms").asDouble());
+            }
+            out().flush();
+            return o.path("succeeded").asBoolean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "power", mixinStandardHelpOptions = true, description = {
+        "Switch a mesh device on or off through its routed transport.",
+        "The result is executed (the device's execution ack came), not_executed (receipt only),",
+        "unknown_target (no connection reported that mesh id), timeout, ..., with the latency."})
+    static final class Power extends DeviceCommandBase {
         @Parameters(index = "1", paramLabel = "on|off")
         String state;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode o = client.call("POST", "/api/devices/" + device + "/power",
-                    body("on", FlagValues.parseBoolean("on|off", state)));
+            return send("power", body("on", FlagValues.parseBoolean("on|off", state)));
+        }
+    }
+
+    @Command(name = "brightness", mixinStandardHelpOptions = true, description = "Set a mesh device's brightness, 0..100.")
+    static final class Brightness extends DeviceCommandBase {
+        @Parameters(index = "1", paramLabel = "LEVEL", description = "0..100")
+        int level;
+
+        @Override
+        public Integer call() throws Exception {
+            return send("brightness", body("level", level));
+        }
+    }
+
+    @Command(name = "color-temp", mixinStandardHelpOptions = true,
+            description = "Set a mesh device's colour temperature in Kelvin, 2000 (warm) .. 7000 (cool).")
+    static final class ColorTemp extends DeviceCommandBase {
+        @Parameters(index = "1", paramLabel = "KELVIN", description = "2000..7000")
+        int kelvin;
+
+        @Override
+        public Integer call() throws Exception {
+            return send("color-temp", body("kelvin", kelvin));
+        }
+    }
+
+    @Command(name = "rgb", mixinStandardHelpOptions = true, description = "Set a mesh device's colour, each channel 0..255.")
+    static final class Rgb extends DeviceCommandBase {
+        @Parameters(index = "1", paramLabel = "RED")
+        int red;
+
+        @Parameters(index = "2", paramLabel = "GREEN")
+        int green;
+
+        @Parameters(index = "3", paramLabel = "BLUE")
+        int blue;
+
+        @Override
+        public Integer call() throws Exception {
+            return send("rgb", body("red", red, "green", green, "blue", blue));
+        }
+    }
+
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            description = "List the mesh devices as last reported: mesh id, endpoint, state, online, last report.")
+    static final class Devices extends ClientCommand {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode all = client.call("GET", "/api/mesh", null);
             if (json) {
-                out().println(client.pretty(o));
+                out().println(client.pretty(all));
             } else {
-                out().printf("%s %s via %s: %s after %d attempt(s), %.1f ms%n", o.path("device").asText(), o.path("command").asText(),
-                        o.path("transport").asText(), o.path("outcome").asText(), o.path("attempts").asInt(),
-                        o.path("latency_ms").asDouble());
+                out().printf("%-7s %-8s %-8s %-13s %-3s %5s %5s %-11s %-6s %s%n", "MESH", "ENDPOINT", "RELAYED", "TYPE", "ON",
+                        "LEVEL", "TEMP", "RGB", "ONLINE", "LAST REPORT");
+                for (JsonNode d : all.path("mesh_devices")) {
+                    JsonNode rgb = d.path("rgb");
+                    out().printf("%-7d %-8s %-8s %-13s %-3s %5d %5s %-11s %-6s %s%n", d.path("mesh_id").asInt(),
+                            d.path("endpoint").asText(), d.path("relayed").asBoolean() ? "yes" : "no", d.path("type").asText(),
+                            d.path("on").asBoolean() ? "on" : "off", d.path("brightness").asInt(),
+                            d.path("rgb_mode").asBoolean() ? "-" : String.valueOf(d.path("color_temp").asInt()),
+                            d.path("rgb_mode").asBoolean() ? rgb.get(0).asInt() + "," + rgb.get(1).asInt() + "," + rgb.get(2).asInt() : "-",
+                            d.path("online").asBoolean() ? "yes" : "no", d.path("last_report").asText());
+                }
             }
             out().flush();
-            return o.path("succeeded").asBoolean() ? 0 : 1;
+            return 0;
         }
     }
 

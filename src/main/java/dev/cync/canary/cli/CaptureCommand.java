@@ -38,8 +38,12 @@ final class CaptureCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files to analyse.")
     List<Path> files;
 
-    @Option(names = "--json", description = "Print one JSON object per file, one per line, instead of a table.")
+    @Option(names = "--json", description = "Print one JSON object per file (with --packets: per packet), one per line, instead of a table.")
     boolean json;
+
+    @Option(names = "--packets", description = {"Print one line per packet: time, direction, type, endpoint, receipt key,",
+        "inner class/opcode/sequence, target mesh id, state fields, checksum verdict; then the totals."})
+    boolean packets;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,12 +52,23 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         int status = 0;
         for (Path file : files) {
             CaptureReport report;
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                report = CaptureAnalyzer.analyze(file.toString(), in);
+                report = CaptureAnalyzer.analyze(file.toString(), in, packets ? line -> {
+                    if (json) {
+                        try {
+                            out.println(mapper.writeValueAsString(line));
+                        } catch (IOException e) {
+                            throw new IllegalStateException("cannot serialise a packet line", e);
+                        }
+                    } else {
+                        out.println(line.text());
+                    }
+                } : line -> { });
             } catch (NoSuchFileException e) {
                 err.println("capture: " + file + ": no such file");
                 status = 1;
@@ -100,6 +115,8 @@ final class CaptureCommand implements Callable<Integer> {
                     get(r.malformed(), t));
         }
         out.printf("  by direction: %s%n", r.byDirection());
+        out.printf("  executed: %d server requests answered by an execution ack (class f9, same opcode and inner sequence) %s%n",
+                r.executed(), r.executedByOpcode());
         CaptureReport.LatencySummary l = r.ackLatencyMs();
         if (l.count() == 0) {
             out.printf("  ack latency: no 0x73 -> 0x7B pairs (%d commands sent)%n", r.commandsSent());

@@ -137,7 +137,8 @@ final class Controller implements AutoCloseable {
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
         this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
+        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY,
+                c -> dev.cync.canary.transport.Targets.resolve(c, devices.registry()));
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);
@@ -260,6 +261,8 @@ final class Controller implements AutoCloseable {
         RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
         rolloutApi.install(api);
         new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);
+        new dev.cync.canary.http.DeviceApi(sender, devices.registry(), config.reliable().deadline().plus(Duration.ofSeconds(2)))
+                .install(api);
         var tls = AdminServer.tls(hc);
         HttpRouter main = new HttpRouter(auth, metrics);
         AdminServer.monitoringRoutes(main, metrics, this::health);

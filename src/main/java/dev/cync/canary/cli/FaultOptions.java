@@ -27,6 +27,10 @@ final class FaultOptions {
     @Option(names = "--corrupt", paramLabel = "RATE", description = "Share of packets with a byte flipped, 0 to 1, each direction.")
     double corrupt;
 
+    @Option(names = "--not-executed", paramLabel = "RATE", description = "Share of commands the devices send receipts for"
+            + " but never carry out, however often resent, 0 to 1 (default 0).")
+    double notExecuted;
+
     @Option(names = "--partition-at", paramLabel = "DURATION", description = "When to cut devices off, after the fleet starts (e.g. 10s).")
     String partitionAt;
 
@@ -45,7 +49,7 @@ final class FaultOptions {
         }
         return new Faults(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs), loss, duplicate, reorder, corrupt,
                 Optional.ofNullable(partitionAt).map(s -> parse("--partition-at", s)), parse("--partition-for", partitionFor),
-                partitionShare);
+                partitionShare, notExecuted);
     }
 
     private static Duration parse(String flag, String text) {

@@ -1,14 +1,21 @@
 package dev.cync.canary.device;
 
 /**
- * Waits for the 0x7B that echoes one command's key on one connection. Called on the connection's
- * event loop.
+ * Waits for the answers to one command on one connection: its 0x7B receipt (matched by the 7-byte
+ * key) and its execution ack (a device 0x73 of class f9 with the command's opcode and inner
+ * sequence). Called on the connection's event loop.
  */
 public interface AckWaiter {
 
-    /** The device acknowledged; {@code nowNanos} is the injected clock's time of arrival. */
+    /** The device's 0x7B receipt arrived: it has the bytes. Not success (DESIGN.md rule 2). */
     void onAck(long nowNanos);
 
-    /** The connection closed before an acknowledgement came. */
+    /**
+     * An execution ack with this waiter's inner sequence arrived; returns false when its opcode is
+     * not the command's (then it matched nothing).
+     */
+    boolean onExecuted(int opcode, long nowNanos);
+
+    /** The connection closed before the command resolved. */
     void onConnectionClosed();
 }

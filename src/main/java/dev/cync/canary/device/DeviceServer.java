@@ -63,14 +63,24 @@ public final class DeviceServer implements AutoCloseable {
     private final DecodeListener decodeListener;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private final SessionAnswers answers;
     private Channel plainChannel;
     private Channel tlsChannel;
 
     public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics) {
-        this(config, DeviceGuardConfig.defaults(), clock, metrics);
+        this(config, DeviceGuardConfig.defaults(), clock, metrics, SessionAnswers.vendor());
     }
 
     public DeviceServer(DeviceServerConfig config, DeviceGuardConfig guards, Clock clock, Metrics metrics) {
+        this(config, guards, clock, metrics, SessionAnswers.vendor());
+    }
+
+    public DeviceServer(DeviceServerConfig config, Clock clock, Metrics metrics, SessionAnswers answers) {
+        this(config, DeviceGuardConfig.defaults(), clock, metrics, answers);
+    }
+
+    public DeviceServer(DeviceServerConfig config, DeviceGuardConfig guards, Clock clock, Metrics metrics, SessionAnswers answers) {
+        this.answers = answers;
         this.config = config;
         this.guards = guards;
         this.admission = new ConnectionAdmission(guards, metrics);
@@ -83,6 +93,8 @@ public final class DeviceServer implements AutoCloseable {
             decodeErrors.increment();
             metrics.decodeError(reason.label());
         };
+        metrics.counter(Metrics.UNMATCHED_ACKS, "Receipts (0x7B) and execution acks that matched no command sent on their connection.",
+                unmatchedAcks::get);
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
         // The one count of received packets: the SLO windows read it, and so does Prometheus.
         metrics.counter(Metrics.PACKETS_RECEIVED, "Whole packets received from devices.", packetsReceived::sum);
@@ -188,7 +200,7 @@ public final class DeviceServer implements AutoCloseable {
         packetsReceived.increment();
     }
 
-    /** Acks that matched no command ever sent on their connection. */
+    /** Receipts and execution acks that matched no command ever sent on their connection. */
     public long unmatchedAcks() {
         return unmatchedAcks.get();
     }
@@ -215,6 +227,10 @@ public final class DeviceServer implements AutoCloseable {
 
     Metrics metrics() {
         return metrics;
+    }
+
+    SessionAnswers answers() {
+        return answers;
     }
 
     DeviceServerConfig config() {

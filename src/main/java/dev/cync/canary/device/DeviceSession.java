@@ -11,7 +11,6 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +31,10 @@ public final class DeviceSession {
     private final boolean tls;
     private final long sequenceReuseDelayNanos;
     private volatile DeviceId deviceId;
-    private volatile Boolean power;
+    private volatile int ownMeshId = -1;
+    /** Mesh ids this device relays; bounded, since a relayed entry has a one-byte mesh id. */
+    private final java.util.Set<Integer> relayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean controlled;
     private volatile long lastPacketNanos;
     private volatile Instant lastSeen;
     private SequenceSlots slots;
@@ -79,9 +81,24 @@ public final class DeviceSession {
         return channel.remoteAddress();
     }
 
-    /** The last power state the device reported or confirmed, if any. */
-    public Optional<Boolean> power() {
-        return Optional.ofNullable(power);
+    /** The mesh id the device reported as its own (0x43 entry 05, 42-byte 0x83), or -1 before it has. */
+    public int ownMeshId() {
+        return ownMeshId;
+    }
+
+    /** Whether the device reported relaying {@code meshId} for another mesh device. */
+    public boolean relays(int meshId) {
+        return relayed.contains(meshId);
+    }
+
+    /** The mesh ids it relays, sorted. */
+    public java.util.List<Integer> relayedMeshIds() {
+        return relayed.stream().sorted().toList();
+    }
+
+    /** Whether the 0xA3 was sent on this connection. */
+    public boolean controlled() {
+        return controlled;
     }
 
     public boolean isOpen() {
@@ -153,11 +170,6 @@ public final class DeviceSession {
         writableListeners.add(listener);
     }
 
-    /** Records a power state the device confirmed by acknowledging a command. */
-    public void confirmPower(boolean on) {
-        power = on;
-    }
-
     /** Closes the connection; pending commands fail as disconnected. */
     public void close() {
         channel.close();
@@ -178,12 +190,26 @@ public final class DeviceSession {
         return lastPacketNanos;
     }
 
-    void reportedPower(boolean on) {
-        power = on;
+    void ownMeshId(int meshId) {
+        ownMeshId = meshId;
+    }
+
+    void relaying(int meshId) {
+        if (relayed.size() < 256 || relayed.contains(meshId)) {
+            relayed.add(meshId);
+        }
+    }
+
+    void controlAnnounced() {
+        controlled = true;
     }
 
     AckWaiter waiterFor(long keyBits) {
         return slots == null ? null : slots.waiterFor(keyBits);
+    }
+
+    AckWaiter waiterForSequence(int seq) {
+        return slots == null ? null : slots.waiterForSequence(seq);
     }
 
     void writabilityChanged() {

@@ -8,7 +8,8 @@ import dev.cync.canary.protocol.DeviceId;
  * table that matches each 0x7B to the command it answers.
  *
  * <p>A command's key is its device id and the sequence field {@code 00 seq 00} with seq in 1..255,
- * the shape real traffic has. Sequences are handed out round-robin, and a released sequence is
+ * the shape real traffic has; the same seq is the command's inner sequence, which the device's
+ * execution ack carries, so one slot matches both answers. Sequences are handed out round-robin, and a released sequence is
  * quarantined for {@code reuseDelay} before it is handed out again: a device that remembers recent
  * keys to drop duplicates would otherwise take a new command for a repeat of an old one, and a
  * late ack of the old command would be matched to the new one. While quarantined, the slot keeps a
@@ -68,6 +69,11 @@ final class SequenceSlots {
             return null;
         }
         return waiters[seq];
+    }
+
+    /** The waiter, live or tombstone, of inner sequence {@code seq} (execution acks), or null. */
+    AckWaiter waiterForSequence(int seq) {
+        return seq >= FIRST && seq <= LAST ? waiters[seq] : null;
     }
 
     int inUse() {

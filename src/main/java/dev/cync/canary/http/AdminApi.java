@@ -55,9 +55,6 @@ public final class AdminApi {
     private final AdminAuth auth;
     private final Metrics metrics;
     private final Duration powerTimeout;
-    /** Power commands waiting for their outcome at most at once, so they never fill the API pool. */
-    static final int MAX_POWER_CALLS = 4;
-    private final java.util.concurrent.Semaphore powerCalls = new java.util.concurrent.Semaphore(MAX_POWER_CALLS);
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -180,7 +177,6 @@ public final class AdminApi {
         });
         add("GET", "/api/route/([^/]+)", false, r -> routeView(deviceId(r.param(0))));
         add("GET", "/api/devices", false, this::devices);
-        add("POST", "/api/devices/([^/]+)/power", true, this::power);
         add("GET", "/api/audit", false, r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
     }
 
@@ -371,48 +367,19 @@ public final class AdminApi {
             v.put("last_seen", s.lastSeen());
             v.put("remote", String.valueOf(s.remoteAddress()));
             v.put("tls", s.tls());
-            v.put("power", s.power().map(on -> on ? "on" : "off").orElse("unknown"));
+            v.put("own_mesh_id", s.ownMeshId() < 0 ? null : s.ownMeshId());
+            v.put("relayed_mesh_ids", s.relayedMeshIds());
             v.put("recent_outcomes", history.of(s.deviceId()).stream().map(AdminApi::outcomeView).toList());
             out.add(v);
         }
         return Map.of("connected", sessions.size(), "offset", offset, "devices", out);
     }
 
-    private Object power(Request r) throws IOException {
-        String id = deviceId(r.param(0));
-        JsonNode b = r.body(Set.of("on", "reason"));
-        boolean on = bool(b, "on");
-        DeviceId device;
-        try {
-            device = DeviceId.parse(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("a device to command has an 8-hex-digit id, got '" + id + "'");
-        }
-        if (registry.find(device) == null) {
-            throw ApiError.notFound("device " + id + " is not connected");
-        }
-        if (!powerCalls.tryAcquire()) {
-            throw new ApiError(503, "busy", MAX_POWER_CALLS + " power commands are already waiting for their outcome; try again");
-        }
-        try {
-            CommandOutcome o = sender.send(DeviceCommand.power(device, on)).get(powerTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return outcomeView(o);
-        } catch (TimeoutException e) {
-            throw new ApiError(504, "timeout", "no outcome within " + powerTimeout.toMillis() + " ms; the command may still resolve");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "interrupted", "the controller is stopping");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            powerCalls.release();
-        }
-    }
-
     static Map<String, Object> outcomeView(CommandOutcome o) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("device", o.command().deviceId().toString());
-        v.put("command", o.command().on() ? "on" : "off");
+        v.put("device", o.command().deviceId() == null ? null : o.command().deviceId().toString());
+        v.put("command", o.command().setting().describe());
+        v.put("target", o.command().target());
         v.put("transport", o.transport().label());
         v.put("outcome", o.outcome().label());
         v.put("succeeded", o.succeeded());

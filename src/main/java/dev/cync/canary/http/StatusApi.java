@@ -2,6 +2,7 @@ package dev.cync.canary.http;
 
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.device.MeshDeviceState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.protocol.DeviceId;
@@ -115,10 +116,29 @@ public final class StatusApi {
             v.put("last_seen", s.lastSeen());
             v.put("remote", String.valueOf(s.remoteAddress()));
             v.put("tls", s.tls());
-            v.put("power", s.power().map(on -> on ? "on" : "off").orElse("unknown"));
         }
+        // What the device itself last reported, per mesh id it reaches (its own and any it relays).
+        v.put("mesh", registry.states().all().stream().filter(m -> m.endpoint().equals(device)).map(StatusApi::meshView).toList());
         v.put("route", admin.routeView(id));
         v.put("recent_outcomes", history.of(device).stream().map(AdminApi::outcomeView).toList());
+        return v;
+    }
+
+    static Map<String, Object> meshView(MeshDeviceState m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("mesh_id", m.meshId());
+        v.put("type", m.type().name());
+        v.put("on", m.on());
+        v.put("brightness", m.brightness());
+        v.put("color_temp", m.colorTemp());
+        v.put("rgb_mode", m.rgbMode());
+        v.put("red", m.red());
+        v.put("green", m.green());
+        v.put("blue", m.blue());
+        v.put("online", m.online());
+        v.put("relayed", m.relayed());
+        v.put("last_report", m.lastReport());
+        v.put("firmware", m.firmware());
         return v;
     }
 }

@@ -43,6 +43,8 @@ public final class Metrics {
     public static final String SLO_CHECK = "canary_slo_check";
     public static final String ROLLBACKS = "canary_rollbacks_total";
     /** Not in the spec: whole packets received from devices (the decode error rate's denominator). */
+    /** Receipts and execution acks from devices that matched no command on their connection. */
+    public static final String UNMATCHED_ACKS = "tcp_comm_unmatched_acks_total";
     public static final String PACKETS_RECEIVED = "tcp_comm_packets_received_total";
     /** Not in the spec: 1 for the rollout's status (running, hold, paused, rolled_back, complete). */
     public static final String ROLLOUT_STATUS = "canary_rollout_status";

@@ -20,7 +20,11 @@ public final class TransportMetrics {
         DISCONNECTED("disconnected"),
         QUEUE_FULL("queue_full"),
         REJECTED("rejected"),
-        SHUTDOWN("shutdown");
+        SHUTDOWN("shutdown"),
+        /** The device sent its receipt but no execution ack before the deadline: it did not do it. */
+        NOT_EXECUTED("not_executed"),
+        /** No connection reported the target mesh id: nothing was sent. */
+        UNKNOWN_TARGET("unknown_target");
 
         private final String label;
 
@@ -63,7 +67,7 @@ public final class TransportMetrics {
         sent.get(outcome).inc();
         if (outcome == Outcome.SUCCESS) {
             latency.observe(latencySeconds);
-        } else if (outcome == Outcome.TIMEOUT) {
+        } else if (outcome == Outcome.TIMEOUT || outcome == Outcome.NOT_EXECUTED) {
             ackTimeout.inc();
         } else if (outcome == Outcome.QUEUE_FULL) {
             queueFull.inc();

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * <p>Ack latency pairs each device 0x7B with the oldest unanswered 0x73 carrying the same 7-byte
  * key, across the whole file: the proxy resent identical commands in bursts, and first-in
  * first-out is the only pairing that does not invent reordering.
+ *
+ * <p>{@code executed} counts server requests (class f8) answered by a device 0x73 of class f9 with
+ * the same endpoint, opcode and inner sequence: the execution ack of PROTOCOL.md revision 2.
  */
 public final class CaptureAnalyzer {
 
@@ -45,14 +48,26 @@ public final class CaptureAnalyzer {
     private final List<Double> latenciesMs = new ArrayList<>();
     private int parseErrors;
     private final List<String> problems = new ArrayList<>();
+    /** Server requests waiting for their execution ack, by endpoint, inner sequence and opcode. */
+    private final Map<Long, Integer> awaitingExecution = new HashMap<>();
+    private final SortedMap<String, Integer> executedByOpcode = new TreeMap<>();
+    private int executed;
+    private final java.util.function.Consumer<PacketLine> lines;
 
-    private CaptureAnalyzer(String file) {
+    private CaptureAnalyzer(String file, java.util.function.Consumer<PacketLine> lines) {
         this.file = file;
+        this.lines = lines;
     }
 
     /** Reads and analyses one capture file. */
     public static CaptureReport analyze(String file, BufferedReader in) throws IOException {
-        CaptureAnalyzer a = new CaptureAnalyzer(file);
+        return analyze(file, in, line -> { });
+    }
+
+    /** Reads and analyses one capture file, handing a description of each packet to {@code lines}. */
+    public static CaptureReport analyze(String file, BufferedReader in, java.util.function.Consumer<PacketLine> lines)
+            throws IOException {
+        CaptureAnalyzer a = new CaptureAnalyzer(file, lines);
         CaptureReader.read(in, a::accept, a::problem);
         return a.report();
     }
@@ -105,13 +120,32 @@ public final class CaptureAnalyzer {
         } catch (PacketDecodeException e) {
             malformed.merge(key, 1, Integer::sum);
             note("line " + record.line() + ": " + e.getMessage());
+            lines.accept(new PacketLine(record.line(), record.timestamp(), record.direction(), key, length, null, null,
+                    null, null, null, "malformed", e.getMessage()));
             return;
         }
+        lines.accept(PacketLines.describe(record, packet, length));
         if (packet instanceof Packet.Command c) {
             (c.checksumValid() ? checksumValid : checksumInvalid).merge(key, 1, Integer::sum);
+            InnerFrame f = c.frame().orElseThrow();
+            long exec = ((c.deviceId().value() & 0xFFFFFFFFL) << 16) | (f.sequence() << 8) | f.opcode();
             if (!record.fromDevice()) {
                 commandsSent++;
                 unanswered.computeIfAbsent(c.key().bits(), k -> new ArrayDeque<>()).addLast(record);
+                if (f.frameClass() == InnerFrame.REQUEST && c.checksumValid()) {
+                    awaitingExecution.merge(exec, 1, Integer::sum);
+                }
+            } else if (f.frameClass() == InnerFrame.ANSWER && c.checksumValid()) {
+                Integer waiting = awaitingExecution.get(exec);
+                if (waiting != null) {
+                    if (waiting == 1) {
+                        awaitingExecution.remove(exec);
+                    } else {
+                        awaitingExecution.put(exec, waiting - 1);
+                    }
+                    executed++;
+                    executedByOpcode.merge(String.format("%02x", f.opcode()), 1, Integer::sum);
+                }
             }
         } else if (packet instanceof Packet.Status s) {
             (s.checksumValid() ? checksumValid : checksumInvalid).merge(key, 1, Integer::sum);
@@ -127,7 +161,7 @@ public final class CaptureAnalyzer {
     private CaptureReport report() {
         return new CaptureReport(file, records, packets, byType, byDirection, checksumValid, checksumInvalid,
                 malformed, recordsWithTrailing, trailingBytes, notCync, commandsSent, latenciesMs.size(),
-                summarize(latenciesMs), parseErrors, Collections.unmodifiableList(problems));
+                summarize(latenciesMs), executed, executedByOpcode, parseErrors, Collections.unmodifiableList(problems));
     }
 
     static CaptureReport.LatencySummary summarize(List<Double> values) {

@@ -14,7 +14,7 @@ import java.util.SortedMap;
  */
 @JsonPropertyOrder({"file", "records", "packets_total", "by_type", "by_direction", "checksum_valid",
     "checksum_invalid", "malformed", "records_with_trailing_bytes", "trailing_bytes", "not_cync_records",
-    "commands_sent", "commands_acked", "ack_latency_ms", "parse_errors", "problems"})
+    "commands_sent", "commands_acked", "ack_latency_ms", "executed", "executed_by_opcode", "parse_errors", "problems"})
 public record CaptureReport(
         @JsonProperty("file") String file,
         @JsonProperty("records") int records,
@@ -30,6 +30,8 @@ public record CaptureReport(
         @JsonProperty("commands_sent") int commandsSent,
         @JsonProperty("commands_acked") int commandsAcked,
         @JsonProperty("ack_latency_ms") LatencySummary ackLatencyMs,
+        @JsonProperty("executed") int executed,
+        @JsonProperty("executed_by_opcode") SortedMap<String, Integer> executedByOpcode,
         @JsonProperty("parse_errors") int parseErrors,
         @JsonProperty("problems") List<String> problems) {
 

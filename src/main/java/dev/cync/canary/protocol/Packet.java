@@ -2,6 +2,7 @@ package dev.cync.canary.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,6 +68,11 @@ public sealed interface Packet {
         public int typeCode() {
             return 0x43;
         }
+
+        /** Its state entries; empty for a keep-alive or a body that is not state. */
+        public List<StateEntry> entries() {
+            return StateEntry.parse(payload);
+        }
     }
 
     /** 0x48, server -> device: info ack, {@code 48 00 00 00 03 01 01 00}. */
@@ -87,15 +93,14 @@ public sealed interface Packet {
             return 0x83;
         }
 
-        /**
-         * The power state, when this is the 42-byte mesh status form ({@code db 11 02} at bytes
-         * 28..30, state at byte 31) that the simulator and real bulbs send after a change.
-         */
-        public Optional<Boolean> power() {
-            if (bytes.length() == 42 && bytes.get(28) == 0xDB && bytes.get(29) == 0x11 && bytes.get(30) == 0x02) {
-                return Optional.of(bytes.get(31) != 0);
-            }
-            return Optional.empty();
+        /** What the report says (own state, mesh broadcast, firmware version, other). */
+        public StatusReport report() {
+            return StatusReport.of(this);
+        }
+
+        /** The inner frame (a 55-byte report has no start marker and is read as if it were at byte 12). */
+        public Optional<InnerFrame> frame() {
+            return InnerFrame.of(bytes);
         }
     }
 
@@ -124,8 +129,9 @@ public sealed interface Packet {
     }
 
     /**
-     * 0x73, server -> device: a command with an inner checksummed frame. {@code bytes} is the whole
-     * packet; {@code key} (bytes 5..11) is what the answering 0x7B echoes.
+     * 0x73, both ways: a server command or a device answer (execution ack, mesh-query answer), with
+     * an inner checksummed frame. {@code bytes} is the whole packet; {@code key} (bytes 5..11) is what
+     * the answering 0x7B echoes; {@code checksumValid} covers both the checksum and the L rule.
      */
     record Command(AckKey key, Bytes bytes, boolean checksumValid) implements Packet {
         @Override
@@ -137,13 +143,21 @@ public sealed interface Packet {
             return key.deviceId();
         }
 
-        /** The power command this is, if it has the 36-byte power layout. */
-        public Optional<PowerCommand> power() {
-            return PowerCommand.parse(bytes);
+        /** The inner frame; present whenever the packet decoded. */
+        public Optional<InnerFrame> frame() {
+            return InnerFrame.of(bytes);
+        }
+
+        /** The power or light command this is, if it is one. */
+        public Optional<MeshCommand> command() {
+            return MeshCommand.parse(this);
         }
     }
 
-    /** 0x7B, device -> server: acknowledges the 0x73 whose bytes 5..11 equal {@code key}. */
+    /**
+     * 0x7B, both ways: the receipt for the 0x73 whose bytes 5..11 equal {@code key}. It says the
+     * bytes arrived, not that the device carried them out (that is the execution ack).
+     */
     record CommandAck(AckKey key) implements Packet {
         @Override
         public int typeCode() {
@@ -163,6 +177,28 @@ public sealed interface Packet {
 
         public static CommandAckReply answering(CommandAck ack) {
             return new CommandAckReply(new AckKey((ack.key().bits() & ~0xFFL) | 0x05));
+        }
+    }
+
+    /**
+     * 0xA3, server -> device (12 bytes): {@code a3 00 00 00 07}, endpoint, 2 random bytes, {@code 00};
+     * the server announces it wants to control the endpoint. {@code nonce} is bytes 9..11.
+     */
+    record Control(DeviceId endpoint, int nonce) implements Packet {
+        @Override
+        public int typeCode() {
+            return 0xA3;
+        }
+    }
+
+    /**
+     * 0xAB, device -> server (1,024 bytes in the trace): endpoint, the 0xA3's 3 bytes, then
+     * {@code 00 07 00 09}, ASCII {@code xlink_dev} and zeros. {@code bytes} is the whole packet.
+     */
+    record ControlAnswer(DeviceId endpoint, int nonce, Bytes bytes) implements Packet {
+        @Override
+        public int typeCode() {
+            return 0xAB;
         }
     }
 

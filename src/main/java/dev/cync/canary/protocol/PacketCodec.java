@@ -59,22 +59,44 @@ public final class PacketCodec {
             case 0x73 -> command(buf, index, length);
             case 0x7B -> new Packet.CommandAck(new AckKey(ackKeyBits(expect(buf, index, length, 12), index)));
             case 0x78 -> new Packet.CommandAckReply(new AckKey(ackKeyBits(expect(buf, index, length, 12), index)));
+            case 0xA3 -> new Packet.Control(new DeviceId(expect(buf, index, length, 12).getInt(index + 5)),
+                    buf.getUnsignedMedium(index + 9));
+            case 0xAB -> controlAnswer(buf, index, length);
             default -> throw new IllegalStateException("framer accepted unknown type " + PacketType.hex(type));
         };
     }
 
     /**
-     * Whether the inner frame of the framed packet at {@code index} checks out. Allocation-free;
-     * returns false for a packet too short to hold a frame.
+     * Whether the inner frame of the framed packet at {@code index} keeps the L rule and the checksum
+     * rule, read as it is on the wire (escaped frames need {@link InnerFrame#of}). Allocation-free;
+     * false for a packet too short to hold a frame or without a start marker where one is due.
      */
     public static boolean checksumValid(ByteBuf buf, int index, int length) {
-        int type = buf.getUnsignedByte(index);
-        int marker = Checksum.markerOffset(type);
+        int marker = markerOffset(buf, index, length);
         int checksumAt = length - 2;
-        if (checksumAt < marker + 6) {
+        if (marker < 0 || checksumAt < marker + InnerFrame.HEAD) {
             return false;
         }
-        return Checksum.sum(buf, index + marker + 6, index + checksumAt) == buf.getUnsignedByte(index + checksumAt);
+        int l = buf.getUnsignedByte(index + marker + 7);
+        return l == checksumAt - (marker + InnerFrame.HEAD)
+                && Checksum.sum(buf, index + marker + 6, index + checksumAt) == buf.getUnsignedByte(index + checksumAt);
+    }
+
+    /** {@link InnerFrame#markerOffset(byte[])} without copying the packet. */
+    static int markerOffset(ByteBuf buf, int index, int length) {
+        if (length < InnerFrame.VENDOR_MARKER_OFFSET + InnerFrame.HEAD + 2) {
+            return -1;
+        }
+        int type = buf.getUnsignedByte(index);
+        if (buf.getUnsignedByte(index + InnerFrame.VENDOR_MARKER_OFFSET) == InnerFrame.MARKER) {
+            return InnerFrame.VENDOR_MARKER_OFFSET;
+        }
+        if (type == 0x73 && buf.getByte(index + InnerFrame.VENDOR_MARKER_OFFSET) == 0
+                && buf.getUnsignedByte(index + InnerFrame.PROXY_MARKER_OFFSET) == InnerFrame.MARKER
+                && length >= InnerFrame.PROXY_MARKER_OFFSET + InnerFrame.HEAD + 2) {
+            return InnerFrame.PROXY_MARKER_OFFSET;
+        }
+        return type == 0x83 && length == 55 ? InnerFrame.VENDOR_MARKER_OFFSET : -1;
     }
 
     /** Bytes 5..11 of the packet at {@code index} packed as an {@link AckKey}'s bits. */
@@ -135,6 +157,11 @@ public final class PacketCodec {
         } else if (packet instanceof Packet.CommandAckReply r) {
             header(out, 0x78, 7);
             writeKey(out, r.echoed());
+        } else if (packet instanceof Packet.Control c) {
+            header(out, 0xA3, 7);
+            out.writeInt(c.endpoint().value()).writeMedium(c.nonce());
+        } else if (packet instanceof Packet.ControlAnswer a) {
+            out.writeBytes(a.bytes().array());
         } else if (packet instanceof Packet.Unknown u) {
             out.writeBytes(u.bytes().array());
         } else {
@@ -194,18 +221,33 @@ public final class PacketCodec {
 
     private static Packet command(ByteBuf buf, int index, int length) {
         checkFrame(buf, index, length, 0x73);
-        return new Packet.Command(new AckKey(ackKeyBits(buf, index)), copy(buf, index, length),
-                checksumValid(buf, index, length));
+        return command(copy(buf, index, length).array());
+    }
+
+    /** A 0x73 from its whole bytes, which must have a start marker at 12 or 13 and an end marker. */
+    static Packet.Command command(byte[] b) {
+        InnerFrame f = InnerFrame.of(b).orElseThrow(() -> malformed(0x73, "no inner frame"));
+        return new Packet.Command(new AckKey(((b[5] & 0xFFL) << 48) | ((b[6] & 0xFFL) << 40) | ((b[7] & 0xFFL) << 32)
+                | ((b[8] & 0xFFL) << 24) | ((b[9] & 0xFFL) << 16) | ((b[10] & 0xFFL) << 8) | (b[11] & 0xFFL)),
+                Bytes.wrap(b), f.valid());
+    }
+
+    private static Packet controlAnswer(ByteBuf buf, int index, int length) {
+        if (length < 12) {
+            throw malformed(0xAB, "needs at least 12 bytes, has " + length);
+        }
+        return new Packet.ControlAnswer(new DeviceId(buf.getInt(index + 5)), buf.getUnsignedMedium(index + 9),
+                copy(buf, index, length));
     }
 
     /** Structure of a framed packet: room for a frame, a start marker where one is due, an end marker. */
     private static void checkFrame(ByteBuf buf, int index, int length, int type) {
-        int marker = Checksum.markerOffset(type);
-        if (length < marker + 8) {
+        if (length < InnerFrame.VENDOR_MARKER_OFFSET + InnerFrame.HEAD + 2) {
             throw malformed(type, length + " bytes is too short for an inner frame");
         }
-        if (Checksum.startMarkerRequired(type, length) && buf.getUnsignedByte(index + marker) != Checksum.MARKER) {
-            throw malformed(type, "no start marker 0x7e at byte " + marker);
+        if (markerOffset(buf, index, length) < 0) {
+            throw malformed(type, "no start marker 0x7e at byte 12"
+                    + (type == 0x73 ? " (vendor form) or 13 (proxy form)" : ""));
         }
         if (buf.getUnsignedByte(index + length - 1) != Checksum.MARKER) {
             throw malformed(type, "no end marker 0x7e in the last byte");

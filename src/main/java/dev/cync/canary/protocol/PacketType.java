@@ -9,18 +9,24 @@ public enum PacketType {
     HELLO_ACK(0x28, Direction.SERVER_TO_DEVICE, false),
     DEVICE_INFO(0x43, Direction.DEVICE_TO_SERVER, false),
     DEVICE_INFO_ACK(0x48, Direction.SERVER_TO_DEVICE, false),
-    COMMAND(0x73, Direction.SERVER_TO_DEVICE, true),
+    /** 0x73 both ways: server commands, device execution acks and mesh-query answers. */
+    COMMAND(0x73, Direction.BOTH, true),
     COMMAND_ACK_REPLY(0x78, Direction.SERVER_TO_DEVICE, false),
-    COMMAND_ACK(0x7B, Direction.DEVICE_TO_SERVER, false),
+    /** 0x7B, the receipt, both ways: each side sends one for each 0x73 it gets. */
+    COMMAND_ACK(0x7B, Direction.BOTH, false),
     STATUS(0x83, Direction.DEVICE_TO_SERVER, true),
     STATUS_ACK(0x88, Direction.SERVER_TO_DEVICE, false),
     CONNECT(0xC3, Direction.DEVICE_TO_SERVER, false),
     SERVER_TIME(0xC8, Direction.SERVER_TO_DEVICE, false),
     HEARTBEAT(0xD3, Direction.DEVICE_TO_SERVER, false),
-    HEARTBEAT_ACK(0xD8, Direction.SERVER_TO_DEVICE, false);
+    HEARTBEAT_ACK(0xD8, Direction.SERVER_TO_DEVICE, false),
+    /** 0xA3: the server announces it wants to control the endpoint [VENDOR]. */
+    CONTROL(0xA3, Direction.SERVER_TO_DEVICE, false),
+    /** 0xAB: the device's 1,024-byte answer to 0xA3 [VENDOR]. */
+    CONTROL_ANSWER(0xAB, Direction.DEVICE_TO_SERVER, false);
 
     /** Who sends a packet type. */
-    public enum Direction { DEVICE_TO_SERVER, SERVER_TO_DEVICE }
+    public enum Direction { DEVICE_TO_SERVER, SERVER_TO_DEVICE, BOTH }
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

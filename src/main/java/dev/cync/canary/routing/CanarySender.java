@@ -24,8 +24,19 @@ public final class CanarySender {
     private final Metrics metrics;
     private final int mirrorCapacity;
     private final AtomicInteger mirrorsInFlight = new AtomicInteger();
+    private final java.util.function.UnaryOperator<DeviceCommand> resolver;
 
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
+        this(router, legacy, reliable, metrics, mirrorCapacity, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param resolver fills in the endpoint of a command made by mesh id ({@code Targets::resolve}
+     *     over the device registry), so the router can hash the endpoint
+     */
+    public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity,
+            java.util.function.UnaryOperator<DeviceCommand> resolver) {
+        this.resolver = resolver;
         if (legacy.kind() != TransportKind.LEGACY || reliable.kind() != TransportKind.NEW) {
             throw new IllegalArgumentException("CanarySender needs the legacy and the new transport, in that order");
         }
@@ -43,8 +54,13 @@ public final class CanarySender {
         return router;
     }
 
-    public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
-        String id = command.deviceId().toString();
+    /**
+     * Routes by the command's endpoint (DeviceCommand#routingId): the same id {@code route} explains
+     * and the hello carries, so one device's commands stay on one arm whatever mesh id they target.
+     */
+    public CompletableFuture<CommandOutcome> send(DeviceCommand requested) {
+        DeviceCommand command = resolver.apply(requested);
+        String id = command.routingId();
         if (router.route(id) == TransportKind.NEW) {
             return reliable.send(command);
         }

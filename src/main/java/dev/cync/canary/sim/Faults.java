@@ -17,12 +17,16 @@ import java.util.Optional;
  * @param partitionAt when (after the fleet starts) to cut devices off: their connections drop
  * @param partitionFor how long cut-off devices stay away before reconnecting
  * @param partitionShare the share of devices cut off, 0 to 1
+ * @param notExecuted the share of commands a device sends receipts for but never carries out,
+ *     however often they are resent (as for a target it does not know): catches a transport that
+ *     only delivers bytes
  */
 public record Faults(Duration latency, Duration jitter, double loss, double duplicate, double reorder,
-        double corrupt, Optional<Duration> partitionAt, Duration partitionFor, double partitionShare) {
+        double corrupt, Optional<Duration> partitionAt, Duration partitionFor, double partitionShare,
+        double notExecuted) {
 
     public static final Faults NONE = new Faults(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.empty(),
-            Duration.ofSeconds(10), 1.0);
+            Duration.ofSeconds(10), 1.0, 0);
 
     public Faults {
         Validate.notNegative("--latency-ms", latency);
@@ -34,11 +38,12 @@ public record Faults(Duration latency, Duration jitter, double loss, double dupl
         partitionAt.ifPresent(d -> Validate.notNegative("--partition-at", d));
         Validate.notNegative("--partition-for", partitionFor);
         Validate.range("--partition-share", partitionShare, 0.0, 1.0);
+        Validate.range("--not-executed", notExecuted, 0.0, 1.0);
     }
 
     public boolean any() {
         return !latency.isZero() || !jitter.isZero() || loss > 0 || duplicate > 0 || reorder > 0 || corrupt > 0
-                || partitionAt.isPresent();
+                || partitionAt.isPresent() || notExecuted > 0;
     }
 
     @Override
@@ -61,6 +66,9 @@ public record Faults(Duration latency, Duration jitter, double loss, double dupl
         }
         if (corrupt > 0) {
             sb.append(" corrupt=").append(corrupt);
+        }
+        if (notExecuted > 0) {
+            sb.append(" not_executed=").append(notExecuted);
         }
         partitionAt.ifPresent(at -> sb.append(" partition=").append(at.toSeconds()).append("s+")
                 .append(partitionFor.toSeconds()).append("s(").append(partitionShare).append(")"));

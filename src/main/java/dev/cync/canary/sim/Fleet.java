@@ -200,7 +200,18 @@ public final class Fleet implements AutoCloseable {
         private final int index;
         private final DeviceId id;
         private final String authCode;
+        private final int meshId;
+        private final SimType type;
+        /** The mesh id this device relays for as a bridge, or -1. */
+        private final int relays;
+        // Light state: written on the member's event loop, read for reports there too.
         private volatile boolean on;
+        private volatile int brightness = 100;
+        private volatile int colorTemp = 50;
+        private volatile boolean rgbMode;
+        private volatile int red;
+        private volatile int green;
+        private volatile int blue;
         private volatile Channel channel;
         private volatile long awayUntil;
         private SslContext ssl;
@@ -209,6 +220,80 @@ public final class Fleet implements AutoCloseable {
             this.index = index;
             this.id = id;
             this.authCode = authCode;
+            this.meshId = index + 1;
+            this.type = SimType.values()[index % SimType.values().length];
+            // Every fourth device is a bridge that also reports (and can reach) its next neighbour.
+            this.relays = index % 4 == 0 && index + 1 < config.devices() ? index + 2 : -1;
+        }
+
+        int meshId() {
+            return meshId;
+        }
+
+        SimType type() {
+            return type;
+        }
+
+        int relays() {
+            return relays;
+        }
+
+        Member relayed() {
+            return relays > 0 ? members.get(relays - 1) : null;
+        }
+
+        long seed() {
+            return config.seed();
+        }
+
+        double notExecutedRate() {
+            return config.faults().notExecuted();
+        }
+
+        boolean on() {
+            return on;
+        }
+
+        int brightness() {
+            return brightness;
+        }
+
+        int colorTemp() {
+            return colorTemp;
+        }
+
+        boolean rgbMode() {
+            return rgbMode;
+        }
+
+        int[] rgb() {
+            return new int[] {red, green, blue};
+        }
+
+        /** Applies a setting; whether the state changed. */
+        boolean apply(dev.cync.canary.protocol.Setting s) {
+            boolean before = on;
+            int b = brightness;
+            int t = colorTemp;
+            boolean m = rgbMode;
+            int r = red;
+            int g = green;
+            int bl = blue;
+            if (s instanceof dev.cync.canary.protocol.Setting.Power p) {
+                on = p.on();
+            } else if (s instanceof dev.cync.canary.protocol.Setting.Brightness l) {
+                brightness = l.level();
+            } else if (s instanceof dev.cync.canary.protocol.Setting.ColorTemp c) {
+                colorTemp = c.temp();
+                rgbMode = false;
+            } else if (s instanceof dev.cync.canary.protocol.Setting.Rgb c) {
+                red = c.red();
+                green = c.green();
+                blue = c.blue();
+                rgbMode = true;
+            }
+            return before != on || b != brightness || t != colorTemp || m != rgbMode || r != red || g != green
+                    || bl != blue;
         }
 
         DeviceId id() {
@@ -223,12 +308,6 @@ public final class Fleet implements AutoCloseable {
             return clock;
         }
 
-        /** Sets the power state; whether it changed. */
-        boolean apply(boolean newState) {
-            boolean changed = on != newState;
-            on = newState;
-            return changed;
-        }
 
         ChannelFuture connect(SslContext sslContext) {
             this.ssl = sslContext;

@@ -4,11 +4,11 @@ import dev.cync.canary.device.AckWaiter;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.TransportMetrics.Outcome;
-import dev.cync.canary.protocol.PowerCommand;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Targets;
 import dev.cync.canary.transport.TransportKind;
 import dev.cync.canary.transport.TransportStats;
 import java.time.Duration;
@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The benchmark's practical limit: write the command, wait for its 0x7B, nothing else (no queue,
- * no retry, no metrics). A deadline still resolves lost commands so the accounting closes.
+ * The benchmark's practical limit ("raw" arm): write the command once, wait for its execution ack,
+ * nothing else (no queue, no retry, no metrics). A deadline still resolves lost commands so the
+ * accounting closes.
  *
  * <p>Accounting: like a transport, it counts its own commands (sent, in flight up on send and down
  * on resolve, resolved by outcome, second resolutions), independently of the load generator, so
@@ -30,6 +31,11 @@ public final class RawBaseline implements LoadGenerator.Sink {
     private static final AckWaiter IGNORE = new AckWaiter() {
         @Override
         public void onAck(long nowNanos) {
+        }
+
+        @Override
+        public boolean onExecuted(int opcode, long nowNanos) {
+            return true;
         }
 
         @Override
@@ -53,12 +59,17 @@ public final class RawBaseline implements LoadGenerator.Sink {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> apply(DeviceCommand command) {
+    public CompletableFuture<CommandOutcome> apply(DeviceCommand requested) {
         CompletableFuture<CommandOutcome> f = new CompletableFuture<>();
         long start = clock.nanoTime();
         synchronized (lock) {
             sent++;
             inFlight++;
+        }
+        DeviceCommand command = Targets.resolve(requested, registry);
+        if (!command.resolved()) {
+            complete(f, outcome(command, Outcome.UNKNOWN_TARGET, start, 0));
+            return f;
         }
         DeviceSession s = registry.find(command.deviceId());
         if (s == null) {
@@ -68,10 +79,20 @@ public final class RawBaseline implements LoadGenerator.Sink {
         s.execute(() -> {
             int[] seq = {-1};
             Scheduler.Cancellable[] timer = {null};
+            boolean[] receipt = {false};
             AckWaiter w = new AckWaiter() {
                 @Override
                 public void onAck(long nowNanos) {
+                    receipt[0] = true;
+                }
+
+                @Override
+                public boolean onExecuted(int opcode, long nowNanos) {
+                    if (opcode != command.opcode()) {
+                        return false;
+                    }
                     done(Outcome.SUCCESS);
+                    return true;
                 }
 
                 @Override
@@ -97,13 +118,13 @@ public final class RawBaseline implements LoadGenerator.Sink {
                 complete(f, outcome(command, Outcome.REJECTED, start, 0));
                 return;
             }
-            s.write(new PowerCommand(command.deviceId(), seq[0], command.meshId(), command.on()).toPacket());
+            s.write(command.toMeshCommand(seq[0]).toPacket());
             timer[0] = s.scheduler().schedule(() -> {
                 if (!f.isDone()) {
                     if (s.isOpen()) {
                         s.releaseSequence(seq[0], IGNORE);
                     }
-                    complete(f, outcome(command, Outcome.TIMEOUT, start, 1));
+                    complete(f, outcome(command, receipt[0] ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT, start, 1));
                 }
             }, deadline);
         });

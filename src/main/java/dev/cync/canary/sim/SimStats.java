@@ -7,6 +7,8 @@ public final class SimStats {
 
     final LongAdder commandsReceived = new LongAdder();
     final LongAdder applied = new LongAdder();
+    /** Commands answered with a receipt only: unknown target, unsupported setting, or --not-executed. */
+    final LongAdder receiptOnly = new LongAdder();
     final LongAdder duplicatesSuppressed = new LongAdder();
     final LongAdder duplicateApplications = new LongAdder();
     final LongAdder badChecksumDropped = new LongAdder();

@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 /**
  * The old command path: write the command once and hope. It never retries and has no queue of
  * its own (the connection's outbound buffer is its queue: above the high-water mark a command is
- * refused as {@code queue_full} rather than piling up without bound). It watches for the device's
- * 0x7B passively so that its outcomes use the same oracle as the reliable transport: success is an
- * acknowledgement before {@code ackDeadline} (DESIGN.md rule 2).
+ * refused as {@code queue_full} rather than piling up without bound). It watches passively for the
+ * device's answers so that its outcomes use the same oracle as the reliable transport (DESIGN.md
+ * rule 2): success is the execution ack (class f9, the command's opcode and inner sequence, on its
+ * connection) before {@code ackDeadline}; a 0x7B receipt alone is {@code not_executed}.
  */
 public final class LegacyTransport implements Transport {
 
@@ -41,9 +42,10 @@ public final class LegacyTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
+    public CompletableFuture<CommandOutcome> send(DeviceCommand requested) {
         CompletableFuture<CommandOutcome> future = new CompletableFuture<>();
         long start = clock.nanoTime();
+        DeviceCommand command = Targets.resolve(requested, registry);
         DeviceSession session = recorder.admit(command, future, closed, registry);
         if (session == null) {
             return future;
@@ -61,6 +63,7 @@ public final class LegacyTransport implements Transport {
         int seq = -1;
         ChannelFuture write;
         Scheduler.Cancellable deadline;
+        boolean receipt;
         boolean done;
 
         Attempt(DeviceSession session, DeviceCommand command, CompletableFuture<CommandOutcome> future, long start) {
@@ -84,7 +87,7 @@ public final class LegacyTransport implements Transport {
                 finish(Outcome.REJECTED, 0);
                 return;
             }
-            write = session.write(command.toPowerCommand(seq).toPacket());
+            write = session.write(command.toMeshCommand(seq).toPacket());
             write.addListener(f -> {
                 if (!f.isSuccess()) {
                     finish(session.isOpen() ? Outcome.WRITE_ERROR : Outcome.DISCONNECTED, 1);
@@ -103,15 +106,23 @@ public final class LegacyTransport implements Transport {
 
         private void deadlinePassed() {
             // A write still not on the wire is a write error, more precise than a missing ack.
-            finish(write != null && !write.isDone() ? Outcome.WRITE_ERROR : Outcome.TIMEOUT, 1);
+            // A receipt without an execution ack: the device has the bytes and did not do it.
+            finish(write != null && !write.isDone() ? Outcome.WRITE_ERROR
+                    : receipt ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT, 1);
         }
 
         @Override
         public void onAck(long nowNanos) {
-            if (!done) {
-                session.confirmPower(command.on());
-                finish(Outcome.SUCCESS, 1);
+            receipt = true;
+        }
+
+        @Override
+        public boolean onExecuted(int opcode, long nowNanos) {
+            if (opcode != command.opcode()) {
+                return false;
             }
+            finish(Outcome.SUCCESS, 1);
+            return true;
         }
 
         @Override

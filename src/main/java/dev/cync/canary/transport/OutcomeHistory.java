@@ -30,6 +30,9 @@ public final class OutcomeHistory {
     }
 
     void record(CommandOutcome o) {
+        if (o.command().deviceId() == null) {
+            return; // unknown_target: no endpoint to keep it under
+        }
         ArrayDeque<CommandOutcome> q = recent.get(o.command().deviceId(), id -> new ArrayDeque<>(perDevice));
         synchronized (q) {
             if (q.size() == perDevice) {

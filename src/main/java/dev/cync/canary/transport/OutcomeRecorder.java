@@ -52,8 +52,10 @@ final class OutcomeRecorder {
     }
 
     /**
-     * Counts a command in and finds its device's session; when the transport is closed or the
-     * device is not connected, resolves the command at once and returns null.
+     * Counts a command in and finds its endpoint's session; when the transport is closed, the
+     * target was never reported ({@code unknown_target}: nothing is sent) or the endpoint is not
+     * connected, resolves the command at once and returns null. {@code command} is resolved
+     * ({@link Targets#resolve}) by the caller.
      */
     dev.cync.canary.device.DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
             dev.cync.canary.device.DeviceRegistry registry) {
@@ -62,7 +64,15 @@ final class OutcomeRecorder {
             resolve(future, command, Outcome.SHUTDOWN, 0, 0);
             return null;
         }
-        dev.cync.canary.device.DeviceSession session = registry.find(command.deviceId());
+        dev.cync.canary.device.DeviceSession session = command.deviceId() == null ? null : registry.find(command.deviceId());
+        if (command.deviceId() != null && (session == null || !session.isOpen())) {
+            resolve(future, command, Outcome.DISCONNECTED, 0, 0);
+            return null;
+        }
+        if (!command.resolved()) {
+            resolve(future, command, Outcome.UNKNOWN_TARGET, 0, 0);
+            return null;
+        }
         if (session == null || !session.isOpen()) {
             resolve(future, command, Outcome.DISCONNECTED, 0, 0);
             return null;

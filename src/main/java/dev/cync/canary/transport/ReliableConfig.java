@@ -67,6 +67,11 @@ public record ReliableConfig(
                 initialRto, minRto, maxRto, rtoMargin, backoffMultiplier, j);
     }
 
+    public ReliableConfig withDeadline(Duration d) {
+        return new ReliableConfig(queueCapacity, overflowPolicy, blockTimeout, maxInFlight, maxAttempts, d, initialRto,
+                minRto, maxRto, rtoMargin, backoffMultiplier, jitter);
+    }
+
     public ReliableConfig withMaxInFlight(int n) {
         return new ReliableConfig(queueCapacity, overflowPolicy, blockTimeout, n, maxAttempts, deadline, initialRto,
                 minRto, maxRto, rtoMargin, backoffMultiplier, jitter);

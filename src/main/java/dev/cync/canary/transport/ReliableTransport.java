@@ -17,14 +17,17 @@ import java.util.function.Consumer;
 
 /**
  * The new command path. Per device: a bounded send queue with an overflow policy, at most
- * {@code maxInFlight} commands on the wire, each matched to its 0x7B by the 7-byte key and sent
- * again on an attempt timeout, until an ack or the overall deadline.
+ * {@code maxInFlight} commands on the wire, each sent again (the same bytes) on an attempt timeout
+ * until its execution ack (class f9, its opcode and inner sequence, on its connection) or the
+ * deadline. The 0x7B receipt is an RTT sample and proof the device is reachable, not success: a
+ * command with receipts and no execution ack fails as {@code not_executed} at the deadline.
  *
  * <p>Attempt timeouts adapt to the device: the first is the device's retransmission timeout (RTO)
  * from its smoothed round trip (RFC 6298; a device not yet measured borrows the fleet's estimate),
  * each later one is {@code backoffMultiplier} times longer, with jitter that only lengthens it, capped at {@code maxRto}
- * and at the deadline. Only acks of commands sent once are timed (Karn's rule: an ack after a
- * retransmission cannot say which copy it answers). Retransmissions reuse the command's key, so
+ * and at the deadline. Only receipts of commands sent once are timed (Karn's rule: one after a
+ * retransmission cannot say which copy it answers). The schedule is deadline-aware: copies that
+ * would leave no round trip before the deadline are pulled forward or not sent. Retransmissions reuse the command's key, so
  * the device applies it once and any copy's ack completes it; acks that come after the command
  * resolved are counted as idempotent drops.
  *
@@ -61,9 +64,10 @@ public final class ReliableTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> send(DeviceCommand command) {
+    public CompletableFuture<CommandOutcome> send(DeviceCommand requested) {
         CompletableFuture<CommandOutcome> future = new CompletableFuture<>();
         long now = clock.nanoTime();
+        DeviceCommand command = Targets.resolve(requested, registry);
         DeviceSession session = recorder.admit(command, future, closed, registry);
         if (session == null) {
             return future;
@@ -86,6 +90,7 @@ public final class ReliableTransport implements Transport {
         int seq = -1;
         int attempts;
         long lastSentAtNanos;
+        long receiptAtNanos = -1;
         Scheduler.Cancellable timer;
         boolean blocked;
         boolean done;
@@ -97,19 +102,42 @@ public final class ReliableTransport implements Transport {
             this.deadlineAt = start + deadlineNanos;
         }
 
+        /** The receipt: an RTT sample (Karn's rule: first copies only) and proof the device is reachable. */
         @Override
         public void onAck(long nowNanos) {
-            if (done) {
-                metrics.idempotentDrop();
-                return;
+            if (done || receiptAtNanos >= 0) {
+                return; // the receipt that follows an execution ack, or a resent copy's: nothing to learn
             }
             if (attempts == 1) {
-                long rtt = nowNanos - lastSentAtNanos;
-                lane.rtt.sample(rtt);
-                fleetRtt.sample(rtt);
+                sampleRtt(nowNanos);
             }
-            lane.session.confirmPower(command.on());
+            receiptAtNanos = nowNanos;
+        }
+
+        private void sampleRtt(long nowNanos) {
+            long rtt = nowNanos - lastSentAtNanos;
+            lane.rtt.sample(rtt);
+            fleetRtt.sample(rtt);
+        }
+
+        /** The execution ack: the device did it. */
+        @Override
+        public boolean onExecuted(int opcode, long nowNanos) {
+            if (opcode != command.opcode()) {
+                return false;
+            }
+            if (done) {
+                metrics.idempotentDrop();
+                return true;
+            }
+            if (attempts == 1 && receiptAtNanos >= 0) {
+                lane.executionTime(nowNanos - receiptAtNanos);
+            } else if (attempts == 1) {
+                // The vendor's plug writes the execution ack before the receipt: time the round trip here.
+                sampleRtt(nowNanos);
+            }
             lane.finish(this, Outcome.SUCCESS);
+            return true;
         }
 
         @Override
@@ -124,6 +152,8 @@ public final class ReliableTransport implements Transport {
         final ArrayDeque<Pending> queue = new ArrayDeque<>();
         final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         final RttEstimator rtt = new RttEstimator();
+        /** Smoothed time from receipt to execution ack (EWMA 1/8); what a receipt adds to the next timeout. */
+        long executionNanos = -1;
         int inFlight;
         boolean closed;
 
@@ -161,6 +191,10 @@ public final class ReliableTransport implements Transport {
             metrics.queued(1);
             long left = p.deadlineAt - clock.nanoTime();
             p.timer = session.scheduler().schedule(() -> finish(p, Outcome.TIMEOUT), Duration.ofNanos(left));
+        }
+
+        void executionTime(long nanos) {
+            executionNanos = executionNanos < 0 ? nanos : executionNanos + (nanos - executionNanos) / 8;
         }
 
         /** BLOCK: wait for room without holding a thread, up to blockTimeout, in a list as bounded as the queue. */
@@ -212,9 +246,39 @@ public final class ReliableTransport implements Transport {
                 metrics.retransmitted();
             }
             p.lastSentAtNanos = now;
-            session.write(p.command.toPowerCommand(p.seq).toPacket());
-            long wait = Math.min(attemptTimeout(p.attempts), p.deadlineAt - now);
-            p.timer = session.scheduler().schedule(() -> attemptTimedOut(p), Duration.ofNanos(wait));
+            // The same bytes every time (same key, same inner sequence): the command is idempotent.
+            session.write(p.command.toMeshCommand(p.seq).toPacket());
+            long wait = nextWait(p, now);
+            if (wait <= 0 || p.attempts >= config.maxAttempts()) {
+                // No room for another copy that could still be answered: wait for this one.
+                p.timer = session.scheduler().schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
+            } else {
+                p.timer = session.scheduler().schedule(() -> attemptTimedOut(p), Duration.ofNanos(wait));
+            }
+        }
+
+        /**
+         * Deadline-aware schedule: the usual backed-off timeout (lengthened by the device's execution
+         * time once it has sent a receipt), but never so long that the next copy would leave less than
+         * one retransmission timeout before the deadline: the copies that fit are pulled forward so the
+         * last one still has a round trip left. 0 when no further copy fits.
+         */
+        private long nextWait(Pending p, long now) {
+            long rto = baseRto();
+            long lastSendBy = p.deadlineAt - rto;
+            long wait = attemptTimeout(p.attempts);
+            if (p.receiptAtNanos >= 0) {
+                wait += Math.max(0, executionNanos);
+            }
+            long room = lastSendBy - now;
+            if (room < config.minRto().toNanos()) {
+                return 0;
+            }
+            return Math.min(wait, room);
+        }
+
+        private Outcome deadlineOutcome(Pending p) {
+            return p.receiptAtNanos >= 0 ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT;
         }
 
         private void attemptTimedOut(Pending p) {
@@ -223,20 +287,23 @@ public final class ReliableTransport implements Transport {
             }
             long now = clock.nanoTime();
             if (now >= p.deadlineAt) {
-                finish(p, Outcome.TIMEOUT);
-            } else if (p.attempts < config.maxAttempts() && session.isOpen()) {
+                finish(p, deadlineOutcome(p));
+            } else if (session.isOpen()) {
                 transmit(p);
             } else {
-                // Out of attempts: the last copy may still be answered before the deadline.
-                p.timer = session.scheduler().schedule(() -> finish(p, Outcome.TIMEOUT), Duration.ofNanos(p.deadlineAt - now));
+                p.timer = session.scheduler().schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
             }
         }
 
-        private long attemptTimeout(int attempt) {
-            long base = rtt.hasSamples()
+        private long baseRto() {
+            return rtt.hasSamples()
                     ? rtt.rtoNanos(config.rtoMargin().toNanos(), config.minRto().toNanos(), config.maxRto().toNanos())
                     : fleetRtt.rtoNanos(config.initialRto().toNanos(), config.rtoMargin().toNanos(),
                             config.minRto().toNanos(), config.maxRto().toNanos());
+        }
+
+        private long attemptTimeout(int attempt) {
+            long base = baseRto();
             double t = base * Math.pow(config.backoffMultiplier(), attempt - 1);
             if (config.jitter() > 0) {
                 // Jitter only lengthens: shortening a timeout below the measured round trip would

@@ -142,7 +142,7 @@ public class DecodeBenchmark {
 
     /** Every whole packet of both captures, concatenated; trailing bytes are left out. */
     static byte[] captureStream() {
-        Path dir = Path.of(System.getProperty("cync.captures", "../shared/captures"));
+        Path dir = Path.of(System.getProperty("cync.captures", "src/test/resources/captures"));
         io.netty.buffer.ByteBuf all = io.netty.buffer.Unpooled.buffer();
         int[] packets = {0};
         for (String name : new String[] {"cync-2025-11-06-a.txt", "cync-2025-11-06-b.txt"}) {

@@ -130,7 +130,7 @@ class AdminApiTest {
         JsonNode devices = call("GET", "/api/devices", null).body();
         assertThat(devices.get("connected").asInt()).isEqualTo(5);
         assertThat(devices.get("devices").get(0).fieldNames()).toIterable()
-                .contains("device", "transport", "reason", "power", "recent_outcomes", "connected_at", "last_seen");
+                .contains("device", "transport", "reason", "recent_outcomes", "connected_at", "last_seen");
     }
 
     @Test
@@ -149,10 +149,31 @@ class AdminApiTest {
         boolean seen = false;
         for (JsonNode d : dev) {
             if (d.get("device").asText().equals(id)) {
-                seen = d.get("recent_outcomes").size() == 1 && d.get("power").asText().equals("on");
+                seen = d.get("recent_outcomes").size() == 1 && d.get("own_mesh_id").asInt() > 0;
             }
         }
         assertThat(seen).isTrue();
+    }
+
+    @Test
+    void meshDevicesAreListedCommandedByMeshIdAndTheirStateChanges() throws Exception {
+        // Fleet member 4 (index 3) is an RGB light with mesh id 4.
+        Reply dim = call("POST", "/api/devices/4/brightness", "{\"level\": 37}");
+        assertThat(dim.status()).isEqualTo(200);
+        assertThat(dim.body().get("outcome").asText()).isEqualTo("success");
+        assertThat(dim.body().get("target").asInt()).isEqualTo(4);
+        assertThat(call("POST", "/api/devices/4/color-temp", "{\"kelvin\": 7000}").body().get("outcome").asText()).isEqualTo("success");
+        assertThat(call("POST", "/api/devices/4/rgb", "{\"red\": 255, \"green\": 0, \"blue\": 9}").body().get("outcome").asText())
+                .isEqualTo("success");
+        await().atMost(Duration.ofSeconds(5)).until(() -> call("GET", "/api/devices/4", null).body().get("rgb_mode").asBoolean());
+        JsonNode four = call("GET", "/api/devices/4", null).body();
+        assertThat(four.get("brightness").asInt()).isEqualTo(37);
+        assertThat(four.get("rgb").get(2).asInt()).isEqualTo(9);
+        // A plug (mesh id 1) takes no brightness: receipt only, so not executed.
+        assertThat(call("POST", "/api/devices/1/brightness", "{\"level\": 5}").body().get("outcome").asText()).isEqualTo("not_executed");
+        assertThat(call("POST", "/api/devices/999/power", "{\"on\": true}").body().get("outcome").asText()).isEqualTo("unknown_target");
+        assertThat(call("POST", "/api/devices/4/brightness", "{\"level\": 101}").status()).isEqualTo(400);
+        assertThat(call("GET", "/api/mesh", null).body().get("mesh_devices").size()).isGreaterThanOrEqualTo(fleet.ids().size());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,6 +30,30 @@ class CaptureCommandTest {
         cl.setErr(new PrintWriter(err));
         int status = cl.execute(args);
         return new Run(status, out.toString(), err.toString());
+    }
+
+    static final String VENDOR = "src/test/resources/captures/vendor-2024-03-11-plug.txt";
+
+    @Test
+    void packetsPrintsOneLinePerPacketThenTheTotalsWithTheExecutedCount() {
+        Run r = run("capture", "--packets", VENDOR);
+        assertThat(r.out().lines().filter(l -> l.startsWith("2024-03-11T")).count()).isEqualTo(98);
+        assertThat(r.out()).contains("0x73 (36 bytes)  endpoint 2de4b5d2  key 2de4b5d2153700  inner f8 d0 seq 21  target 5"
+                + "  {setting=power on}  checksum ok");
+        assertThat(r.out()).contains("inner f9 d0 seq 21").contains("executed: 8 ");
+    }
+
+    @Test
+    void packetsAsJsonIsOneObjectPerPacketThenTheReport() throws Exception {
+        Run r = run("capture", "--packets", "--json", VENDOR);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(99);
+        JsonNode ack = new ObjectMapper().readTree(lines.stream().filter(l -> l.contains("f9 d0 seq 22")).findFirst().orElseThrow());
+        assertThat(ack.get("direction").asText()).isEqualTo("DEV→CLOUD");
+        assertThat(ack.get("checksum").asText()).isEqualTo("ok");
+        JsonNode report = new ObjectMapper().readTree(lines.get(98));
+        assertThat(report.get("packets_total").asInt()).isEqualTo(98);
+        assertThat(report.get("executed").asInt()).isEqualTo(8);
     }
 
     @Test

@@ -137,7 +137,7 @@ class MonitoringEndToEndTest {
         controller = new Controller(config, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", "e2e-token-0123456789"), virtual, virtual,
                 t -> lossy[0] = new LossyTransport(t, 1, Duration.ofMillis(1500))).start(true);
         // 5% loss each way on the wire: legacy loses about a tenth of its commands, the reliable transport retries.
-        Faults loss = new Faults(Duration.ofMillis(1), Duration.ZERO, 0.05, 0, 0, 0, Optional.empty(), Duration.ofSeconds(10), 1);
+        Faults loss = new Faults(Duration.ofMillis(1), Duration.ZERO, 0.05, 0, 0, 0, Optional.empty(), Duration.ofSeconds(10), 1, 0);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 200).withFaults(loss, 3), SystemClock.utc()).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> controller.devices.registry().size() == 200);
         new LoadGenerator(SystemClock.utc(), new ExecutorScheduler(timers), controller.devices.registry()::connectedIds, 5)

@@ -1,5 +1,11 @@
 package dev.cync.canary.device;
 
+import dev.cync.canary.protocol.AckKey;
+import dev.cync.canary.protocol.Bytes;
+import dev.cync.canary.protocol.MeshQuery;
+import dev.cync.canary.protocol.PacketCodec;
+import dev.cync.canary.protocol.StateEntry;
+import dev.cync.canary.protocol.StatusReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.metrics.Metrics;
@@ -25,36 +31,92 @@ class DeviceSessionTest {
         TestDevices.send(ch, new Packet.Hello(ID, "1e07d8ce0a617a37"), new Packet.Connect(), Packets.deviceInfo(ID),
                 new Packet.Heartbeat());
         List<Packet> answers = TestDevices.received(ch);
-        assertThat(answers).hasSize(4);
+        assertThat(answers).hasSize(5);
         assertThat(answers.get(0)).isEqualTo(new Packet.HelloAck());
-        assertThat(answers.get(1)).isInstanceOfSatisfying(Packet.ServerTime.class,
+        // The vendor announces control once after the hello.
+        assertThat(answers.get(1)).isInstanceOfSatisfying(Packet.Control.class,
+                c -> assertThat(c.endpoint()).isEqualTo(ID));
+        assertThat(answers.get(2)).isInstanceOfSatisfying(Packet.ServerTime.class,
                 t -> assertThat(t.localTime()).isEqualTo(LocalDateTime.of(2026, 1, 1, 0, 0, 0)));
-        assertThat(answers.get(2)).isEqualTo(new Packet.DeviceInfoAck());
-        assertThat(answers.get(3)).isEqualTo(new Packet.HeartbeatAck());
+        assertThat(answers.get(3)).isEqualTo(new Packet.DeviceInfoAck());
+        assertThat(PacketCodec.encode(answers.get(3))).isEqualTo(Bytes.fromHex("48 00 00 00 03 01 01 00").toArray());
+        assertThat(answers.get(4)).isEqualTo(new Packet.HeartbeatAck());
         assertThat(devices.registry().find(ID)).isNotNull();
     }
 
     @Test
-    void statusIsAcknowledgedEveryTimeButAppliedOnce() {
+    void anOwnStateReportIsAnsweredWithAnEchoAndAReceiptAndFeedsTheStateModel() {
         EmbeddedChannel ch = devices.connect(ID);
-        DeviceSession s = devices.registry().find(ID);
-        Packet.Status on = Packets.powerStatus(ID, 5, true);
+        Packet.Status on = StatusReport.ownState(ID, 0x000500, 0x21, 5, true, true, 100, 20, 0, 0, 0);
         TestDevices.send(ch, on);
-        assertThat(s.power()).contains(true);
-        s.confirmPower(false); // a later confirmed command changed it
-        TestDevices.send(ch, on); // the same broadcast again: acknowledged, not applied
-        assertThat(TestDevices.received(ch)).containsExactly(new Packet.StatusAck(0x000500), new Packet.StatusAck(0x000500));
-        assertThat(s.power()).contains(false);
+        // 0x88 echoes bytes 9..11; on a controlled session the vendor also sends a 0x7B (trace).
+        assertThat(TestDevices.received(ch)).containsExactly(new Packet.StatusAck(0x000500),
+                new Packet.CommandAck(AckKey.of(ID, 0x000500)));
+        MeshDeviceState s = devices.registry().states().get(5).orElseThrow();
+        assertThat(s.on()).isTrue();
+        assertThat(s.brightness()).isEqualTo(100);
+        assertThat(s.colorTemp()).isEqualTo(20);
+        assertThat(s.endpoint()).isEqualTo(ID);
+        assertThat(s.relayed()).isFalse();
+        // Off keeps the brightness byte: on/off comes from the state byte only.
+        TestDevices.send(ch, StatusReport.ownState(ID, 0x000600, 0x22, 5, true, false, 100, 20, 0, 0, 0));
+        assertThat(devices.registry().states().get(5).orElseThrow().on()).isFalse();
+        assertThat(devices.registry().states().get(5).orElseThrow().brightness()).isEqualTo(100);
+    }
+
+    @Test
+    void relayedEntriesMakeTheConnectionReachOtherMeshIds() {
+        EmbeddedChannel ch = devices.connect(ID, 5);
+        TestDevices.send(ch, StateEntry.deviceInfo(ID, List.of(new StateEntry(6, 3, true, 50, 101, 1, 2, 3, true, 0xff, 5))));
+        assertThat(TestDevices.received(ch)).containsExactly(new Packet.DeviceInfoAck());
+        DeviceSession session = devices.registry().find(ID);
+        assertThat(session.ownMeshId()).isEqualTo(5);
+        assertThat(session.relays(3)).isTrue();
+        assertThat(devices.registry().endpointFor(3)).isEqualTo(ID);
+        assertThat(devices.registry().endpointFor(4)).isNull();
+        MeshDeviceState relayed = devices.registry().states().get(3).orElseThrow();
+        assertThat(relayed.relayed()).isTrue();
+        assertThat(relayed.rgbMode()).isTrue();
+        assertThat(relayed.red()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeviceReceiptIsNotAnsweredAndOneMatchingNothingIsCounted() {
+        EmbeddedChannel ch = devices.connect(ID);
+        TestDevices.send(ch, new Packet.CommandAck(AckKey.of(ID, 0x004200)));
+        assertThat(TestDevices.received(ch)).isEmpty();
+        assertThat(devices.server.unmatchedAcks()).isEqualTo(1);
+        assertThat(devices.metrics.scrape()).anyMatch(m -> m.getMetadata().getPrometheusName().equals("tcp_comm_unmatched_acks"));
+    }
+
+    @Test
+    void controlAnswerLeadsToOneMeshQueryWhoseAnswerFeedsTheModel() {
+        EmbeddedChannel ch = devices.connect(ID);
+        TestDevices.send(ch, Packets.controlAnswer(ID, 0x152b00));
+        List<Packet.Command> query = TestDevices.commands(ch);
+        assertThat(query).singleElement().satisfies(q -> {
+            assertThat(q.frame().orElseThrow().opcode()).isEqualTo(0x52);
+            assertThat(q.bytes().length()).isEqualTo(29);
+        });
+        TestDevices.send(ch, Packets.controlAnswer(ID, 0x152b00));
+        assertThat(TestDevices.commands(ch)).isEmpty(); // once per connection
+        Packet.Command answer = MeshQuery.answer(ID, 0, 0, List.of(new MeshQuery.Entry(5, false, 0, 0),
+                new MeshQuery.Entry(7, true, 100, 100)));
+        TestDevices.send(ch, answer, new Packet.CommandAck(query.get(0).key()));
+        // The answer is a device 0x73: it gets a 0x7B receipt; the receipt of our query gets nothing.
+        assertThat(TestDevices.received(ch)).containsExactly(new Packet.CommandAck(answer.key()));
+        assertThat(devices.registry().endpointFor(7)).isEqualTo(ID);
+        assertThat(devices.server.unmatchedAcks()).isZero();
     }
 
     @Test
     void statusWithBadChecksumIsAcknowledgedCountedAndNotApplied() {
         EmbeddedChannel ch = devices.connect(ID);
-        byte[] bytes = dev.cync.canary.protocol.PacketCodec.encode(Packets.powerStatus(ID, 5, true));
+        byte[] bytes = PacketCodec.encode(StatusReport.ownState(ID, 0x000500, 1, 9, true, true, 10, 0, 0, 0, 0));
         bytes[40] ^= 1;
         ch.writeInbound(Unpooled.wrappedBuffer(bytes));
-        assertThat(TestDevices.received(ch)).hasSize(1);
-        assertThat(devices.registry().find(ID).power()).isEmpty();
+        assertThat(TestDevices.received(ch)).hasSize(2);
+        assertThat(devices.registry().states().get(9)).isEmpty();
         assertThat(devices.metrics.counterValue(Metrics.DECODE_ERROR, "bad_checksum")).isEqualTo(1);
     }
 

@@ -25,6 +25,12 @@ class SequenceSlotsTest {
         }
 
         @Override
+        public boolean onExecuted(int opcode, long nowNanos) {
+            acks++;
+            return true;
+        }
+
+        @Override
         public void onConnectionClosed() {
             closed++;
         }

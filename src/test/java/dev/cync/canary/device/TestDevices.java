@@ -1,5 +1,8 @@
 package dev.cync.canary.device;
 
+import dev.cync.canary.protocol.InnerFrame;
+import dev.cync.canary.protocol.Packets;
+import dev.cync.canary.protocol.StateEntry;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DeviceId;
@@ -55,12 +58,34 @@ public final class TestDevices {
         return ch;
     }
 
-    /** A connected device that has said hello; the hello's answer is already read. */
+    /** The own mesh id {@link #connect(DeviceId)} reports. */
+    public static final int MESH_ID = 5;
+
+    /**
+     * A connected device that has said hello and reported its own mesh id {@link #MESH_ID} in a
+     * 0x43; what the server sent so far (0x28, 0xA3, 0x48) is already read.
+     */
     public EmbeddedChannel connect(DeviceId id) {
+        return connect(id, MESH_ID);
+    }
+
+    public EmbeddedChannel connect(DeviceId id, int meshId) {
         EmbeddedChannel ch = open();
-        send(ch, new Packet.Hello(id, "0123456789abcdef"));
+        send(ch, new Packet.Hello(id, "0123456789abcdef"),
+                StateEntry.deviceInfo(id, List.of(new StateEntry(StateEntry.OWN, meshId, false, 0, 0, 0, 0, 0, true, 0, meshId))));
         received(ch);
         return ch;
+    }
+
+    /** The device carried out {@code c}: its execution ack and its receipt, in one write as the vendor's plug does. */
+    public static void executed(EmbeddedChannel ch, Packet.Command c) {
+        InnerFrame f = c.frame().orElseThrow();
+        send(ch, Packets.executionAck(c.deviceId(), 0x000100, f.sequence(), f.opcode()), new Packet.CommandAck(c.key()));
+    }
+
+    /** The device got {@code c} and did not carry it out: its receipt only. */
+    public static void receiptOnly(EmbeddedChannel ch, Packet.Command c) {
+        send(ch, new Packet.CommandAck(c.key()));
     }
 
     /** Delivers packets from the device to the server. */

@@ -1,7 +1,6 @@
 package dev.cync.canary.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -9,21 +8,138 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The real captures in ../shared decode to exactly the totals PROTOCOL.md gives. */
+/**
+ * The real captures (test resources; see NOTICE for their origin and licence) decode to exactly
+ * the totals PROTOCOL.md gives.
+ */
 class CaptureFilesTest {
 
-    static final Path CAPTURES = Path.of("..", "shared", "captures");
+    static BufferedReader open(String name) {
+        var stream = CaptureFilesTest.class.getResourceAsStream("/captures/" + name);
+        if (stream == null) {
+            throw new IllegalStateException("test resource /captures/" + name + " is missing");
+        }
+        return new BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8));
+    }
 
     static CaptureReport analyze(String name) throws IOException {
-        Path file = CAPTURES.resolve(name);
-        assumeTrue(Files.isReadable(file), "skipped: " + file.toAbsolutePath()
-                + " is absent; the real captures live in ../shared/captures beside the project");
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = open(name)) {
             return CaptureAnalyzer.analyze(name, in);
         }
+    }
+
+    /** Every packet of a capture, decoded on its own record by record. */
+    static List<Packet> packets(String name) throws IOException {
+        List<Packet> out = new ArrayList<>();
+        try (BufferedReader in = open(name)) {
+            CaptureReader.read(in, r -> {
+                byte[] b = r.bytes().toArray();
+                ByteBuf buf = Unpooled.wrappedBuffer(b);
+                int at = 0;
+                while (at < b.length) {
+                    int n = PacketFramer.frame(buf, at, b.length - at);
+                    if (n <= 0) {
+                        break;
+                    }
+                    out.add(PacketCodec.decode(buf, at, n));
+                    at += n;
+                }
+            }, p -> { throw new IllegalStateException(p.toString()); });
+        }
+        return out;
+    }
+
+    @Test
+    void vendorTraceMatchesTheKnownTotalsAndEveryExecutionAckIsMatched() throws IOException {
+        CaptureReport r = analyze("vendor-2024-03-11-plug.txt");
+        assertThat(r.packetsTotal()).isEqualTo(98);
+        assertThat(r.byType()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(Map.entry("0x28", 1), Map.entry("0x43", 9),
+                Map.entry("0x48", 9), Map.entry("0x73", 18), Map.entry("0x78", 4), Map.entry("0x7b", 25),
+                Map.entry("0x83", 10), Map.entry("0x88", 10), Map.entry("0xa3", 1), Map.entry("0xab", 1),
+                Map.entry("0xc3", 1), Map.entry("0xc8", 1), Map.entry("0xd3", 4), Map.entry("0xd8", 4)));
+        assertThat(r.checksumValid()).containsExactlyInAnyOrderEntriesOf(Map.of("0x73", 18, "0x83", 10));
+        assertThat(r.checksumInvalid()).isEmpty();
+        assertThat(r.malformed()).isEmpty();
+        assertThat(r.parseErrors()).isZero();
+        assertThat(r.notCyncRecords()).isZero();
+        assertThat(r.recordsWithTrailingBytes()).isZero();
+        // 8 device answers of class f9: the 6 power commands' f9 d0, the mode frame's f9 8e, the mesh answer f9 52.
+        assertThat(r.executed()).isEqualTo(8);
+        assertThat(r.executedByOpcode()).containsExactlyInAnyOrderEntriesOf(Map.of("d0", 6, "8e", 1, "52", 1));
+    }
+
+    @Test
+    void theSixVendorPowerCommandsAreReproducedByteForByte() throws IOException {
+        List<Packet.Command> power = packets("vendor-2024-03-11-plug.txt").stream()
+                .filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast)
+                .filter(c -> c.frame().orElseThrow().frameClass() == InnerFrame.REQUEST
+                        && c.frame().orElseThrow().opcode() == InnerFrame.OP_POWER)
+                .toList();
+        assertThat(power).hasSize(6);
+        boolean on = true;
+        for (Packet.Command c : power) {
+            MeshCommand m = c.command().orElseThrow();
+            assertThat(m.target()).isEqualTo(5);
+            assertThat(m.setting()).isEqualTo(new Setting.Power(on));
+            Packet.Command ours = new MeshCommand(DeviceId.parse("2de4b5d2"), c.key().sequenceField(), m.sequence(), 5,
+                    new Setting.Power(on)).toPacket();
+            assertThat(ours.bytes()).isEqualTo(c.bytes());
+            on = !on;
+        }
+        // PROTOCOL.md's worked example.
+        assertThat(PacketCodec.encode(new MeshCommand(DeviceId.parse("2de4b5d2"), 0x153700, 0x21, 5, new Setting.Power(true)).toPacket()))
+                .isEqualTo(Bytes.fromHex("73 00 00 00 1f 2d e4 b5 d2 15 37 00 7e 21 00 00 00 f8 d0 0d 00 21 00 00 00 00 05 00"
+                        + " d0 11 02 01 00 00 e7 7e").toArray());
+    }
+
+    @Test
+    void vendorTraceStateReportsExecutionAcksAndTheMeshAnswerDecode() throws IOException {
+        List<Packet> all = packets("vendor-2024-03-11-plug.txt");
+        List<Packet.Command> acks = all.stream().filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast)
+                .filter(c -> c.frame().orElseThrow().frameClass() == InnerFrame.ANSWER).toList();
+        assertThat(acks).hasSize(8);
+        assertThat(acks).allSatisfy(a -> assertThat(a.checksumValid()).isTrue());
+        assertThat(acks.stream().filter(a -> a.bytes().length() == 24).count()).isEqualTo(7);
+        assertThat(acks.stream().map(MeshQuery::answer).flatMap(java.util.Optional::stream).findFirst().orElseThrow())
+                .extracting(MeshQuery.Entry::meshId).containsExactly(5, 7, 3, 2);
+        List<StatusReport> own = all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report())
+                .filter(r -> r.kind() == StatusReport.Kind.OWN_STATE).toList();
+        assertThat(own).hasSize(6);
+        assertThat(own).extracting(StatusReport::meshId).containsOnly(5);
+        assertThat(own).extracting(StatusReport::on).containsExactly(true, false, true, false, true, false);
+        // Brightness is kept when off: on/off comes from the state byte only.
+        assertThat(own).extracting(StatusReport::brightness).containsOnly(100);
+        assertThat(all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report().firmware())
+                .filter(java.util.Objects::nonNull)).contains("10298");
+        List<StateEntry> entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
+                .flatMap(p -> ((Packet.DeviceInfo) p).entries().stream()).toList();
+        assertThat(entries).filteredOn(StateEntry::own).extracting(StateEntry::meshId).containsOnly(5);
+        assertThat(entries).filteredOn(e -> !e.own()).extracting(StateEntry::meshId).containsExactly(3, 2);
+        assertThat(all).filteredOn(Packet.ControlAnswer.class::isInstance).singleElement()
+                .satisfies(a -> assertThat(((Packet.ControlAnswer) a).bytes().length()).isEqualTo(1024));
+    }
+
+    @Test
+    void every0x43EntryAndEvery0x83InFileADecodesAndTheOwnEntriesMatchTheirReports() throws IOException {
+        List<Packet> all = packets("cync-2025-11-06-a.txt");
+        long entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
+                .mapToLong(p -> ((Packet.DeviceInfo) p).entries().size()).sum();
+        assertThat(entries).isEqualTo(184);
+        assertThat(all).filteredOn(Packet.Status.class::isInstance)
+                .allSatisfy(p -> assertThat(((Packet.Status) p).frame().orElseThrow().valid()).isTrue());
+    }
+
+    @Test
+    void theSharedCapturesHaveNoExecutionAck() throws IOException {
+        assertThat(analyze("cync-2025-11-06-a.txt").executed()).isZero();
+        assertThat(analyze("cync-2025-11-06-b.txt").executed()).isZero();
     }
 
     @Test

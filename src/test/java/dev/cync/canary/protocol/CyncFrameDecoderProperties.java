@@ -100,7 +100,7 @@ class CyncFrameDecoderProperties {
         Arbitrary<byte[]> packet = Arbitraries.oneOf(
                 Arbitraries.of(Vectors.all().values().stream().toList()),
                 Combinators.combine(Arbitraries.integers(), Arbitraries.integers().between(0, 255), Arbitraries.of(true, false))
-                        .as((id, seq, on) -> PacketCodec.encode(new PowerCommand(new DeviceId(id), seq, 0x50, on).toPacket())));
+                        .as((id, seq, on) -> PacketCodec.encode(new MeshCommand(new DeviceId(id), seq << 8, seq, 0x50, new Setting.Power(on)).toPacket())));
         return packet.list().ofMinSize(1).ofMaxSize(20);
     }
 }

@@ -132,7 +132,7 @@ class CyncFrameDecoderTest {
     @Test
     void encoderWritesWhatTheDecoderReads() {
         EmbeddedChannel out = new EmbeddedChannel(new PacketEncoder());
-        out.writeOutbound(new Packet.HelloAck(), new PowerCommand(DeviceId.parse("01020304"), 9, 0x50, true).toPacket());
+        out.writeOutbound(new Packet.HelloAck(), new MeshCommand(DeviceId.parse("01020304"), 0x900, 9, 0x50, new Setting.Power(true)).toPacket());
         EmbeddedChannel in = channel();
         ByteBuf b;
         while ((b = out.readOutbound()) != null) {

@@ -65,7 +65,12 @@ class PacketVectorsTest {
         assertThat(s.deviceId()).hasToString("38e8cf46");
         assertThat(s.sequenceField()).isEqualTo(0x000900);
         assertThat(s.checksumValid()).isTrue();
-        assertThat(s.power()).contains(true);
+        StatusReport r = s.report();
+        assertThat(r.kind()).isEqualTo(StatusReport.Kind.OWN_STATE);
+        assertThat(r.meshId()).isEqualTo(0xEE);
+        assertThat(r.online()).isTrue();
+        assertThat(r.on()).isTrue();
+        assertThat(r.brightness()).isEqualTo(10);
     }
 
     @Test
@@ -79,17 +84,22 @@ class PacketVectorsTest {
     void fiftyFiveByteStatusWithoutStartMarkerChecksAsIfTheMarkerWereAtByte12() {
         Packet.Status s = (Packet.Status) PacketCodec.decode(Vectors.get("status_55_no_start_marker"));
         assertThat(s.checksumValid()).isTrue();
-        assertThat(s.power()).isEmpty();
+        assertThat(s.report().kind()).isEqualTo(StatusReport.Kind.FIRMWARE);
+        assertThat(s.report().firmware()).isEqualTo("11158");
     }
 
     @Test
-    void powerCommandDecodesAndEncodes() {
+    void theProxysSwitchModeFrameDecodesWithItsMarkerAtByte13() {
         Packet.Command c = (Packet.Command) PacketCodec.decode(Vectors.get("command_power_on"));
         assertThat(c.checksumValid()).isTrue();
         assertThat(c.key()).isEqualTo(AckKey.of(DeviceId.parse("45880f3a"), 0x001000));
-        assertThat(c.power()).contains(new PowerCommand(DeviceId.parse("45880f3a"), 0x10, 0x50, true));
-        assertThat(PacketCodec.encode(new PowerCommand(DeviceId.parse("45880f3a"), 0x10, 0x50, true).toPacket()))
-                .isEqualTo(Vectors.get("command_power_on"));
+        InnerFrame f = c.frame().orElseThrow();
+        assertThat(f.markerOffset()).isEqualTo(13);
+        assertThat(f.frameClass()).isEqualTo(0xF8);
+        assertThat(f.opcode()).isEqualTo(0x8E);
+        assertThat(MeshCommand.target(f)).isEqualTo(0x50);
+        // Not a power command: f8 8e sets a wired switch's mode (PROTOCOL.md revision 2).
+        assertThat(c.command()).isEmpty();
     }
 
     @Test
@@ -97,23 +107,16 @@ class PacketVectorsTest {
         Packet.Command c = (Packet.Command) PacketCodec.decode(Vectors.get("command_7e_in_device_id"));
         assertThat(c.checksumValid()).isTrue();
         assertThat(c.deviceId()).hasToString("7e007e7e");
-        assertThat(PacketCodec.encode(new PowerCommand(DeviceId.parse("7e007e7e"), 0x10, 0x50, true).toPacket()))
-                .isEqualTo(Vectors.get("command_7e_in_device_id"));
+        Packet.Command vendor = new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)).toPacket();
+        Packet.Command back = (Packet.Command) PacketCodec.decode(PacketCodec.encode(vendor));
+        assertThat(back.checksumValid()).isTrue();
+        assertThat(back.command()).contains(new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)));
     }
 
     @Test
     void badChecksumIsReportedNotThrown() {
         Packet.Command c = (Packet.Command) PacketCodec.decode(Vectors.get("command_bad_checksum"));
         assertThat(c.checksumValid()).isFalse();
-    }
-
-    @Test
-    void powerOffCommandHasItsOwnChecksum() {
-        Packet.Command off = new PowerCommand(DeviceId.parse("45880f3a"), 0x10, 0x50, false).toPacket();
-        byte[] b = PacketCodec.encode(off);
-        assertThat(b[32]).isEqualTo((byte) 0);
-        assertThat(b[34]).isEqualTo((byte) 0x06);
-        assertThat(((Packet.Command) PacketCodec.decode(b)).checksumValid()).isTrue();
     }
 
     @Test
@@ -143,12 +146,12 @@ class PacketVectorsTest {
 
     @Test
     void simulatorStatusIsValidAndRoundTrips() {
-        Packet.Status s = Packets.powerStatus(DeviceId.parse("0a0b0c0d"), 7, false);
+        Packet.Status s = StatusReport.ownState(DeviceId.parse("0a0b0c0d"), 0x000700, 7, 300, true, false, 64, 30, 0, 0, 0);
         Packet.Status back = (Packet.Status) PacketCodec.decode(PacketCodec.encode(s));
         assertThat(back.checksumValid()).isTrue();
-        assertThat(back.power()).contains(false);
-        assertThat(back.sequenceField()).isEqualTo(0x000700);
-        assertThat(back).isEqualTo(s);
+        assertThat(back.report().meshId()).isEqualTo(300);
+        assertThat(back.report().on()).isFalse();
+        assertThat(back.report().brightness()).isEqualTo(64);
     }
 
     @Test

@@ -88,9 +88,10 @@ class BadInputIntegrationTest {
             out.write(PacketCodec.encode(new Packet.Heartbeat()));
             out.flush();
             await().atMost(Duration.ofSeconds(5)).until(() -> rig.metrics.counterValue(Metrics.DECODE_ERROR, "unknown_type") >= 1);
-            // After the garbage the heartbeat still gets its answer: hello ack (7 bytes), then d8.
-            byte[] answer = s.getInputStream().readNBytes(12);
-            assertThat(answer[7] & 0xFF).isEqualTo(0xD8);
+            // After the garbage the heartbeat still gets its answer: hello ack (7 bytes), 0xA3 (12), then d8.
+            byte[] answer = s.getInputStream().readNBytes(24);
+            assertThat(answer[7] & 0xFF).isEqualTo(0xA3);
+            assertThat(answer[19] & 0xFF).isEqualTo(0xD8);
             assertThat(rig.server.registry().find(ROGUE)).isNotNull();
             fleetStillWorks(rig);
         }
@@ -120,7 +121,11 @@ class BadInputIntegrationTest {
     void aDeviceThatNeverReadsFillsOnlyItsOwnQueue() throws Exception {
         try (Rig rig = rig(Duration.ofSeconds(90), 1000, false); Socket s = connect(rig.server.plainPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> rig.server.registry().find(ROGUE) != null);
+            // Its own mesh id, so commands for the endpoint have a target.
+            write(s, dev.cync.canary.protocol.StateEntry.deviceInfo(ROGUE, List.of(
+                    new dev.cync.canary.protocol.StateEntry(5, 250, false, 0, 0, 0, 0, 0, true, 0, 250))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> rig.server.registry().find(ROGUE) != null
+                    && rig.server.registry().find(ROGUE).ownMeshId() == 250);
             List<CompletableFuture<CommandOutcome>> toRogue = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 toRogue.add(rig.reliable.send(DeviceCommand.power(ROGUE, i % 2 == 0)));

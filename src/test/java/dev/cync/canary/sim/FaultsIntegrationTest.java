@@ -25,7 +25,7 @@ class FaultsIntegrationTest {
 
     static Faults faults(long latencyMs, long jitterMs, double loss, double duplicate, double reorder, double corrupt) {
         return new Faults(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs), loss, duplicate, reorder, corrupt,
-                Optional.empty(), Duration.ofSeconds(10), 1.0);
+                Optional.empty(), Duration.ofSeconds(10), 1.0, 0);
     }
 
     static double success(LoadGenerator.Run run) {
@@ -95,7 +95,7 @@ class FaultsIntegrationTest {
     void corruptedBytesAreCountedAndTheFleetCarriesOn() throws Exception {
         try (Rig rig = new Rig(state, 200, faults(1, 0, 0, 0, 0, 0.05), false, true)) {
             LoadGenerator.Run reliable = rig.run(rig.reliable::send, 1000, 3000);
-            assertThat(success(reliable)).isGreaterThanOrEqualTo(0.99);
+            assertThat(success(reliable)).as("outcomes %s", reliable.outcomes()).isGreaterThanOrEqualTo(0.99);
             double decodeErrors = 0;
             for (String r : new String[] {"unknown_type", "nonzero_header", "oversized", "malformed", "bad_checksum"}) {
                 decodeErrors += rig.metrics.counterValue(Metrics.DECODE_ERROR, r);
@@ -113,14 +113,16 @@ class FaultsIntegrationTest {
             LoadGenerator.Run reliable = rig.run(rig.reliable::send, 200, 1500);
             double retransmitRate = (rig.metrics.counterValue(Metrics.RETRANSMIT, "new") - before) / reliable.issued();
             assertThat(success(reliable)).isEqualTo(1.0);
-            assertThat(retransmitRate).isLessThanOrEqualTo(0.01);
+            // With a 1 s round trip and a 1.5 s deadline exactly one more copy can still be answered in
+            // time (sent by ~470 ms); the deadline-aware schedule sends that one and never a second.
+            assertThat(retransmitRate).isBetween(0.9, 1.0);
         }
     }
 
     @Test
     void aPartitionFailsCommandsToCutOffDevicesAndTheyWorkAgainAfterReconnecting() throws Exception {
         Faults partition = new Faults(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.of(Duration.ofSeconds(2)),
-                Duration.ofSeconds(3), 0.5);
+                Duration.ofSeconds(3), 0.5, 0);
         try (Rig rig = new Rig(state, 100, partition, false, true)) {
             LoadGenerator.Run during = rig.run(rig.reliable::send, 400, 1600); // ~4 s: spans the cut
             Map<Outcome, Long> o = during.outcomes();

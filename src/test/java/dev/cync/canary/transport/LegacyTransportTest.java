@@ -23,7 +23,7 @@ class LegacyTransportTest {
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
         devices.clock.advance(Duration.ofMillis(80));
-        TestDevices.send(ch, new Packet.CommandAck(c.key()));
+        TestDevices.executed(ch, c);
         assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(f.join().latency()).isEqualTo(Duration.ofMillis(80));
     }
@@ -44,10 +44,52 @@ class LegacyTransportTest {
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
         devices.clock.advance(Duration.ofMillis(1600));
-        TestDevices.send(ch, new Packet.CommandAck(c.key()));
+        TestDevices.executed(ch, c);
         assertThat(f.join().outcome()).isEqualTo(Outcome.TIMEOUT);
         assertThat(t.stats().succeeded()).isZero();
         assertThat(t.stats().balanced()).isTrue();
+    }
+
+    @Test
+    void aReceiptWithoutAnExecutionAckIsNotExecuted() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        TestDevices.receiptOnly(ch, TestDevices.commands(ch).get(0));
+        assertThat(f).isNotDone();
+        devices.clock.advance(Duration.ofSeconds(5));
+        assertThat(f.join().outcome()).isEqualTo(Outcome.NOT_EXECUTED);
+        assertThat(t.stats().succeeded()).isZero();
+    }
+
+    @Test
+    void anExecutionAckOfAnotherOpcodeIsNotSuccess() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        Packet.Command c = TestDevices.commands(ch).get(0);
+        int seq = c.frame().orElseThrow().sequence();
+        TestDevices.send(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, seq, 0xF0));
+        assertThat(f).isNotDone();
+        assertThat(devices.server.unmatchedAcks()).isEqualTo(1);
+    }
+
+    @Test
+    void aMeshIdNobodyReportedFailsAtOnceAndNothingIsSent() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(77, true));
+        assertThat(f.join().outcome()).isEqualTo(Outcome.UNKNOWN_TARGET);
+        assertThat(TestDevices.commands(ch)).isEmpty();
+    }
+
+    @Test
+    void aCommandByMeshIdGoesToTheConnectionThatReportedItWithTheVendorsBytes() {
+        EmbeddedChannel ch = devices.connect(ID, 9);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.brightness(9, 40));
+        Packet.Command c = TestDevices.commands(ch).get(0);
+        assertThat(c.command().orElseThrow().target()).isEqualTo(9);
+        assertThat(c.command().orElseThrow().setting()).isEqualTo(new dev.cync.canary.protocol.Setting.Brightness(40));
+        assertThat(c.bytes().get(12)).isEqualTo(0x7E);
+        TestDevices.executed(ch, c);
+        assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
     }
 
     @Test
@@ -65,10 +107,10 @@ class LegacyTransportTest {
         assertThat(wire).hasSize(2);
         assertThat(wire.get(0).key()).isNotEqualTo(wire.get(1).key());
         // Each ack resolves exactly its own command on its own transport.
-        TestDevices.send(ch, new Packet.CommandAck(wire.get(1).key()));
+        TestDevices.executed(ch, wire.get(1));
         assertThat(reliable.join().succeeded()).isTrue();
         assertThat(legacy).isNotDone();
-        TestDevices.send(ch, new Packet.CommandAck(wire.get(0).key()));
+        TestDevices.executed(ch, wire.get(0));
         assertThat(legacy.join().succeeded()).isTrue();
     }
 }

@@ -33,7 +33,7 @@ class ReliableTransportTest {
     }
 
     static void ack(EmbeddedChannel ch, Packet.Command c) {
-        TestDevices.send(ch, new Packet.CommandAck(c.key()));
+        TestDevices.executed(ch, c);
     }
 
     @Test
@@ -42,16 +42,15 @@ class ReliableTransportTest {
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
-        assertThat(c.power().get().on()).isTrue();
+        assertThat(c.command().orElseThrow().setting()).isEqualTo(new dev.cync.canary.protocol.Setting.Power(true));
         devices.clock.advance(Duration.ofMillis(120));
         ack(ch, c);
         CommandOutcome o = f.join();
         assertThat(o.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(o.attempts()).isEqualTo(1);
         assertThat(o.latency()).isEqualTo(Duration.ofMillis(120));
-        assertThat(devices.registry().find(ID).power()).contains(true);
-        // The server answers the device's ack with a 0x78, as the vendor's server does.
-        assertThat(TestDevices.received(ch)).singleElement().isInstanceOf(Packet.CommandAckReply.class);
+        // The server answers the device's execution ack (a 0x73) with a 0x7B receipt and its 0x7B with nothing.
+        assertThat(TestDevices.received(ch)).singleElement().isInstanceOf(Packet.CommandAck.class);
     }
 
     @Test
@@ -60,9 +59,11 @@ class ReliableTransportTest {
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, false));
         Packet.Command first = TestDevices.commands(ch).get(0);
-        devices.clock.advance(Duration.ofMillis(999));
+        devices.clock.advance(Duration.ofMillis(499));
         assertThat(TestDevices.commands(ch)).isEmpty();
-        devices.clock.advance(Duration.ofMillis(1)); // initial RTO: 1 s
+        // Initial RTO 1 s, deadline 1.5 s: the retry is pulled forward to 500 ms so that it still has
+        // a whole RTO before the deadline (the deadline-aware schedule).
+        devices.clock.advance(Duration.ofMillis(1));
         Packet.Command second = TestDevices.commands(ch).get(0);
         assertThat(second.key()).isEqualTo(first.key());
         ack(ch, second);
@@ -87,6 +88,48 @@ class ReliableTransportTest {
         assertThat(devices.metrics.counterValue(Metrics.IDEMPOTENT_DROP, "new")).isEqualTo(2);
         assertThat(devices.metrics.counterValue(Metrics.ACK_TIMEOUT, "new")).isEqualTo(1);
         assertThat(t.stats().balanced()).isTrue();
+    }
+
+    @Test
+    void aReceiptIsNotSuccessTheSameBytesAreResentAndItEndsNotExecuted() {
+        ReliableTransport t = transport(noJitter());
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        List<Packet.Command> copies = new ArrayList<>(TestDevices.commands(ch));
+        devices.clock.advance(Duration.ofMillis(60));
+        TestDevices.receiptOnly(ch, copies.get(0));
+        for (int i = 0; i < 30; i++) {
+            devices.clock.advance(Duration.ofMillis(50));
+            for (Packet.Command c : TestDevices.commands(ch)) {
+                copies.add(c);
+                TestDevices.receiptOnly(ch, c);
+            }
+        }
+        assertThat(f.join().outcome()).isEqualTo(Outcome.NOT_EXECUTED);
+        assertThat(copies.size()).isGreaterThan(2);
+        assertThat(copies).allSatisfy(c -> assertThat(c.bytes()).isEqualTo(copies.get(0).bytes()));
+        assertThat(t.stats().succeeded()).isZero();
+    }
+
+    @Test
+    void anExecutionAckAfterResendsSucceeds() {
+        ReliableTransport t = transport(noJitter());
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.colorTemp(TestDevices.MESH_ID, 30));
+        devices.clock.advance(Duration.ofMillis(500));
+        List<Packet.Command> wire = TestDevices.commands(ch);
+        assertThat(wire).hasSize(2);
+        TestDevices.executed(ch, wire.get(1));
+        assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(f.join().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownTargetFailsAtOnce() {
+        ReliableTransport t = transport(noJitter());
+        EmbeddedChannel ch = devices.connect(ID);
+        assertThat(t.send(DeviceCommand.rgb(200, 1, 2, 3)).join().outcome()).isEqualTo(Outcome.UNKNOWN_TARGET);
+        assertThat(TestDevices.commands(ch)).isEmpty();
     }
 
     @Test
@@ -123,7 +166,8 @@ class ReliableTransportTest {
 
     @Test
     void aSlowButSteadyLinkCausesNoSpuriousRetransmissions() {
-        ReliableTransport t = transport(ReliableConfig.defaults()); // jitter on
+        // jitter on; a deadline long enough that the schedule need not pull the first retry forward
+        ReliableTransport t = transport(ReliableConfig.defaults().withDeadline(Duration.ofSeconds(3)));
         EmbeddedChannel ch = devices.connect(ID);
         int retransmits = 0;
         for (int i = 0; i < 50; i++) {
@@ -239,7 +283,8 @@ class ReliableTransportTest {
         devices.clock.advance(Duration.ofMillis(1500));
         assertThat(waiting.join().outcome()).isEqualTo(Outcome.TIMEOUT);
         assertThat(waiting.join().attempts()).isZero();
-        // The first command and its one retry (initial RTO 1 s, then the 1.5 s deadline); never the one that waited.
+        // The first command and its one retry (at 500 ms: the last copy that leaves an RTO before the
+        // 1.5 s deadline); never the one that waited.
         assertThat(TestDevices.commands(ch)).hasSize(2);
     }
 }
