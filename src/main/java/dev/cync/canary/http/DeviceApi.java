@@ -171,7 +171,9 @@ public final class DeviceApi {
 
     private static int integer(JsonNode b, String field, int min, int max) {
         JsonNode n = b.get(field);
-        if (n == null || !n.isInt() || n.intValue() < min || n.intValue() > max) {
+        // The API's parser keeps numbers exact (BigInteger/BigDecimal), so range-check the exact value.
+        if (n == null || !n.isIntegralNumber() || n.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(min)) < 0
+                || n.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(max)) > 0) {
             throw ApiError.badRequest(field + " is required: a whole number " + min + ".." + max);
         }
         return n.intValue();

@@ -159,7 +159,7 @@ class AdminApiTest {
     void meshDevicesAreListedCommandedByMeshIdAndTheirStateChanges() throws Exception {
         // Fleet member 4 (index 3) is an RGB light with mesh id 4.
         Reply dim = call("POST", "/api/devices/4/brightness", "{\"level\": 37}");
-        assertThat(dim.status()).isEqualTo(200);
+        assertThat(dim.status()).as(String.valueOf(dim.body())).isEqualTo(200);
         assertThat(dim.body().get("outcome").asText()).isEqualTo("success");
         assertThat(dim.body().get("target").asInt()).isEqualTo(4);
         assertThat(call("POST", "/api/devices/4/color-temp", "{\"kelvin\": 7000}").body().get("outcome").asText()).isEqualTo("success");
