@@ -95,7 +95,10 @@ class FaultsIntegrationTest {
     void corruptedBytesAreCountedAndTheFleetCarriesOn() throws Exception {
         try (Rig rig = new Rig(state, 200, faults(1, 0, 0, 0, 0, 0.05), false, true)) {
             LoadGenerator.Run reliable = rig.run(rig.reliable::send, 1000, 3000);
-            assertThat(success(reliable)).as("outcomes %s", reliable.outcomes()).isGreaterThanOrEqualTo(0.99);
+            // Not 99% since the execution-ack oracle (issue 9): a 0x43 state report has no checksum, so a
+            // corrupted byte can teach a wrong mesh id until the device's next report corrects it, and the
+            // commands meanwhile fail honestly as not_executed or unknown_target (measured 98.1-99.5%).
+            assertThat(success(reliable)).as("outcomes %s", reliable.outcomes()).isGreaterThanOrEqualTo(0.97);
             double decodeErrors = 0;
             for (String r : new String[] {"unknown_type", "nonzero_header", "oversized", "malformed", "bad_checksum"}) {
                 decodeErrors += rig.metrics.counterValue(Metrics.DECODE_ERROR, r);
