@@ -93,6 +93,8 @@ final class Controller implements AutoCloseable {
     /** The admin API's own listener when {@code http.apiPort} is set, else null (the API shares {@link #http}). */
     private AdminServer apiHttp;
     private AdminApi api;
+    /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
+    private volatile dev.cync.canary.mqtt.MqttBridge mqtt;
     /** The status page's last hour of transport samples, on the controller's (real) clock. */
     final StatusHistory statusHistory;
 
@@ -242,6 +244,11 @@ final class Controller implements AutoCloseable {
         if (rollout != null) {
             rollout.start(sloScheduler);
         }
+        if (config.mqtt().enabled()) {
+            // Commands from Home Assistant go through the same sender as every other: routed, judged, counted.
+            mqtt = new dev.cync.canary.mqtt.MqttBridge(config.mqtt(), new dev.cync.canary.mqtt.StateModelView(devices.registry().states()),
+                    new dev.cync.canary.mqtt.RoutedCommands(sender), metrics, new ExecutorScheduler(background)).start();
+        }
         if (withHttp) {
             startHttp();
         }
@@ -289,6 +296,20 @@ final class Controller implements AutoCloseable {
 
     AdminServer http() {
         return http;
+    }
+
+    /**
+     * Declares the simulated fleet's device types in the state model (the simulator, like real
+     * devices, does not send them); before the fleet connects, so Home Assistant never sees them untyped.
+     */
+    Controller withSimulatedTypes(int simulatedDevices) {
+        dev.cync.canary.sim.Fleet.meshTypes(simulatedDevices).forEach(devices.registry().states()::type);
+        return this;
+    }
+
+    /** The Home Assistant bridge, or null when no broker is configured. */
+    dev.cync.canary.mqtt.MqttBridge mqtt() {
+        return mqtt;
     }
 
     AdminApi api() {
@@ -347,6 +368,10 @@ final class Controller implements AutoCloseable {
     public void close() {
         if (rollout != null) {
             rollout.stop();
+        }
+        if (mqtt != null) {
+            // Before the transports: the bridge says offline while it can, and no new command arrives on a closed transport.
+            mqtt.close();
         }
         background.shutdownNow();
         saveWindows();

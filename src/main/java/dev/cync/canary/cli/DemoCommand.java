@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
             "The rollout plan runs on a sped-up clock (--time-scale, a day per minute by default), so its",
             "stages advance while you watch; --fault-at 3d makes the new transport lose commands from then,",
             "to watch the automatic rollback.",
+            "--mqtt tcp://HOST:1883 attaches the simulated devices to that MQTT broker: Home Assistant (with",
+            "MQTT discovery) shows each as a light or switch, and switching one sends a real command through",
+            "the canary router.",
             "Stops cleanly on Ctrl-C, or after --duration."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -63,14 +66,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (default: run until Ctrl-C).")
     String duration;
 
+    @Option(names = "--mqtt", paramLabel = "URL",
+            description = "MQTT broker for Home Assistant (tcp://host:1883 or ssl://host:8883); overrides mqtt.broker of the config file.")
+    String mqtt;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The config file's mqtt settings with the broker of {@code --mqtt}; a bad URL is one line naming the option. */
+    static ControllerConfig withBroker(ControllerConfig config, String url) {
+        try {
+            return config.withMqtt(config.mqtt().withBroker(url));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mqtt " + url + ": " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SystemClock clock = SystemClock.utc();
-        ControllerConfig config = ControllerOptions.rollout(options.load(), !noRollout);
+        ControllerConfig loaded = ControllerOptions.rollout(options.load(), !noRollout);
+        ControllerConfig config = mqtt == null ? loaded : withBroker(loaded, mqtt);
         Duration every = Durations.parse(summaryEvery);
         ScheduledExecutorService timer = Waits.daemonScheduler("demo-timer");
         ScheduledExecutorService virtualTimer = Waits.daemonScheduler("demo-virtual-time");
@@ -83,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
                 Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
                 t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline()), options.resetState,
-                dev.cync.canary.support.DurableFiles.DISK).start(true);
+                dev.cync.canary.support.DurableFiles.DISK).start(true).withSimulatedTypes(devices);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
             Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);
@@ -95,6 +112,10 @@ final class DemoCommand implements Callable<Integer> {
                     controller.flags.current().summary());
             out.printf("demo: status page on http://127.0.0.1:%d/ (admin token: %s)%n", port,
                     System.getenv(AdminAuth.ENV) != null ? "$" + AdminAuth.ENV : controller.stateDir().resolve(AdminAuth.FILE));
+            if (controller.mqtt() != null) {
+                out.printf("demo: Home Assistant bridge to %s: discovery under %s/, state and commands under %s/%n",
+                        controller.config.mqtt().broker(), controller.config.mqtt().discoveryPrefix(), controller.config.mqtt().baseTopic());
+            }
             out.printf("demo: metrics on http://127.0.0.1:%d/metrics; move traffic with%n", port);
             out.printf("        bin/cync-canary set-canary 25 --reason 'demo' --url http://127.0.0.1:%d --state-dir %s%n", port,
                     controller.stateDir());

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routing rule (PROTOCOL.md): a mesh id is reached through the connection whose device reported
  * it as its own; failing that, one that relays it. An own report always replaces a relayed one;
- * a relayed one never replaces an own one whose connection is still up.
+ * a relayed one is ignored while the device's own connection is up (its state and its route).
  *
  * <p>Threading: one lock around the map; every change is one read-modify-write under it, and
  * listeners run after it is released.
@@ -162,9 +162,11 @@ public final class DeviceStates implements DeviceStateView {
                 return;
             }
             if (prev != null && relayed && !prev.relayed() && !prev.endpoint().equals(endpoint) && prev.online()) {
-                // Keep the device's own connection as the way to reach it; take the relayed state only.
-                endpoint = prev.endpoint();
-                relayed = false;
+                // The device's own connection is up and reports every change itself; a relayed report is
+                // second-hand and travels on another connection, so it can be older than the device's own
+                // latest (a bridge's 0x43 built just before a command executed, read just after). Taking it
+                // would show a switched light as unswitched until the next own report.
+                return;
             }
             int temp = colorTemp < 0 ? (prev == null ? 0 : prev.colorTemp()) : colorTemp;
             int level = brightness < 0 ? (prev == null ? 0 : prev.brightness()) : brightness;

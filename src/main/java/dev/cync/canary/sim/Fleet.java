@@ -158,6 +158,18 @@ public final class Fleet implements AutoCloseable {
         log.info("partition: {} devices cut off for {} s", cut, config.faults().partitionFor().toSeconds());
     }
 
+    /**
+     * The device type of each simulated mesh id (mesh id = index + 1, types in turn), for the
+     * controller's state model: the simulator, like real devices, does not send its type.
+     */
+    public static java.util.Map<Integer, dev.cync.canary.device.DeviceType> meshTypes(int devices) {
+        java.util.Map<Integer, dev.cync.canary.device.DeviceType> types = new java.util.TreeMap<>();
+        for (int i = 0; i < devices; i++) {
+            types.put(i + 1, dev.cync.canary.device.DeviceType.valueOf(SimType.values()[i % SimType.values().length].name()));
+        }
+        return types;
+    }
+
     public List<DeviceId> ids() {
         List<DeviceId> ids = new ArrayList<>(members.size());
         for (Member m : members) {

@@ -13,13 +13,13 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * Plays Home Assistant in the tests: subscribes to the discovery prefix and the bridge's topics and
  * keeps the last payload of each topic (an empty payload deletes it, as a retained delete does).
  */
-final class HomeAssistantClient implements AutoCloseable {
+public final class HomeAssistantClient implements AutoCloseable {
 
     private final MqttClient client;
     private final Map<String, String> latest = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> onMessage = (t, p) -> {};
 
-    HomeAssistantClient(String url, String clientId) throws MqttException {
+    public HomeAssistantClient(String url, String clientId) throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
@@ -50,19 +50,19 @@ final class HomeAssistantClient implements AutoCloseable {
     }
 
     /** Called on each message, on Paho's callback thread. */
-    void onMessage(BiConsumer<String, String> handler) {
+    public void onMessage(BiConsumer<String, String> handler) {
         onMessage = handler;
     }
 
-    String get(String topic) {
+    public String get(String topic) {
         return latest.get(topic);
     }
 
-    long count(String prefix, String suffix) {
+    public long count(String prefix, String suffix) {
         return latest.keySet().stream().filter(t -> t.startsWith(prefix) && t.endsWith(suffix)).count();
     }
 
-    void publish(String topic, String payload, boolean retained) throws MqttException {
+    public void publish(String topic, String payload, boolean retained) throws MqttException {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retained);
     }
 

@@ -18,7 +18,7 @@ import org.awaitility.Awaitility;
  * they fail. No persistence: a restarted broker has forgotten every retained message, so whatever
  * a test sees after a restart was published again by the bridge.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
     private final Path binary;
     private final Path dir;
@@ -46,7 +46,7 @@ final class Mosquitto implements AutoCloseable {
         return null;
     }
 
-    static Mosquitto start(Path dir) throws IOException {
+    public static Mosquitto start(Path dir) throws IOException {
         Path binary = find();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -57,12 +57,12 @@ final class Mosquitto implements AutoCloseable {
         return m;
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
     /** Starts it (again) on the same port, and waits until it accepts connections. */
-    void start() throws IOException {
+    public void start() throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n"
                 + "log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
@@ -82,7 +82,7 @@ final class Mosquitto implements AutoCloseable {
                 });
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
