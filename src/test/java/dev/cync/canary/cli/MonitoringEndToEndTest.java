@@ -91,8 +91,12 @@ class MonitoringEndToEndTest {
         return p;
     }
 
+    static final String TOKEN = "e2e-token-0123456789";
+
     JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        // Every /api read needs the token (issue 11); /metrics and /healthz stay open.
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
         return json.readTree(r.body());
     }
 
@@ -134,7 +138,7 @@ class MonitoringEndToEndTest {
         LossyTransport[] lossy = new LossyTransport[1];
         ControllerConfig config = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(dir.resolve("state"))
                 .withRollout(new ControllerConfig.Rollout(true, null, null, "http://127.0.0.1:" + amPort, ""));
-        controller = new Controller(config, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", "e2e-token-0123456789"), virtual, virtual,
+        controller = new Controller(config, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), virtual, virtual,
                 t -> lossy[0] = new LossyTransport(t, 1, Duration.ofMillis(1500))).start(true);
         // 5% loss each way on the wire: legacy loses about a tenth of its commands, the reliable transport retries.
         Faults loss = new Faults(Duration.ofMillis(1), Duration.ZERO, 0.05, 0, 0, 0, Optional.empty(), Duration.ofSeconds(10), 1, 0);
