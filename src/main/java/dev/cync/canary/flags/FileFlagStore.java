@@ -105,6 +105,16 @@ public final class FileFlagStore implements FlagStore {
     }
 
     @Override
+    public FlagState update(String actor, String reason, java.util.function.Function<FlagState, FlagChange> change) {
+        FlagState next;
+        synchronized (this) {
+            FlagChange c = change.apply(current);
+            next = change(actor, c.action(), c.oldValue(), c.newValue(), reason, b -> FlagStamp.fields(b, c.next()));
+        }
+        return next;
+    }
+
+    @Override
     public synchronized FlagState change(String actor, String action, String oldValue, String newValue, String reason,
             UnaryOperator<FlagState.Builder> edit) {
         FlagState before = current;

@@ -2,6 +2,7 @@ package dev.cync.canary.flags;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,6 +12,16 @@ import java.util.function.UnaryOperator;
 public interface FlagStore {
 
     FlagState current();
+
+    /** What one flag change does, computed from the state it is applied to. Pure: may run more than once (CAS retry). */
+    record FlagChange(String action, String oldValue, String newValue, FlagState next) {}
+
+    /**
+     * Applies {@code change} to the latest state atomically, appends the audit entry with exactly its
+     * old and new values, and calls the listeners after releasing any lock. The store stamps the next
+     * state's version, time, actor and audit entry; {@code change} decides everything else.
+     */
+    FlagState update(String actor, String reason, Function<FlagState, FlagChange> change);
 
     /**
      * Applies one change atomically and durably, audits it, then tells the listeners.

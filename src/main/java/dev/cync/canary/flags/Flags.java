@@ -31,10 +31,9 @@ public final class Flags {
 
     public FlagState setPercentage(String actor, int basisPoints, String reason) {
         FlagValues.checkBasisPoints("percentage", basisPoints);
-        FlagState s = store.current();
-        return store.change(actor, "set_percentage", describe(s), FlagValues.formatPercentage(basisPoints) + "%"
-                + (basisPoints == 0 ? " (kill switch on)" : ""), reason,
-                b -> b.percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false));
+        return store.update(actor, reason, s -> new FlagStore.FlagChange("set_percentage", describe(s),
+                FlagValues.formatPercentage(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
+                FlagStamp.draft(s, b -> b.percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false))));
     }
 
     /**
@@ -42,45 +41,48 @@ public final class Flags {
      * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8).
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {
-        FlagState s = store.current();
-        return store.change(actor, automatic ? "auto_rollback" : "rollback", describe(s),
-                "0% (kill switch on" + (automatic ? ", held until an operator resumes)" : ")"), reason,
-                b -> b.percentage(0).killSwitch(true).rollbackSticky(automatic));
+        return store.update(actor, reason, s -> new FlagStore.FlagChange(automatic ? "auto_rollback" : "rollback", describe(s),
+                "0% (kill switch on" + (automatic ? ", held until an operator resumes)" : ")"),
+                FlagStamp.draft(s, b -> b.percentage(0).killSwitch(true).rollbackSticky(automatic))));
     }
 
     public FlagState killSwitch(String actor, boolean on, String reason) {
-        FlagState s = store.current();
-        return store.change(actor, on ? "kill_switch_on" : "kill_switch_off", String.valueOf(s.killSwitch()),
-                String.valueOf(on), reason, b -> b.killSwitch(on).rollbackSticky(on && s.rollbackSticky()));
+        return store.update(actor, reason, s -> new FlagStore.FlagChange(on ? "kill_switch_on" : "kill_switch_off",
+                String.valueOf(s.killSwitch()), String.valueOf(on),
+                FlagStamp.draft(s, b -> b.killSwitch(on).rollbackSticky(on && s.rollbackSticky()))));
     }
 
     public FlagState cohort(String actor, List<String> add, List<String> remove, String reason) {
-        FlagState s = store.current();
-        List<String> next = edited(s.cohort(), add, remove);
-        return store.change(actor, "cohort", delta(add, remove), next.size() + " devices", reason, b -> b.cohort(next));
+        return store.update(actor, reason, s -> {
+            List<String> next = edited(s.cohort(), add, remove);
+            return new FlagStore.FlagChange("cohort", delta(add, remove), next.size() + " devices", FlagStamp.draft(s, b -> b.cohort(next)));
+        });
     }
 
     public FlagState exclude(String actor, List<String> add, List<String> remove, String reason) {
-        FlagState s = store.current();
-        List<String> next = edited(s.exclude(), add, remove);
-        return store.change(actor, "exclude", delta(add, remove), next.size() + " devices", reason, b -> b.exclude(next));
+        return store.update(actor, reason, s -> {
+            List<String> next = edited(s.exclude(), add, remove);
+            return new FlagStore.FlagChange("exclude", delta(add, remove), next.size() + " devices", FlagStamp.draft(s, b -> b.exclude(next)));
+        });
     }
 
     /** Dark launch on or off; {@code basisPoints} null keeps the sample size. */
     public FlagState darkLaunch(String actor, boolean on, Integer basisPoints, String reason) {
-        FlagState s = store.current();
-        int bp = basisPoints == null ? s.darkLaunchBasisPoints() : basisPoints;
-        FlagValues.checkBasisPoints("dark launch percentage", bp);
-        return store.change(actor, "dark_launch",
-                s.darkLaunch() ? "on at " + FlagValues.formatPercentage(s.darkLaunchBasisPoints()) + "%" : "off",
-                on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off", reason,
-                b -> b.darkLaunch(on).darkLaunchPercentage(bp));
+        if (basisPoints != null) {
+            FlagValues.checkBasisPoints("dark launch percentage", basisPoints);
+        }
+        return store.update(actor, reason, s -> {
+            int bp = basisPoints == null ? s.darkLaunchBasisPoints() : basisPoints;
+            return new FlagStore.FlagChange("dark_launch",
+                    s.darkLaunch() ? "on at " + FlagValues.formatPercentage(s.darkLaunchBasisPoints()) + "%" : "off",
+                    on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off",
+                    FlagStamp.draft(s, b -> b.darkLaunch(on).darkLaunchPercentage(bp)));
+        });
     }
 
     public FlagState salt(String actor, String salt, String reason) {
         FlagValues.checkSalt("salt", salt);
-        FlagState s = store.current();
-        return store.change(actor, "set_salt", s.salt(), salt, reason, b -> b.salt(salt));
+        return store.update(actor, reason, s -> new FlagStore.FlagChange("set_salt", s.salt(), salt, FlagStamp.draft(s, b -> b.salt(salt))));
     }
 
     private static List<String> edited(List<String> current, List<String> add, List<String> remove) {
