@@ -2,7 +2,10 @@ package dev.cync.canary.cli;
 
 import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.flags.EnvDefaults;
+import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FileFlagStore;
+import dev.cync.canary.flags.LeaderElection;
+import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
@@ -68,6 +71,10 @@ final class Controller implements AutoCloseable {
     final SloWindows windows;
     final SloEvaluator evaluator;
     final RolloutController rollout;
+    /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
+    final EtcdFlagStore etcd;
+    final LeaderElection election;
+    private boolean rolloutStarted;
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
@@ -96,7 +103,17 @@ final class Controller implements AutoCloseable {
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
-        this.flags = new Flags(FileFlagStore.open(stateDir(), clock));
+        if (config.flags().etcd()) {
+            // The state directory still holds the admin token and the SLO windows.
+            java.nio.file.Files.createDirectories(stateDir());
+            this.etcd = EtcdFlagStore.open(config.etcdFor(env), clock);
+            this.election = new LeaderElection(etcd, clock);
+            this.flags = new Flags(etcd);
+        } else {
+            this.etcd = null;
+            this.election = null;
+            this.flags = new Flags(FileFlagStore.open(stateDir(), clock));
+        }
         this.router = new CanaryRouter(routing(flags.current()), metrics);
         this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY);
         this.history = new OutcomeHistory(200_000, 5, clock);
@@ -113,11 +130,14 @@ final class Controller implements AutoCloseable {
         recorder.watch(legacy);
         recorder.watch(fresh);
         this.evaluator = new SloEvaluator(sloSpec, windows);
-        this.rollout = config.rollout().enabled()
-                ? new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
+        this.rollout = !config.rollout().enabled() ? null : election != null
+                // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in etcd.
+                ? RolloutController.shared(RolloutPlan.load(config.rollout().planFile()), evaluator, new Flags(election.fenced()),
+                        this.sloClock, metrics, new EtcdRolloutStateStore(etcd, election),
+                        new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet)
+                : new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
                         stateDir().resolve("rollout.json"), new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()),
-                        recorder::pollFleet)
-                : null;
+                        recorder::pollFleet);
         flags.store().addListener(this::flagsChanged);
         EnvDefaults.apply(flags, env);
         metrics.canaryPercentage(flags.current().percentageBasisPoints() / 100.0);
@@ -135,8 +155,10 @@ final class Controller implements AutoCloseable {
 
     /** Every committed flag change reaches the router and the gauge at once, and the log says why. */
     private void flagsChanged(FlagState s) {
-        router.update(routing(s));
-        metrics.canaryPercentage(s.killSwitch() ? 0 : s.percentageBasisPoints() / 100.0);
+        // The newest state, not necessarily s: with etcd, listeners on two threads may run out of order.
+        FlagState latest = flags.current();
+        router.update(routing(latest));
+        metrics.canaryPercentage(latest.killSwitch() ? 0 : latest.percentageBasisPoints() / 100.0);
         var c = s.lastChange();
         if (c != null && !c.action().startsWith("env_seen")) {
             log.info("routing change v{} by {}: {} {} -> {} (reason: {}); now {}", s.version(), c.actor(), c.action(),
@@ -149,18 +171,52 @@ final class Controller implements AutoCloseable {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
-        if (rollout != null) {
+        if (election != null) {
+            String me = election.replica();
+            metrics.gauge(Metrics.LEADER, "1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others.",
+                    "replica", Map.of(me, () -> election.isLeader() ? 1 : 0));
+            metrics.counter(Metrics.STORE_UNAVAILABLE, "etcd operations that failed because etcd did not answer.", etcd::unavailableCount);
+            metrics.gauge(Metrics.STORE_AVAILABLE, "1 while etcd answers, 0 while it does not.", () -> etcd.available() ? 1 : 0);
+            election.addListener(this::leadershipChanged);
+            election.start();
+        } else if (rollout != null) {
             rollout.start(sloScheduler);
         }
         if (withHttp) {
             http = new AdminServer(config.httpHost(), config.httpPort(), metrics);
             api = new AdminApi(flags, sender, devices.registry(), history, AdminAuth.load(env.get(AdminAuth.ENV), stateDir()),
                     metrics, config.reliable().deadline().plus(Duration.ofSeconds(2)));
-            new RolloutApi(rollout, evaluator, sloClock).install(api);
+            RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+            if (election != null) {
+                rolloutApi.withLeadership(election.replica(), election::leader, election::isLeader);
+            }
+            rolloutApi.install(api);
             api.install(http);
             http.start();
         }
         return this;
+    }
+
+    /**
+     * Only the leader runs the rollout: its minute tick runs while this replica leads, and a replica
+     * that becomes the leader continues from the shared state the last one left.
+     */
+    private void leadershipChanged(boolean leading) {
+        if (rollout == null || !leading) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                if (!rolloutStarted) {
+                    rolloutStarted = true;
+                    rollout.start(new LeaderOnlyScheduler(sloScheduler, election::isLeader));
+                    return;
+                }
+            }
+            rollout.takeOver();
+        } catch (IOException | RuntimeException e) {
+            log.error("this replica leads but could not take over the rollout: {}; it tries again at the next election", e.getMessage());
+        }
     }
 
     AdminServer http() {
@@ -184,6 +240,10 @@ final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        if (election != null) {
+            // Released, so another replica takes over at once rather than after the lease's TTL.
+            election.stop(true);
+        }
         if (rollout != null) {
             rollout.stop();
         }
@@ -195,5 +255,8 @@ final class Controller implements AutoCloseable {
             http.close();
         }
         devices.close();
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 }

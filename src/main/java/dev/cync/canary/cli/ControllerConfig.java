@@ -13,7 +13,28 @@ import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
 record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort, LegacyConfig legacy,
-        ReliableConfig reliable, Rollout rollout) {
+        ReliableConfig reliable, Rollout rollout, FlagsStore flags) {
+
+    /**
+     * {@code flags}: the file store (etcd null) or etcd. {@code replica} blank means $HOSTNAME,
+     * resolved at start ({@link #etcdFor}).
+     */
+    record FlagsStore(String store, String endpoints, String prefix, String replica, java.time.Duration leaseTtl,
+            java.time.Duration timeout) {
+        boolean etcd() {
+            return store.equals("etcd");
+        }
+    }
+
+    /** The etcd settings of this replica; {@code env} gives $HOSTNAME when no replica name is configured. */
+    dev.cync.canary.flags.EtcdSettings etcdFor(java.util.Map<String, String> env) {
+        String name = flags.replica().isBlank() ? env.getOrDefault("HOSTNAME", "") : flags.replica();
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("flags.etcd.replica: empty and $HOSTNAME is not set; give each replica a unique name");
+        }
+        return new dev.cync.canary.flags.EtcdSettings(java.util.Arrays.stream(flags.endpoints().split(",")).map(String::trim)
+                .filter(e -> !e.isEmpty()).toList(), flags.prefix(), name, flags.leaseTtl(), flags.timeout());
+    }
 
     /** The rollout and notification settings; files null mean the built-in ones. */
     record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
@@ -74,9 +95,24 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
         String am = url(n.string("alertmanagerUrl", ""), "notify.alertmanagerUrl");
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
+        Settings f = top.section("flags");
+        String store = f.string("store", "file").trim().toLowerCase(Locale.ROOT);
+        if (!store.equals("file") && !store.equals("etcd")) {
+            throw new IllegalArgumentException("flags.store: must be file or etcd, got '" + store + "'");
+        }
+        Settings e = f.section("etcd");
+        FlagsStore flags = new FlagsStore(store, e.string("endpoints", "http://127.0.0.1:2379"), e.string("prefix", "/cync-canary/"),
+                e.string("replica", ""), e.duration("leaseTtl", java.time.Duration.ofSeconds(10)),
+                e.duration("timeout", java.time.Duration.ofSeconds(2)));
+        e.finish();
+        f.finish();
+        if (flags.etcd()) {
+            // Checked now, with a placeholder name, so a bad endpoint or TTL stops the start with its setting named.
+            new ControllerConfig(server, httpHost, httpPort, legacy, reliable, null, flags).etcdFor(java.util.Map.of("HOSTNAME", "check"));
+        }
         top.finish();
         return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, new Rollout(enabled,
-                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook));
+                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), flags);
     }
 
     private static String url(String text, String name) {
@@ -107,18 +143,22 @@ record ControllerConfig(DeviceServerConfig server, String httpHost, int httpPort
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout);
+        return new ControllerConfig(s, httpHost, http == null ? httpPort : http, legacy, reliable, rollout, flags);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout);
+        return new ControllerConfig(server.withStateDir(dir), httpHost, httpPort, legacy, reliable, rollout, flags);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, r, rollout, flags);
+    }
+
+    ControllerConfig withFlags(FlagsStore f) {
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, rollout, f);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r);
+        return new ControllerConfig(server, httpHost, httpPort, legacy, reliable, r, flags);
     }
 }

@@ -368,7 +368,19 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
                         RESYNC.toMillis())));
     }
 
+    /**
+     * Runs on the client's event loop: the events are handed to the store's own thread, so a listener
+     * that waits (for a lock held by a thread that is itself waiting on etcd) never stalls the client.
+     */
     private void onWatch(WatchResponse r) {
+        try {
+            background.execute(() -> applyEvents(r));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // The store is closing.
+        }
+    }
+
+    private void applyEvents(WatchResponse r) {
         for (WatchEvent e : r.getEvents()) {
             if (e.getEventType() == WatchEvent.EventType.PUT) {
                 try {

@@ -48,6 +48,12 @@ public final class Metrics {
     public static final String ROLLOUT_STATUS = "canary_rollout_status";
     /** Not in the spec: admin API calls refused, by reason (unauthorized, bad_request, not_found, ...). */
     public static final String API_REJECTED = "canary_api_rejected_total";
+    /** 1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others; flags.store: etcd only. */
+    public static final String LEADER = "canary_leader";
+    /** etcd operations that failed because etcd did not answer; flags.store: etcd only. */
+    public static final String STORE_UNAVAILABLE = "canary_store_unavailable_total";
+    /** 1 while the shared store (etcd) answers, 0 while it does not; flags.store: etcd only. */
+    public static final String STORE_AVAILABLE = "canary_store_available";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";

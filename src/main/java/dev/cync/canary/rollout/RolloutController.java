@@ -56,6 +56,7 @@ public final class RolloutController {
     private final Clock clock;
     private final Metrics metrics;
     private final Path stateFile;
+    private final RolloutStateStore stateStore;
     private final Notifier notifier;
     private final Runnable beforeTick;
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
@@ -78,6 +79,18 @@ public final class RolloutController {
 
     public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
             Notifier notifier, Runnable beforeTick) {
+        this(plan, evaluator, flags, clock, metrics, stateFile, null, notifier, beforeTick);
+    }
+
+    /** With the state kept in {@code stateStore} (shared by the replicas) instead of a file. */
+    public static RolloutController shared(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics,
+            RolloutStateStore stateStore, Notifier notifier, Runnable beforeTick) {
+        return new RolloutController(plan, evaluator, flags, clock, metrics, null, stateStore, notifier, beforeTick);
+    }
+
+    private RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
+            RolloutStateStore stateStore, Notifier notifier, Runnable beforeTick) {
+        this.stateStore = stateStore;
         this.plan = plan;
         this.evaluator = evaluator;
         this.spec = evaluator.spec();
@@ -92,12 +105,9 @@ public final class RolloutController {
     /** Loads the persisted state (or starts the plan at its first stage) and ticks every minute. */
     public synchronized RolloutController start(Scheduler scheduler) throws IOException {
         lastTick = clock.instant();
-        if (stateFile != null && Files.exists(stateFile)) {
-            state = json.readValue(stateFile.toFile(), RolloutState.class);
-            if (!state.plan().equals(plan.name())) {
-                throw new IllegalArgumentException(stateFile + " belongs to plan '" + state.plan() + "', not '" + plan.name()
-                        + "'; move it away to start the new plan");
-            }
+        RolloutState saved = loadSaved();
+        if (saved != null) {
+            state = saved;
             log.info("rollout {}: continuing {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
                     Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
         } else {
@@ -110,6 +120,36 @@ public final class RolloutController {
         persist();
         ticker = scheduler.scheduleAtFixedRate(this::tick, Duration.ofMinutes(1));
         return this;
+    }
+
+    private RolloutState loadSaved() throws IOException {
+        RolloutState saved = null;
+        String where = stateFile != null ? stateFile.toString() : "the shared rollout state";
+        if (stateStore != null) {
+            saved = stateStore.load().orElse(null);
+        } else if (stateFile != null && Files.exists(stateFile)) {
+            saved = json.readValue(stateFile.toFile(), RolloutState.class);
+        }
+        if (saved != null && !saved.plan().equals(plan.name())) {
+            throw new IllegalArgumentException(where + " belongs to plan '" + saved.plan() + "', not '" + plan.name()
+                    + "'; move it away to start the new plan");
+        }
+        return saved;
+    }
+
+    /**
+     * This replica has just become the leader: continue from the shared state the previous leader
+     * left (its stage and watched time), counting time from now.
+     */
+    public synchronized void takeOver() throws IOException {
+        RolloutState saved = loadSaved();
+        if (saved != null) {
+            state = saved;
+        }
+        lastTick = clock.instant();
+        publishStage();
+        log.info("rollout {}: this replica leads now; {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
+                Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
     }
 
     public void addListener(Consumer<RolloutState.Event> l) {
@@ -571,6 +611,15 @@ public final class RolloutController {
 
     private void persist() {
         ticksSincePersist = 0;
+        if (stateStore != null) {
+            try {
+                stateStore.save(state);
+                lastPersisted = state;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot persist the rollout state: " + e.getMessage(), e);
+            }
+            return;
+        }
         if (stateFile == null) {
             return;
         }
