@@ -202,6 +202,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         synchronized (this) {
             base = current;
         }
+        int unanswered = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             FlagChange c = change.apply(base.state());
             AuditEntry entry = new AuditEntry(base.state().version() + 1, clock.instant(), actor, c.action(), c.oldValue(), c.newValue(),
@@ -220,6 +221,10 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             } catch (StoreUnavailableException e) {
                 if (FlagStamp.isRollback(next)) {
                     return rollbackLocally(actor, reason, change, next, e);
+                }
+                // Once more: the client moves to another member after one stops answering.
+                if (++unanswered < 2) {
+                    continue;
                 }
                 throw e;
             }

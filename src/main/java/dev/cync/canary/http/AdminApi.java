@@ -231,6 +231,13 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             metrics.apiRejected("bad_request");
             AdminServer.send(ex, 400, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
+        } catch (dev.cync.canary.flags.EtcdFlagStore.StoreUnavailableException e) {
+            // flags.store: etcd and etcd does not answer: nothing was written (a rollback still applied here).
+            metrics.apiRejected("store_unavailable");
+            AdminServer.send(ex, 503, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
+        } catch (dev.cync.canary.flags.EtcdFlagStore.FencedException e) {
+            metrics.apiRejected("conflict");
+            AdminServer.send(ex, 409, "application/json", json.writeValueAsString(Map.of("error", e.getMessage())) + "\n");
         }
     }
 

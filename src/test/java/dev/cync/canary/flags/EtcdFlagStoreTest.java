@@ -51,7 +51,7 @@ class EtcdFlagStoreTest {
         for (int i = 0; i < 3; i++) {
             List<String> eps = new ArrayList<>(etcd.endpointList());
             java.util.Collections.rotate(eps, -i);
-            out.add(EtcdFlagStore.open(new EtcdSettings(eps, prefix, "r" + i, Duration.ofSeconds(4), Duration.ofSeconds(1)),
+            out.add(EtcdFlagStore.open(new EtcdSettings(eps, prefix, "r" + i, Duration.ofSeconds(4), Duration.ofSeconds(2)),
                     SystemClock.utc()));
         }
         return out;

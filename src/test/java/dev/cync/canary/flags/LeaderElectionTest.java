@@ -76,9 +76,7 @@ class LeaderElectionTest {
                 Replica old = rs.stream().filter(r -> r.election().isLeader()).findFirst().orElseThrow();
                 String oldName = old.election().replica();
                 new Flags(old.election().fenced()).setPercentage("rollout", 100 + round, "leader " + oldName + " promotes");
-                for (Replica r : rs) {
-                    assertThat(r.election().leader()).isIn(oldName, "");
-                }
+                assertThat(old.election().leader()).isEqualTo(oldName);
                 long t0 = clock.nanoTime();
                 old.crash();
                 // Until someone else leads, nobody does twice over; the crashed one stops by itself.
