@@ -2,7 +2,10 @@ package dev.cync.canary.cli;
 
 import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.flags.EnvDefaults;
+import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FileFlagStore;
+import dev.cync.canary.flags.LeaderElection;
+import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
@@ -69,7 +72,12 @@ final class Controller implements AutoCloseable {
     final LegacyTransport legacy;
     final ReliableTransport reliable;
     final Flags flags;
+    /** The file store; null with {@code flags.store: etcd}. */
     final FileFlagStore flagStore;
+    /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
+    final EtcdFlagStore etcd;
+    final LeaderElection election;
+    private boolean rolloutStarted;
     final StateMarker marker;
     final CanaryRouter router;
     final CanarySender sender;
@@ -132,8 +140,18 @@ final class Controller implements AutoCloseable {
         this.sloScheduler = sloScheduler != null ? sloScheduler : new ExecutorScheduler(background);
         // State first: a state file that cannot be trusted stops the start before anything else is made.
         this.marker = StateMarker.open(stateDir(), clock.instant().toString(), STATE_FILES, resetState, writer);
-        this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
-        this.flags = new Flags(flagStore);
+        if (config.flags().etcd()) {
+            // The state directory still holds the marker, the admin token and the SLO windows.
+            this.flagStore = null;
+            this.etcd = EtcdFlagStore.open(config.etcdFor(env), clock);
+            this.election = new LeaderElection(etcd, clock);
+            this.flags = new Flags(etcd);
+        } else {
+            this.flagStore = FileFlagStore.open(stateDir(), clock, marker, writer);
+            this.etcd = null;
+            this.election = null;
+            this.flags = new Flags(flagStore);
+        }
         this.devices = new DeviceServer(config.server(), config.guards(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
@@ -156,11 +174,14 @@ final class Controller implements AutoCloseable {
         recorder.watch(legacy);
         recorder.watch(fresh);
         this.evaluator = new SloEvaluator(sloSpec, windows);
-        this.rollout = config.rollout().enabled()
-                ? new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
-                        stateDir().resolve(RolloutController.STATE_FILE), marker, writer,
+        this.rollout = !config.rollout().enabled() ? null : election != null
+                // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in etcd.
+                ? RolloutController.shared(RolloutPlan.load(config.rollout().planFile()), evaluator, new Flags(election.fenced()),
+                        this.sloClock, metrics, new EtcdRolloutStateStore(etcd, election),
                         new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet)
-                : null;
+                : new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
+                        stateDir().resolve(RolloutController.STATE_FILE), marker, writer,
+                        new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet);
         flags.store().addListener(this::flagsChanged);
         metrics.counter(Metrics.STATE_PERSIST_FAILURES, "State writes the disk refused, by file; each is retried, and the state in memory stands.",
                 Metrics.FILE, Map.of("flags", () -> flags.store().persistence().failures(),
@@ -239,9 +260,20 @@ final class Controller implements AutoCloseable {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
-        // A change the disk refused stands in memory; this retries writing it until the disk takes it.
-        background.scheduleAtFixedRate(flagStore::persistPending, 5, 5, TimeUnit.SECONDS);
-        if (rollout != null) {
+        if (flagStore != null) {
+            // A change the disk refused stands in memory; this retries writing it until the disk takes it.
+            background.scheduleAtFixedRate(flagStore::persistPending, 5, 5, TimeUnit.SECONDS);
+        }
+        if (election != null) {
+            // (etcd retries a rollback it could not write by itself, every second.)
+            String me = election.replica();
+            metrics.gauge(Metrics.LEADER, "1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others.",
+                    "replica", Map.of(me, () -> election.isLeader() ? 1 : 0));
+            metrics.counter(Metrics.STORE_UNAVAILABLE, "etcd operations that failed because etcd did not answer.", etcd::unavailableCount);
+            metrics.gauge(Metrics.STORE_AVAILABLE, "1 while etcd answers, 0 while it does not.", () -> etcd.available() ? 1 : 0);
+            election.addListener(this::leadershipChanged);
+            election.start();
+        } else if (rollout != null) {
             rollout.start(sloScheduler);
         }
         if (config.mqtt().enabled()) {
@@ -266,6 +298,9 @@ final class Controller implements AutoCloseable {
         api = new AdminApi(flags, sender, devices.registry(), history, auth, metrics,
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
         RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+        if (election != null) {
+            rolloutApi.withLeadership(election.replica(), election::leader, election::isLeader);
+        }
         rolloutApi.install(api);
         new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);
         new dev.cync.canary.http.DeviceApi(sender, devices.registry(), config.reliable().deadline().plus(Duration.ofSeconds(2)))
@@ -286,6 +321,28 @@ final class Controller implements AutoCloseable {
         } else {
             api.install(main);
             http = new AdminServer(hc.host(), hc.port(), main, hc, tls, "/metrics, /healthz, /api", metrics).start();
+        }
+    }
+
+    /**
+     * Only the leader runs the rollout: its minute tick runs while this replica leads, and a replica
+     * that becomes the leader again continues from the shared state the last one left.
+     */
+    private void leadershipChanged(boolean leading) {
+        if (rollout == null || !leading) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                if (!rolloutStarted) {
+                    rolloutStarted = true;
+                    rollout.start(new LeaderOnlyScheduler(sloScheduler, election::isLeader));
+                    return;
+                }
+            }
+            rollout.takeOver();
+        } catch (IOException | RuntimeException e) {
+            log.error("this replica leads but could not take over the rollout: {}; it tries again at the next election", e.getMessage());
         }
     }
 
@@ -366,6 +423,10 @@ final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        if (election != null) {
+            // Released, so another replica takes over at once rather than after the lease's TTL.
+            election.stop(true);
+        }
         if (rollout != null) {
             rollout.stop();
         }
@@ -375,7 +436,7 @@ final class Controller implements AutoCloseable {
         }
         background.shutdownNow();
         saveWindows();
-        if (!flagStore.persistPending()) {
+        if (flagStore != null && !flagStore.persistPending()) {
             log.error("stopping with flag changes the disk has refused ({}); they are lost with this process",
                     flags.store().persistence().lastError());
         }
@@ -388,5 +449,8 @@ final class Controller implements AutoCloseable {
             apiHttp.close();
         }
         devices.close();
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 }

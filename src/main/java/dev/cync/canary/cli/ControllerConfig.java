@@ -16,7 +16,28 @@ import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
 record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, HttpServerConfig http, LegacyConfig legacy,
-        ReliableConfig reliable, Rollout rollout, MqttConfig mqtt) {
+        ReliableConfig reliable, Rollout rollout, MqttConfig mqtt, FlagsStore flags) {
+
+    /**
+     * {@code flags}: the file store (etcd null) or etcd. {@code replica} blank means $HOSTNAME,
+     * resolved at start ({@link #etcdFor}).
+     */
+    record FlagsStore(String store, String endpoints, String prefix, String replica, java.time.Duration leaseTtl,
+            java.time.Duration timeout) {
+        boolean etcd() {
+            return store.equals("etcd");
+        }
+    }
+
+    /** The etcd settings of this replica; {@code env} gives $HOSTNAME when no replica name is configured. */
+    dev.cync.canary.flags.EtcdSettings etcdFor(java.util.Map<String, String> env) {
+        String name = flags.replica().isBlank() ? env.getOrDefault("HOSTNAME", "") : flags.replica();
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("flags.etcd.replica: empty and $HOSTNAME is not set; give each replica a unique name");
+        }
+        return new dev.cync.canary.flags.EtcdSettings(java.util.Arrays.stream(flags.endpoints().split(",")).map(String::trim)
+                .filter(e -> !e.isEmpty()).toList(), flags.prefix(), name, flags.leaseTtl(), flags.timeout());
+    }
 
     String httpHost() {
         return http.host();
@@ -96,9 +117,24 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         String hook = url(n.string("webhookUrl", ""), "notify.webhookUrl");
         n.finish();
         MqttConfig mqtt = mqtt(top.section("mqtt"));
+        Settings f = top.section("flags");
+        String store = f.string("store", "file").trim().toLowerCase(Locale.ROOT);
+        if (!store.equals("file") && !store.equals("etcd")) {
+            throw new IllegalArgumentException("flags.store: must be file or etcd, got '" + store + "'");
+        }
+        Settings e = f.section("etcd");
+        FlagsStore flags = new FlagsStore(store, e.string("endpoints", "http://127.0.0.1:2379"), e.string("prefix", "/cync-canary/"),
+                e.string("replica", ""), e.duration("leaseTtl", java.time.Duration.ofSeconds(10)),
+                e.duration("timeout", java.time.Duration.ofSeconds(2)));
+        e.finish();
+        f.finish();
+        if (flags.etcd()) {
+            // Checked now, with a placeholder name, so a bad endpoint or TTL stops the start with its setting named.
+            new ControllerConfig(server, guards, http, legacy, reliable, null, mqtt, flags).etcdFor(java.util.Map.of("HOSTNAME", "check"));
+        }
         top.finish();
         return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,
-                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), mqtt);
+                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), mqtt, flags);
     }
 
     /** The Home Assistant bridge; MqttConfig checks each value and names the setting when one is wrong. */
@@ -151,30 +187,34 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt);
+        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt, flags);
     }
 
     ControllerConfig withHttp(HttpServerConfig h) {
-        return new ControllerConfig(server, guards, h, legacy, reliable, rollout, mqtt);
+        return new ControllerConfig(server, guards, h, legacy, reliable, rollout, mqtt, flags);
     }
 
     ControllerConfig withGuards(DeviceGuardConfig g) {
-        return new ControllerConfig(server, g, http, legacy, reliable, rollout, mqtt);
+        return new ControllerConfig(server, g, http, legacy, reliable, rollout, mqtt, flags);
     }
 
     ControllerConfig withStateDir(Path dir) {
-        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout, mqtt);
+        return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout, mqtt, flags);
     }
 
     ControllerConfig withReliable(ReliableConfig r) {
-        return new ControllerConfig(server, guards, http, legacy, r, rollout, mqtt);
+        return new ControllerConfig(server, guards, http, legacy, r, rollout, mqtt, flags);
     }
 
     ControllerConfig withRollout(Rollout r) {
-        return new ControllerConfig(server, guards, http, legacy, reliable, r, mqtt);
+        return new ControllerConfig(server, guards, http, legacy, reliable, r, mqtt, flags);
     }
 
     ControllerConfig withMqtt(MqttConfig m) {
-        return new ControllerConfig(server, guards, http, legacy, reliable, rollout, m);
+        return new ControllerConfig(server, guards, http, legacy, reliable, rollout, m, flags);
+    }
+
+    ControllerConfig withFlags(FlagsStore f) {
+        return new ControllerConfig(server, guards, http, legacy, reliable, rollout, mqtt, f);
     }
 }

@@ -205,7 +205,15 @@ public final class AdminApi {
     private void put(HttpRouter target, Route route) {
         Access access = route.mutating() || !route.method().equals("GET") ? Access.WRITE : Access.READ;
         target.add(route.method(), route.path().pattern(), access, call -> {
-            Object result = route.handler().handle(new Request(call));
+            Object result;
+            try {
+                result = route.handler().handle(new Request(call));
+            } catch (dev.cync.canary.flags.EtcdFlagStore.StoreUnavailableException e) {
+                // flags.store: etcd and etcd does not answer: nothing was written (a rollback still applied here).
+                throw new ApiError(503, "store_unavailable", e.getMessage());
+            } catch (dev.cync.canary.flags.EtcdFlagStore.FencedException e) {
+                throw new ApiError(409, "conflict", e.getMessage());
+            }
             return HttpReply.of(200, HttpReply.JSON, json.writeValueAsString(result) + "\n");
         });
     }

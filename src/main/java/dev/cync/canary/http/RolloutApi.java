@@ -26,12 +26,26 @@ public final class RolloutApi {
     private final RolloutController rollout;
     private final SloEvaluator evaluator;
     private final Clock clock;
+    private java.util.function.Supplier<String> leader;
+    private String replica;
+    private java.util.function.BooleanSupplier leads = () -> true;
 
     /** @param rollout null when the rollout is off (its calls then answer 409 and say how to turn it on) */
     public RolloutApi(RolloutController rollout, SloEvaluator evaluator, Clock clock) {
         this.rollout = rollout;
         this.evaluator = evaluator;
         this.clock = clock;
+    }
+
+    /**
+     * Several replicas: only {@code leads} runs the rollout; the view says who leads, and actions
+     * sent to another replica are refused with the leader's name.
+     */
+    public RolloutApi withLeadership(String replica, java.util.function.Supplier<String> leader, java.util.function.BooleanSupplier leads) {
+        this.replica = replica;
+        this.leader = leader;
+        this.leads = leads;
+        return this;
     }
 
     public void install(AdminApi api) {
@@ -45,6 +59,10 @@ public final class RolloutApi {
         String reason = r.reason(true);
         if (rollout == null) {
             throw new ApiError(409, "conflict", "the rollout is off on this controller: set rollout.enabled in cync-canary.yaml or start serve --rollout");
+        }
+        if (!leads.getAsBoolean()) {
+            throw new ApiError(409, "conflict", "replica " + replica + " does not lead the rollout; send this to the leader ("
+                    + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
         }
         try {
             switch (r.param(0)) {
@@ -66,7 +84,18 @@ public final class RolloutApi {
             v.put("enabled", false);
             return v;
         }
+        if (leader != null) {
+            v.put("replica", replica);
+            v.put("leader", leader.get());
+            v.put("leading", leads.getAsBoolean());
+        }
         RolloutState s = rollout.state();
+        if (s == null) {
+            // A replica that has never led: the leader runs the plan and holds its state.
+            v.put("enabled", true);
+            v.put("status", "following");
+            return v;
+        }
         RolloutPlan.Stage stage = rollout.stage();
         v.put("enabled", true);
         v.put("plan", s.plan());

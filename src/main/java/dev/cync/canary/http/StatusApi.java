@@ -76,6 +76,10 @@ public final class StatusApi {
             return v;
         }
         RolloutState s = rollout.state();
+        if (s == null) {
+            // A replica that has never led (flags.store: etcd): the leader holds the plan's state.
+            return v;
+        }
         var stage = rollout.stage();
         long remaining = Math.max(0, stage.minDuration().toMillis() - s.stageElapsedMillis());
         @SuppressWarnings("unchecked")

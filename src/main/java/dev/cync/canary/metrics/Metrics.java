@@ -59,6 +59,12 @@ public final class Metrics {
     public static final String MQTT_MESSAGES = "cync_mqtt_messages_total";
     /** Not in the spec: 1 while the Home Assistant bridge is connected to its broker. */
     public static final String MQTT_CONNECTED = "cync_mqtt_connected";
+    /** 1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others; flags.store: etcd only. */
+    public static final String LEADER = "canary_leader";
+    /** etcd operations that failed because etcd did not answer; flags.store: etcd only. */
+    public static final String STORE_UNAVAILABLE = "canary_store_unavailable_total";
+    /** 1 while the shared store (etcd) answers, 0 while it does not; flags.store: etcd only. */
+    public static final String STORE_AVAILABLE = "canary_store_available";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";

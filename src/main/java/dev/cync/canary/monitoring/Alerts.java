@@ -55,6 +55,11 @@ final class Alerts {
                 "The controller cannot write its state ({{ $labels.file }})",
                 "Writes of {{ $labels.file }} to the state directory keep failing (disk full, read-only?). Changes and rollbacks are in "
                         + "effect but held only in memory: a restart now would lose them. Fix the disk; see /healthz."));
+        a.add(new Alert("CanaryStoreUnavailable", Metrics.STORE_AVAILABLE + " == 0", "1m", "page",
+                "etcd does not answer replica {{ $labels.instance }} (flags.store: etcd)",
+                "The shared flag store is unavailable to this replica: it routes on the last known flags, refuses changes other "
+                        + "than rollbacks (503), applies a rollback locally and writes it when etcd answers, and cannot lead the "
+                        + "rollout. Check the etcd members and the network to them; see canary_store_unavailable_total."));
         a.add(new Alert("CanaryStageOverdue", Metrics.ROLLOUT_STATUS + "{status=\"overdue\"} == 1", null, "ticket",
                 "A rollout stage ran past its maximum length; the plan is paused and needs an operator",
                 "The stage held (no data or insufficient evidence) past its maxDuration. Decide with rollout resume (another maximum length), promote or abort; see GET /api/rollout."));

@@ -118,6 +118,10 @@ final class RuleTests {
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "CanaryStateNotPersisted", "5m", Map.of("file", "flags"), null);
         y.append("  - interval: 1m\n    input_series:\n");
+        series(y, Metrics.STORE_AVAILABLE + "{instance=\"replica-a:9400\"}", "1 1 0 0 0 0 0");
+        y.append("    alert_rule_test:\n");
+        expect(y, alerts, "CanaryStoreUnavailable", "4m", Map.of("instance", "replica-a:9400"), null);
+        y.append("  - interval: 1m\n    input_series:\n");
         series(y, Metrics.ROLLOUT_STATUS + "{status=\"overdue\"}", "0 0 1 1 1 1");
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "CanaryStageOverdue", "4m", Map.of("status", "overdue"), null);
@@ -150,7 +154,8 @@ final class RuleTests {
 
     private static String render(String template, String value, Map<String, String> labels) {
         String s = template.replace("{{ $labels.trigger }}", labels.getOrDefault("trigger", ""))
-                .replace("{{ $labels.file }}", labels.getOrDefault("file", ""));
+                .replace("{{ $labels.file }}", labels.getOrDefault("file", ""))
+                .replace("{{ $labels.instance }}", labels.getOrDefault("instance", ""));
         if (value != null) {
             s = s.replaceAll("\\{\\{ \\$value \\| humanize[A-Za-z]* \\}\\}", java.util.regex.Matcher.quoteReplacement(value));
         }

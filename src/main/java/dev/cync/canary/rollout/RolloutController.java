@@ -82,6 +82,8 @@ public final class RolloutController {
     private final Clock clock;
     private final Metrics metrics;
     private final Path stateFile;
+    /** The shared state (several replicas on etcd), or null: then {@link #stateFile} (or nothing) keeps it. */
+    private final RolloutStateStore stateStore;
     private final StateMarker marker;
     private final DurableFiles.Writer writer;
     private final Notifier notifier;
@@ -124,6 +126,22 @@ public final class RolloutController {
      */
     public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
             StateMarker marker, DurableFiles.Writer writer, Notifier notifier, Runnable beforeTick) {
+        this(plan, evaluator, flags, clock, metrics, stateFile, null, marker, writer, notifier, beforeTick);
+    }
+
+    /**
+     * With the state kept in {@code stateStore} (shared by the replicas on etcd) instead of a file.
+     * Writes that fail are counted like the file's ({@link #persistFailures}) and retried at the next tick.
+     */
+    public static RolloutController shared(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics,
+            RolloutStateStore stateStore, Notifier notifier, Runnable beforeTick) {
+        return new RolloutController(plan, evaluator, flags, clock, metrics, null, stateStore, null, DurableFiles.DISK, notifier,
+                beforeTick);
+    }
+
+    private RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
+            RolloutStateStore stateStore, StateMarker marker, DurableFiles.Writer writer, Notifier notifier, Runnable beforeTick) {
+        this.stateStore = stateStore;
         this.marker = marker;
         this.writer = writer;
         this.plan = plan;
@@ -143,7 +161,7 @@ public final class RolloutController {
     public synchronized RolloutController start(Scheduler scheduler) throws IOException {
         this.scheduler = scheduler;
         lastTick = clock.instant();
-        String problem = stateFile == null ? null : load();
+        String problem = stateStore != null ? loadShared() : stateFile == null ? null : load();
         if (state != null) {
             holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
             log.info("rollout {}: continuing {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
@@ -242,6 +260,46 @@ public final class RolloutController {
         }
         generation = Math.max(generation, lastWritten);
         return problem;
+    }
+
+    /**
+     * Reads the shared state into {@link #state} (left null when there is none yet). A state that
+     * cannot be trusted (unreadable, another plan, a stage the plan lacks) refuses to start the
+     * rollout on this replica, as a bad {@code rollout.json} does: never a quiet restart at stage 0.
+     */
+    private String loadShared() throws IOException {
+        RolloutState loaded = stateStore.load().orElse(null);
+        if (loaded == null) {
+            return null;
+        }
+        String problem = loaded.plan() == null || loaded.status() == null ? "lacks its plan or status"
+                : !loaded.plan().equals(plan.name()) ? "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'"
+                : loaded.stage() < 0 || loaded.stage() >= plan.stages().size()
+                        ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
+                        : null;
+        if (problem != null) {
+            throw new dev.cync.canary.support.StateFileException("the shared rollout state " + problem
+                    + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
+        }
+        state = loaded;
+        return null;
+    }
+
+    /**
+     * This replica has just become the leader again: continue from the shared state the previous
+     * leader left (its stage and watched time), counting time from now. Flag changes queued while
+     * following are dropped: the leader of that time judged them, and its judgement is in the state.
+     */
+    public synchronized void takeOver() throws IOException {
+        flagChanges.clear();
+        ownChanges.clear();
+        loadShared();
+        holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
+        lastTick = clock.instant();
+        lastPersisted = state;
+        publishStage();
+        log.info("rollout {}: this replica leads now; {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
+                Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
     }
 
     public RolloutPlan plan() {
@@ -748,6 +806,10 @@ public final class RolloutController {
      */
     private void persist() {
         ticksSincePersist = 0;
+        if (stateStore != null) {
+            persistShared();
+            return;
+        }
         if (stateFile == null) {
             return;
         }
@@ -770,6 +832,26 @@ public final class RolloutController {
         }
     }
 
+    /** {@link #persist} for the shared store: the same counting, the same retry at the next tick. */
+    private void persistShared() {
+        if (!stateStore.writer()) {
+            // A follower: the leader owns the shared state; this replica's copy is only what it last knew.
+            lastPersisted = state;
+            return;
+        }
+        try {
+            stateStore.save(state);
+            lastPersisted = state;
+        } catch (IOException | RuntimeException e) {
+            long n = persistFailures.incrementAndGet();
+            lastPersisted = null;
+            if (n == 1 || n % 100 == 0) {
+                log.error("could not persist the shared rollout state ({} failure(s) so far): {}; the rollout goes on in memory "
+                        + "and retries at the next tick", n, e.getMessage());
+            }
+        }
+    }
+
     /** Rollout state writes that failed since the start (each retried at the next tick). */
     public long persistFailures() {
         return persistFailures.get();
@@ -777,6 +859,6 @@ public final class RolloutController {
 
     /** True while the state in memory is not on disk (the last write failed). */
     public synchronized boolean persistPending() {
-        return stateFile != null && lastPersisted != state;
+        return (stateFile != null || stateStore != null) && lastPersisted != state;
     }
 }
