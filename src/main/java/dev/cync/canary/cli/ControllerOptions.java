@@ -30,7 +30,7 @@ final class ControllerOptions {
 
     @Option(names = "--reset-state", paramLabel = "FILE",
             description = {"Start this state file afresh when it is missing, unreadable or stale (flags.json, rollout.json,",
-                "slo-windows.bin, state-marker.json); audited. flags.json starts at 0% with the kill switch on and a hold;",
+                "slo-windows.bin, state-marker.json); audited. flags.json starts at 0%% with the kill switch on and a hold;",
                 "rollout.json starts the plan paused at its first stage. A readable, current file is left alone."})
     java.util.Set<String> resetState = new java.util.TreeSet<>();
 
