@@ -36,8 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -88,14 +86,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private final List<Consumer<FlagState>> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerDelivery delivery = new ListenerDelivery();
     private final List<Consumer<Boolean>> availabilityListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService background;
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
-    /** States in force here not yet given to the listeners, in version order; see {@link #deliver}. */
-    private final ConcurrentLinkedQueue<FlagState> undelivered = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean delivering = new AtomicBoolean();
     private String pendingError;
     private java.time.Instant pendingSince;
     private Watch.Watcher watcher;
@@ -184,7 +179,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
 
     @Override
     public void addListener(Consumer<FlagState> listener) {
-        listeners.add(listener);
+        delivery.addListener(listener);
     }
 
     @Override
@@ -296,11 +291,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             }
             pending = new PendingRollback(actor, reason, change);
             pendingError = e.getMessage();
-            undelivered.add(local);
+            delivery.enqueue(local);
         }
         log.error("etcd is unavailable ({}); rollback by {} applied here now and will be written to etcd when it answers", e.getMessage(),
                 actor);
-        deliver();
+        delivery.deliver();
         return local;
     }
 
@@ -379,36 +374,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             if (advanced) {
                 current = s;
                 // Queued under the lock, so the listeners get the states in the order they came into force.
-                undelivered.add(s.state());
+                delivery.enqueue(s.state());
             }
         }
-        deliver();
+        delivery.deliver();
         return s.state();
-    }
-
-    /**
-     * Gives the states that came into force to the listeners, in that order, holding no lock (as
-     * {@link FileFlagStore} does). One thread delivers at a time; a thread that finds another
-     * delivering leaves its state to it, so a listener may run on the watch thread or on another
-     * replica-local writer's thread.
-     */
-    private void deliver() {
-        while (!undelivered.isEmpty() && delivering.compareAndSet(false, true)) {
-            try {
-                FlagState s;
-                while ((s = undelivered.poll()) != null) {
-                    for (Consumer<FlagState> l : listeners) {
-                        try {
-                            l.accept(s);
-                        } catch (RuntimeException e) {
-                            log.error("a flag listener failed after change {}; the change stands", s.version(), e);
-                        }
-                    }
-                }
-            } finally {
-                delivering.set(false);
-            }
-        }
     }
 
     private void watch(long fromRevision) {

@@ -21,9 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,12 +72,9 @@ public final class FileFlagStore implements FlagStore {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final AuditTail tail = new AuditTail(json);
-    private final List<Consumer<FlagState>> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerDelivery delivery = new ListenerDelivery();
     private final Object lock = new Object();
     private final Object persistLock = new Object();
-    /** Committed states not yet given to the listeners, in version order (added under {@code lock}). */
-    private final ConcurrentLinkedQueue<FlagState> undelivered = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean delivering = new AtomicBoolean();
     private volatile FlagState current;
     /** Audit entries committed in memory, not yet appended to the log (guarded by {@code lock}). */
     private final ArrayDeque<AuditEntry> unaudited = new ArrayDeque<>();
@@ -228,34 +222,11 @@ public final class FileFlagStore implements FlagStore {
             next = c.next().committed(entry);
             current = next;
             unaudited.addLast(entry);
-            undelivered.add(next);
+            delivery.enqueue(next);
         }
-        deliver();
+        delivery.deliver();
         persistPending();
         return next;
-    }
-
-    /**
-     * Gives committed states to the listeners, in version order, holding no lock. One thread
-     * delivers at a time; a thread that finds another delivering leaves its state to it.
-     */
-    private void deliver() {
-        while (!undelivered.isEmpty() && delivering.compareAndSet(false, true)) {
-            try {
-                FlagState s;
-                while ((s = undelivered.poll()) != null) {
-                    for (Consumer<FlagState> l : listeners) {
-                        try {
-                            l.accept(s);
-                        } catch (RuntimeException e) {
-                            log.error("a flag listener failed after change {}; the change stands", s.version(), e);
-                        }
-                    }
-                }
-            } finally {
-                delivering.set(false);
-            }
-        }
     }
 
     /**
@@ -343,7 +314,7 @@ public final class FileFlagStore implements FlagStore {
 
     @Override
     public void addListener(Consumer<FlagState> listener) {
-        listeners.add(listener);
+        delivery.addListener(listener);
     }
 
     public Path directory() {
