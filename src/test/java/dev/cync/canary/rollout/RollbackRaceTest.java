@@ -101,10 +101,10 @@ class RollbackRaceTest {
                 rollout.start(RolloutControllerTest.MANUAL);
                 rollout.promote("test", "skip the dark launch", true);
                 for (int m = 0; m < 2; m++) {
-                    failingMinute(clock, windows);
+                    FailingTraffic.minute(clock, windows);
                     rollout.tick();
                 }
-                failingMinute(clock, windows);
+                FailingTraffic.minute(clock, windows);
                 armed.set(!autoFirstRound);
                 Future<?> tick = pool.submit(rollout::tick);
                 Future<?> operator = pool.submit(() -> {
@@ -139,15 +139,6 @@ class RollbackRaceTest {
             }
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static void failingMinute(VirtualClock clock, SloWindows windows) {
-        clock.advance(Duration.ofMinutes(1));
-        long t = clock.millis();
-        for (int i = 0; i < 100; i++) {
-            windows.recordCommand("legacy", t, true, 80_000_000L, 1, false);
-            windows.recordCommand("new", t, i >= 50, 60_000_000L, 1, false);
         }
     }
 

@@ -80,25 +80,13 @@ class RolloutStateSafetyTest {
         return new Started(flags, rollout, marker);
     }
 
-    void failingMinutes(RolloutController rollout, int n) {
-        for (int m = 0; m < n; m++) {
-            clock.advance(Duration.ofMinutes(1));
-            long t = clock.millis();
-            for (int i = 0; i < 100; i++) {
-                windows.recordCommand("legacy", t, true, 80_000_000L, 1, false);
-                windows.recordCommand("new", t, i >= 50, 60_000_000L, 1, false);
-            }
-            rollout.tick();
-        }
-    }
-
     @Test
     void anAutomaticRollbackLandsWhenTheDiskRefusesAndIsWrittenWhenItComesBack() throws IOException {
         Started s = start(Set.of());
         s.rollout().promote("test", "skip the dark launch", true);
         assertThat(s.flags().current().percentageBasisPoints()).isEqualTo(1000);
         diskBroken = true;
-        failingMinutes(s.rollout(), 3);
+        FailingTraffic.minutes(clock, windows, s.rollout(), 3);
         // Applied in memory at once, not logged and retried forever.
         assertThat(s.flags().current().percentageBasisPoints()).isZero();
         assertThat(s.flags().current().killSwitch()).isTrue();
@@ -124,7 +112,7 @@ class RolloutStateSafetyTest {
         Started s = start(Set.of());
         s.rollout().promote("test", "skip", true);
         s.rollout().promote("test", "skip", true);
-        failingMinutes(s.rollout(), 3);
+        FailingTraffic.minutes(clock, windows, s.rollout(), 3);
         assertThat(s.rollout().state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(s.flags().current().rollbackSticky()).isTrue();
 

@@ -77,18 +77,6 @@ class SharedRolloutStateTest {
                 Notifier.none(), () -> windows.recordPackets(clock.millis(), 100, 0)).start(RolloutControllerTest.MANUAL);
     }
 
-    void failingMinutes(RolloutController rollout, int n) {
-        for (int m = 0; m < n; m++) {
-            clock.advance(Duration.ofMinutes(1));
-            long t = clock.millis();
-            for (int i = 0; i < 100; i++) {
-                windows.recordCommand("legacy", t, true, 80_000_000L, 1, false);
-                windows.recordCommand("new", t, i >= 50, 60_000_000L, 1, false);
-            }
-            rollout.tick();
-        }
-    }
-
     @Test
     void aRefusedSharedWriteIsCountedTheRollbackStandsAndTheNextTickWritesIt() throws IOException {
         MemoryStore store = new MemoryStore();
@@ -99,7 +87,7 @@ class SharedRolloutStateTest {
         assertThat(rollout.persistFailures()).isZero();
 
         store.refuses = true;
-        failingMinutes(rollout, 3);
+        FailingTraffic.minutes(clock, windows, rollout, 3);
         assertThat(flags.current().killSwitch()).isTrue();
         assertThat(rollout.state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(rollout.persistFailures()).isPositive();
