@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
@@ -163,8 +162,17 @@ class StatusPageBrowserTest {
             assertThat(b.text("events")).contains("the pager went off");
             assertThat(b.text("rollout-status")).isEqualToIgnoringCase("rolled back");
             assertThat(b.text("stage-name")).isEqualTo("rolled back from canary 10");
-            WebElement row = b.driver.findElement(By.cssSelector("#audit tr[data-action='rollback']"));
-            assertThat(row.getText()).contains("api:status-page").contains("browser test: the pager went off");
+            // The page re-renders the audit table every poll, so read the row inside the wait.
+            String[] rowText = {""};
+            b.waiting(WAIT).until(d -> {
+                try {
+                    rowText[0] = d.findElement(By.cssSelector("#audit tr[data-action='rollback']")).getText();
+                    return true;
+                } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                    return false;
+                }
+            });
+            assertThat(rowText[0]).contains("api:status-page").contains("browser test: the pager went off");
             assertThat(b.text("action-result")).contains("done");
             assertThat(b.consoleProblems()).isEmpty();
         }
