@@ -12,8 +12,9 @@ import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
 import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.routing.CanaryRouter;
-import dev.cync.canary.routing.CanarySender;
-import dev.cync.canary.sim.ModelledTransport;
+import dev.cync.canary.routing.FleetShares;
+import dev.cync.canary.routing.RoutingConfig;
+import dev.cync.canary.sim.BulkOutcomes;
 import dev.cync.canary.sim.Scenario;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.SloEvaluator;
@@ -21,8 +22,6 @@ import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.VirtualClock;
-import dev.cync.canary.transport.DeviceCommand;
-import dev.cync.canary.transport.TransportKind;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,14 +91,9 @@ final class RehearseCommand implements Callable<Integer> {
         CanaryRouter router = new CanaryRouter(Controller.routing(flags.current()), metrics);
         flags.store().addListener(s -> router.update(Controller.routing(s)));
         Duration deadline = Duration.ofMillis(1500);
-        ModelledTransport legacy = new ModelledTransport(TransportKind.LEGACY, scenario, clock, EPOCH, seed * 2, deadline);
-        ModelledTransport fresh = new ModelledTransport(TransportKind.NEW, scenario, clock, EPOCH, seed * 2 + 1, deadline);
-        CanarySender sender = new CanarySender(router, legacy, fresh, metrics, Controller.MIRROR_CAPACITY);
         SloWindows windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), slo.latencyThreshold());
         AtomicLong packets = new AtomicLong();
         SloRecorder recorder = new SloRecorder(windows, clock, packets::get, () -> 0);
-        recorder.watch(legacy);
-        recorder.watch(fresh);
         SloEvaluator evaluator = new SloEvaluator(slo, windows);
         // No rollout state file: a rehearsal has nothing to restart from, and a month of minute ticks
         // would otherwise be 43,200 forced writes.
@@ -108,20 +102,36 @@ final class RehearseCommand implements Callable<Integer> {
         List<RolloutState.Event> events = new ArrayList<>();
         rollout.addListener(events::add);
 
-        DeviceId[] ids = new DeviceId[scenario.devices()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = new DeviceId(0x5000_0000 + i);
+        List<String> ids = new ArrayList<>(scenario.devices());
+        for (int i = 0; i < scenario.devices(); i++) {
+            ids.add(new DeviceId(0x5000_0000 + i).toString());
         }
-        Random random = new Random(seed);
+        // The bulk outcome model (sim.BulkOutcomes): each minute's commands are drawn as counts, split
+        // among the devices on the new transport, the legacy devices in the mirror sample (their
+        // idempotent commands, which all of these are, also go to the new transport after the primary,
+        // as CanarySender does) and the legacy-only devices, by the router's own rules for the flags
+        // of that minute; then each transport's outcomes are drawn as counts into the SLO windows.
+        BulkOutcomes bulk = new BulkOutcomes(scenario, deadline, slo.latencyThreshold(), seed);
+        Random random = bulk.random();
         AtomicLong commands = new AtomicLong();
+        AtomicLong mirrored = new AtomicLong();
+        FleetShares[] shares = {null};
+        long[] sharesVersion = {-1};
         clock.scheduleAtFixedRate(() -> {
-            double lambda = scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0
-                    * scenario.trafficFactor(Duration.between(EPOCH, clock.instant()));
-            int n = poisson(lambda, random);
-            for (int i = 0; i < n; i++) {
-                sender.send(DeviceCommand.power(ids[random.nextInt(ids.length)], random.nextBoolean()));
+            Duration elapsed = Duration.between(EPOCH, clock.instant());
+            RoutingConfig c = router.config();
+            if (shares[0] == null || sharesVersion[0] != c.version()) {
+                shares[0] = FleetShares.of(c, ids);
+                sharesVersion[0] = c.version();
             }
+            double lambda = scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0 * scenario.trafficFactor(elapsed);
+            long n = BulkOutcomes.poisson(lambda, random);
+            long[] split = BulkOutcomes.split(n, shares[0].sizes(), random);
+            long now = clock.millis();
+            record(windows, Metrics.LEGACY, now, bulk.draw(Metrics.LEGACY, elapsed, split[1] + split[2]));
+            record(windows, Metrics.NEW, now, bulk.draw(Metrics.NEW, elapsed, split[0] + split[1]));
             commands.addAndGet(n);
+            mirrored.addAndGet(split[1]);
             packets.addAndGet(2L * n);
         }, Duration.ofMinutes(1));
         rollout.start(clock);
@@ -217,10 +227,15 @@ final class RehearseCommand implements Callable<Integer> {
         }
         out.put("error_budget_remaining", budgets);
         out.put("commands", commands.get());
+        out.put("mirrored_commands", mirrored.get());
         out.put("virtual_time", at(clock.instant()));
         out.put("wall_ms", (wall.nanoTime() - wallStart) / 1_000_000);
         out.put("timeline", timeline);
         return out;
+    }
+
+    private static void record(SloWindows windows, String transport, long atMillis, BulkOutcomes.Counts c) {
+        windows.recordCommands(transport, atMillis, c.commands(), c.succeeded(), c.fast(), 0, 0);
     }
 
     static String at(Instant t) {
@@ -229,22 +244,6 @@ final class RehearseCommand implements Callable<Integer> {
             return d.toDays() + "d" + d.toHoursPart() + "h" + (d.toMinutesPart() > 0 ? d.toMinutesPart() + "m" : "");
         }
         return d.toHoursPart() + "h" + d.toMinutesPart() + "m";
-    }
-
-    /** Poisson draws: Knuth's method in chunks of 500 (exp(-500) still fits a double). */
-    static int poisson(double lambda, Random r) {
-        int n = 0;
-        while (lambda > 0) {
-            double chunk = Math.min(lambda, 500);
-            lambda -= chunk;
-            double limit = Math.exp(-chunk);
-            double p = r.nextDouble();
-            while (p > limit) {
-                n++;
-                p *= r.nextDouble();
-            }
-        }
-        return n;
     }
 
     @Override

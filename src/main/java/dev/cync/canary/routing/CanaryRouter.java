@@ -97,7 +97,11 @@ public final class CanaryRouter {
 
     /** Whether a legacy-routed device's idempotent commands are mirrored to the new transport. */
     public boolean mirrored(String deviceId) {
-        RoutingConfig c = config.get();
+        return mirrored(config.get(), deviceId);
+    }
+
+    /** {@link #mirrored(String)} for {@code c}, a pure function (the mirror sample of a snapshot). */
+    public static boolean mirrored(RoutingConfig c, String deviceId) {
         return c.darkLaunch() && c.darkLaunchBasisPoints() > 0 && bucket(c.mirrorSalt(), deviceId) < c.darkLaunchBasisPoints();
     }
 

@@ -1,6 +1,7 @@
 package dev.cync.canary.slo;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The one evidence rule for gates and the automatic rollback (DESIGN.md rule 7): a share of good
@@ -19,23 +20,33 @@ public record Evidence(double significance) {
         }
     }
 
-    /** One judgement, with the numbers that led to it. */
-    public record Verdict(Check.Result result, Ratio ratio, long targetPpm, double p, String detail) {}
+    /**
+     * One judgement, with the numbers that led to it. The explanation is written only when read:
+     * a rehearsal judges a month of minutes, and formatting every verdict's text cost more than
+     * the judgement itself.
+     */
+    public record Verdict(Check.Result result, Ratio ratio, long targetPpm, double p, Supplier<String> explanation) {
+        public String detail() {
+            return explanation.get();
+        }
+    }
 
+    /** {@code p} is the miss probability when the target is missed, and 1 when it is met (no miss to test). */
     public Verdict judge(Ratio r, long targetPpm, long minEvents) {
-        double p = r.missProbability(targetPpm);
-        String pct = String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), percent(targetPpm));
-        if (r.total() > 0 && !r.meets(targetPpm) && p < significance) {
-            return new Verdict(Check.Result.FAIL, r, targetPpm, p, String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct, p, significance));
+        boolean meets = r.meets(targetPpm);
+        double p = meets ? 1.0 : r.missProbability(targetPpm);
+        Supplier<String> pct = () -> String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), percent(targetPpm));
+        if (r.total() > 0 && !meets && p < significance) {
+            return new Verdict(Check.Result.FAIL, r, targetPpm, p, () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct.get(), p, significance));
         }
         if (r.total() < minEvents) {
-            return new Verdict(Check.Result.NO_DATA, r, targetPpm, p, "no data: " + r.total() + " events (need " + minEvents + ")");
+            return new Verdict(Check.Result.NO_DATA, r, targetPpm, p, () -> "no data: " + r.total() + " events (need " + minEvents + ")");
         }
-        if (r.meets(targetPpm)) {
+        if (meets) {
             return new Verdict(Check.Result.PASS, r, targetPpm, p, pct);
         }
         return new Verdict(Check.Result.NO_DATA, r, targetPpm, p,
-                String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", pct, p, significance));
+                () -> String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", pct.get(), p, significance));
     }
 
     /**
@@ -46,12 +57,12 @@ public record Evidence(double significance) {
     public Verdict noWorse(Ratio fresh, Ratio legacy, long maxDropPpm, long minEvents) {
         if (fresh.total() < minEvents || legacy.total() < minEvents) {
             return new Verdict(Check.Result.NO_DATA, fresh, 0, 1,
-                    "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need " + minEvents + ")");
+                    () -> "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need " + minEvents + ")");
         }
         double pn = fresh.value();
         double pl = legacy.value();
         double drop = maxDropPpm / (double) Objective.MILLION;
-        String text = String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * pn, 100 * pl);
+        Supplier<String> text = () -> String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * pn, 100 * pl);
         // Exact integer comparison for the point estimate: new >= legacy - drop.
         boolean ok = (double) fresh.good() * legacy.total() * Objective.MILLION
                 >= (double) legacy.good() * fresh.total() * Objective.MILLION - (double) maxDropPpm * fresh.total() * legacy.total();
@@ -64,10 +75,10 @@ public record Evidence(double significance) {
         double z = (pn - pl + drop) / Math.sqrt(vn + vl);
         double p = 0.5 * Ratio.erfc(-z / Math.sqrt(2));
         if (p < significance) {
-            return new Verdict(Check.Result.FAIL, fresh, 0, p, String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text, p, significance));
+            return new Verdict(Check.Result.FAIL, fresh, 0, p, () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text.get(), p, significance));
         }
         return new Verdict(Check.Result.NO_DATA, fresh, 0, p,
-                String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text, p, significance));
+                () -> String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text.get(), p, significance));
     }
 
     static String percent(long ppm) {

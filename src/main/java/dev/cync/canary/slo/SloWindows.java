@@ -76,6 +76,36 @@ public final class SloWindows {
         }
     }
 
+    /**
+     * Many resolved commands of {@code transport} in the minute of {@code atMillis} at once, as
+     * counts (the rehearsal's bulk outcome model): the same totals {@link #recordCommand} would
+     * reach one command at a time. {@code fast} counts the succeeded commands within the latency threshold.
+     */
+    public void recordCommands(String transport, long atMillis, long commands, long succeeded, long fast, long retransmits,
+            long queueFull) {
+        Ring r = rings.get(transport);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown transport " + transport);
+        }
+        if (commands < 0 || succeeded < 0 || succeeded > commands || fast < 0 || fast > succeeded || retransmits < 0 || queueFull < 0
+                || queueFull > commands) {
+            throw new IllegalArgumentException("inconsistent counts: " + commands + " commands, " + succeeded + " succeeded, " + fast
+                    + " fast, " + retransmits + " retransmits, " + queueFull + " queue full");
+        }
+        if (commands == 0) {
+            return;
+        }
+        long minute = Math.floorDiv(atMillis, 60_000L);
+        synchronized (r) {
+            int slot = r.slot(minute);
+            r.add(slot, COMMANDS, commands);
+            r.add(slot, SUCCEEDED, succeeded);
+            r.add(slot, FAST, fast);
+            r.add(slot, RETRANSMITS, retransmits);
+            r.add(slot, QUEUE_FULL, queueFull);
+        }
+    }
+
     /** Packets received from devices and decode errors among them, fleet-wide, since the last call. */
     public void recordPackets(long atMillis, long packets, long decodeErrors) {
         Ring r = rings.get(FLEET);
