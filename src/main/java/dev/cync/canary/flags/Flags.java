@@ -43,14 +43,16 @@ public final class Flags {
     }
 
     /**
-     * Everything to legacy at once: 0% and the kill switch. An automatic rollback also sets the
+     * Everything to legacy at once: 0%, the kill switch, and the mirror off. An automatic rollback also sets the
      * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8); an
      * operator's rollback keeps a hold that is already there.
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {
+        // The mirror (dark launch) stops too: after a rollback no command of any device goes to the new transport.
         return store.update(actor, reason, s -> new FlagChange(automatic ? "auto_rollback" : "rollback", describe(s),
-                "0% (kill switch on" + (automatic || s.rollbackSticky() ? ", held until an operator resumes)" : ")"),
-                s.edit().percentage(0).killSwitch(true).rollbackSticky(automatic || s.rollbackSticky()).build()));
+                "0% (kill switch on" + (automatic || s.rollbackSticky() ? ", held until an operator resumes" : "")
+                        + (s.darkLaunch() ? ", mirror off)" : ")"),
+                s.edit().percentage(0).killSwitch(true).darkLaunch(false).rollbackSticky(automatic || s.rollbackSticky()).build()));
     }
 
     public FlagState killSwitch(String actor, boolean on, String reason) {

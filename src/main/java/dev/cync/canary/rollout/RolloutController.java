@@ -430,9 +430,12 @@ public final class RolloutController {
     private void advanceStage(Instant now, long delta) {
         long nowMs = now.toEpochMilli();
         Objective success = spec.objective(Objective.Kind.SUCCESS);
-        boolean quiet = evaluator.windows().ratio(success, NEW, QUIET_AFTER, nowMs).total() == 0;
         long elapsed = state.stageElapsedMillis();
         long held = state.stageHeldMillis();
+        // Quiet means an hour without commands: a stage watched for less than an hour has not seen one
+        // (the plan's first minute, with nothing on the new transport yet, is not a quiet hour).
+        boolean quiet = elapsed + held + delta >= QUIET_AFTER.toMillis()
+                && evaluator.windows().ratio(success, NEW, QUIET_AFTER, nowMs).total() == 0;
         if (quiet) {
             if (!NO_DATA_HOLD.equals(holdKind)) {
                 // The quiet hour just seen was counted as stage time; it was a hold.

@@ -9,7 +9,9 @@ import java.util.List;
  * One minute's automatic-rollback check of a transport: its success and latency good ratio over
  * every window of {@link SloSpec.AutoRollback#windows()}, each judged by the {@link Evidence} rule.
  * The short window sees a large fleet's fault in minutes; the long ones let a small fleet's few
- * commands add up to evidence in hours. FAIL when any window shows a significant breach; PASS when
+ * commands add up to evidence in hours; with {@code sequential} set, a CUSUM ({@link Cusum}) adds
+ * the evidence up command by command as well. FAIL when any window or the sequential test shows a
+ * significant breach; PASS when
  * some window has {@code minEvents} commands and none breaches; NO_DATA otherwise.
  *
  * <p>Stateless and thread-safe: it reads the windows at the moment given.
@@ -45,6 +47,20 @@ public final class AutoRollbackCheck {
                 Evidence.Verdict l = evidence.judge(windows.ratio(latency, transport, w, nowMillis), latency.targetPpm(), a.minEvents());
                 if (l.result() == Check.Result.FAIL) {
                     failures.add("latency within " + latency.threshold().toMillis() + " ms over " + Durations.format(w) + " " + l.detail());
+                }
+            }
+        }
+        Cusum.Settings q = a.sequential();
+        if (q != null) {
+            // The sequential test: evidence added up command by command over the lookback, whatever the fleet's rate.
+            Cusum.Result cs = Cusum.judge(windows.perMinute(success, transport, q.lookback(), nowMillis), a.successThresholdPpm(), q);
+            if (cs.alarm()) {
+                failures.add("success " + cs.detail());
+            }
+            if (latency != null) {
+                Cusum.Result cl = Cusum.judge(windows.perMinute(latency, transport, q.lookback(), nowMillis), latency.targetPpm(), q);
+                if (cl.alarm()) {
+                    failures.add("latency within " + latency.threshold().toMillis() + " ms " + cl.detail());
                 }
             }
         }

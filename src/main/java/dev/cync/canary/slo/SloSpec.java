@@ -24,9 +24,15 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
      * {@code successThresholdPpm}) and latency good ratio (against the latency objective) over each
      * of {@code windows}, judged by the evidence rule.
      */
-    public record AutoRollback(int consecutiveFailures, List<Duration> windows, long successThresholdPpm, long minEvents) {
+    public record AutoRollback(int consecutiveFailures, List<Duration> windows, long successThresholdPpm, long minEvents,
+            Cusum.Settings sequential) {
         public AutoRollback {
             windows = List.copyOf(windows);
+        }
+
+        /** Without the sequential test. */
+        public AutoRollback(int consecutiveFailures, List<Duration> windows, long successThresholdPpm, long minEvents) {
+            this(consecutiveFailures, windows, successThresholdPpm, minEvents, null);
         }
     }
 
@@ -110,7 +116,7 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
                         + " autoRollback.windows (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
             }
         }
-        only(a, "autoRollback.", Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents"));
+        only(a, "autoRollback.", Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents", "sequential"));
         JsonNode w = a.get("windows");
         if (w == null || !w.isArray() || w.isEmpty()) {
             throw new IllegalArgumentException("autoRollback.windows: a list of at least one window is required, like [10m, 1h, 6h]");
@@ -129,7 +135,8 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
             autoWindows.add(dd);
         }
         AutoRollback auto = new AutoRollback((int) whole(a, "consecutiveFailures", 3, 1, 100), autoWindows,
-                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), whole(a, "minEvents", 20, 1, 1_000_000_000));
+                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), whole(a, "minEvents", 20, 1, 1_000_000_000),
+                sequential(a.get("sequential")));
         JsonNode sig = root.get("significance");
         double significance = DEFAULT_SIGNIFICANCE;
         if (sig != null && !sig.isNull()) {
@@ -205,5 +212,25 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
             throw new IllegalArgumentException(where + ": at most 4 decimals, got " + p.toPlainString());
         }
         return ppm.longValueExact();
+    }
+
+    /** {@code autoRollback.sequential: {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}}, or null when absent. */
+    private static Cusum.Settings sequential(JsonNode q) {
+        if (q == null || q.isNull()) {
+            return null;
+        }
+        if (!q.isObject()) {
+            throw new IllegalArgumentException("autoRollback.sequential: must be {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}");
+        }
+        only(q, "autoRollback.sequential.", Set.of("burnRate", "falseAlarmsPerMonth", "lookback"));
+        double burn = q.path("burnRate").asDouble(Double.NaN);
+        double rate = q.path("falseAlarmsPerMonth").asDouble(Double.NaN);
+        Duration lookback;
+        try {
+            lookback = Durations.parse(q.path("lookback").asText("6h"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("autoRollback.sequential.lookback: " + e.getMessage(), e);
+        }
+        return new Cusum.Settings(burn, rate, lookback);
     }
 }

@@ -129,6 +129,46 @@ public final class SloWindows {
         };
     }
 
+    /**
+     * Good and total events of an objective minute by minute over the {@code window} ending at
+     * {@code nowMillis}, oldest first, as {@code [good, total, good, total, ...]} (a minute without
+     * events is 0, 0): what a sequential test walks through.
+     */
+    public long[] perMinute(Objective o, String transport, Duration window, long nowMillis) {
+        long to = Math.floorDiv(nowMillis, 60_000L);
+        int n = (int) Math.max(1, Math.min(window.toMinutes(), MINUTES - 1));
+        long from = to - n + 1;
+        boolean fleet = o.kind() == Objective.Kind.DECODE_ERRORS;
+        Ring r = rings.get(fleet ? FLEET : transport);
+        int total = fleet ? PACKETS : COMMANDS;
+        int goodField = switch (o.kind()) {
+            case SUCCESS -> SUCCEEDED;
+            case LATENCY -> FAST;
+            default -> -1;
+        };
+        int badField = switch (o.kind()) {
+            case RETRANSMITS -> RETRANSMITS;
+            case QUEUE_FULL -> QUEUE_FULL;
+            case DECODE_ERRORS -> DECODE_ERRORS;
+            default -> -1;
+        };
+        long[] out = new long[2 * n];
+        synchronized (r) {
+            for (int i = 0; i < n; i++) {
+                long minute = from + i;
+                int slot = Ring.index(minute);
+                if (r.minutes[slot] != minute) {
+                    continue;
+                }
+                long t = r.counts[slot * r.fields + total];
+                long good = goodField >= 0 ? r.counts[slot * r.fields + goodField] : Math.max(0, t - r.counts[slot * r.fields + badField]);
+                out[2 * i] = good;
+                out[2 * i + 1] = t;
+            }
+        }
+        return out;
+    }
+
     private Ratio of(String transport, long from, long to, int goodField, int badField) {
         Ring r = rings.get(transport);
         synchronized (r) {
