@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -284,10 +285,26 @@ final class RehearseCommand implements Callable<Integer> {
                 }
             }
             out.println();
-            out.printf("final state: %s%ncompleted at: %s%nrollbacks: %d, holds: %d, commands: %d, virtual time %s in %d ms%n",
-                    r.get("final_state"), r.get("completed_at"), ((List<?>) r.get("rollbacks")).size(), ((List<?>) r.get("holds")).size(),
-                    r.get("commands"), r.get("virtual_time"), r.get("wall_ms"));
-            out.println("error budget remaining: " + r.get("error_budget_remaining"));
+            List<Map<String, Object>> rollbacks = (List<Map<String, Object>>) r.get("rollbacks");
+            long auto = rollbacks.stream().filter(b -> "auto".equals(b.get("trigger"))).count();
+            long gate = rollbacks.stream().filter(b -> "gate".equals(b.get("trigger"))).count();
+            out.printf("%-14s %s%n", "final state", r.get("final_state").toString().replace("rolled_back", "rolled back"));
+            out.printf("%-14s %s%n", "completed at", r.get("completed_at") == null ? "not completed" : r.get("completed_at"));
+            out.printf("%-14s %d (automatic %d, gate %d, by hand %d)%n", "rollbacks", rollbacks.size(), auto, gate, rollbacks.size() - auto - gate);
+            if (r.get("first_fault_at") != null) {
+                out.printf("%-14s %s; %s%n", "fault", "first on the new transport at " + r.get("first_fault_at"),
+                        r.get("detection_delay") == null ? "not rolled back" : "rolled back " + r.get("detection_delay") + " later");
+            }
+            out.printf("%-14s %d%n", "holds", holds.size());
+            out.printf(Locale.ROOT, "%-14s %,d (and %,d mirrored to the new transport)%n", "commands", r.get("commands"), r.get("mirrored_commands"));
+            out.printf(Locale.ROOT, "%-14s %s in %,d ms of wall time%n", "virtual time", r.get("virtual_time"), r.get("wall_ms"));
+            out.println();
+            out.printf("%-24s %8s %8s%n", "error budget remaining", "legacy", "new");
+            Map<String, Map<String, Double>> budgets = (Map<String, Map<String, Double>>) r.get("error_budget_remaining");
+            for (Map.Entry<String, Map<String, Double>> b : budgets.entrySet()) {
+                out.printf(Locale.ROOT, "%-24s %7.1f%% %7.1f%%%n", b.getKey(), 100 * b.getValue().getOrDefault(Metrics.LEGACY, 1.0),
+                        100 * b.getValue().getOrDefault(Metrics.NEW, 1.0));
+            }
         }
         out.flush();
         return 0;
