@@ -147,6 +147,7 @@ final class RehearseCommand implements Callable<Integer> {
             clock.advance(Duration.ofHours(1));
         }
         rollout.stop();
+        deleteQuietly(dir);
 
         Map<String, Object> out = new LinkedHashMap<>();
         RolloutState s = rollout.state();
@@ -233,6 +234,17 @@ final class RehearseCommand implements Callable<Integer> {
         out.put("wall_ms", (wall.nanoTime() - wallStart) / 1_000_000);
         out.put("timeline", timeline);
         return out;
+    }
+
+    /** The rehearsal's flag files: a matrix runs hundreds of rehearsals, and none of them leaves its directory behind. */
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // A temporary directory left behind is not worth failing a finished rehearsal for.
+        }
     }
 
     private static void record(SloWindows windows, String transport, long atMillis, BulkOutcomes.Counts c) {

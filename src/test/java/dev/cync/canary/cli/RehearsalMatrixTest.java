@@ -23,7 +23,7 @@ class RehearsalMatrixTest {
     @Tag("slow")
     @SuppressWarnings("unchecked")
     void everyShippedScenarioBehavesAsItDeclares() throws Exception {
-        Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(null), SloSpec.load(null), Path.of("config/scenarios/matrix"), 2);
+        Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(null), SloSpec.load(null), Path.of("config/scenarios/matrix"), 3);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) m.get("scenarios");
         assertThat(rows).extracting(r -> r.get("scenario")).contains("healthy-10000", "healthy-1000", "healthy-60", "new-failing-60",
                 "fault-after-complete", "quiet-day", "ten-days-no-traffic");
