@@ -7,13 +7,17 @@ import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Sends each command through the transport the router picks and, in dark launch, mirrors it to
  * the new transport (DESIGN.md rule 6): only idempotent commands, only for legacy-routed devices in
  * the mirror sample, only after the primary has resolved (so the mirror can neither delay nor fail
  * it, and a device never has both copies on the wire at once), and at most {@code mirrorCapacity}
- * mirrors outstanding: beyond that a mirror is dropped and counted, never queued without bound.
+ * mirrors outstanding: beyond that a mirror is dropped and counted, never queued without bound. A
+ * mirror whose device was sent a newer command before the primary resolved is skipped
+ * ({@code superseded}): the late copy would set the device back to the older state.
  * Every mirror is counted in {@code tcp_comm_dark_launch_total{outcome}}.
  */
 public final class CanarySender {
@@ -24,6 +28,14 @@ public final class CanarySender {
     private final Metrics metrics;
     private final int mirrorCapacity;
     private final AtomicInteger mirrorsInFlight = new AtomicInteger();
+    /**
+     * The sequence number of the latest command sent for each device, in a fixed table indexed by a
+     * hash of the device id (bounded whatever ids arrive; two devices sharing a slot only make a mirror
+     * more likely to be skipped, never a stale one sent).
+     */
+    private final AtomicLongArray latest = new AtomicLongArray(LATEST_SLOTS);
+    private final AtomicLong sequence = new AtomicLong();
+    static final int LATEST_SLOTS = 4096;
     private final java.util.function.UnaryOperator<DeviceCommand> resolver;
 
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
@@ -61,6 +73,9 @@ public final class CanarySender {
     public CompletableFuture<CommandOutcome> send(DeviceCommand requested) {
         DeviceCommand command = resolver.apply(requested);
         String id = command.routingId();
+        int slot = (id.hashCode() & 0x7fff_ffff) % LATEST_SLOTS;
+        long seq = sequence.incrementAndGet();
+        latest.set(slot, seq);
         if (router.route(id) == TransportKind.NEW) {
             return reliable.send(command);
         }
@@ -69,7 +84,14 @@ public final class CanarySender {
             if (!command.idempotent()) {
                 metrics.darkLaunch("skipped_not_idempotent");
             } else {
-                primary.whenComplete((o, e) -> mirror(command));
+                primary.whenComplete((o, e) -> {
+                    // A newer command for this device went out meanwhile: the copy of the older one would undo it.
+                    if (latest.get(slot) != seq) {
+                        metrics.darkLaunch("superseded");
+                    } else {
+                        mirror(command);
+                    }
+                });
             }
         }
         return primary;
