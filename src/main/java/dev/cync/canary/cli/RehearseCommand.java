@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
 import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.routing.CanaryRouter;
-import dev.cync.canary.routing.FleetShares;
-import dev.cync.canary.routing.RoutingConfig;
 import dev.cync.canary.sim.BulkOutcomes;
 import dev.cync.canary.sim.Scenario;
 import dev.cync.canary.slo.Check;
@@ -32,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
@@ -103,38 +99,10 @@ final class RehearseCommand implements Callable<Integer> {
         List<RolloutState.Event> events = new ArrayList<>();
         rollout.addListener(events::add);
 
-        List<String> ids = new ArrayList<>(scenario.devices());
-        for (int i = 0; i < scenario.devices(); i++) {
-            ids.add(new DeviceId(0x5000_0000 + i).toString());
-        }
-        // The bulk outcome model (sim.BulkOutcomes): each minute's commands are drawn as counts, split
-        // among the devices on the new transport, the legacy devices in the mirror sample (their
-        // idempotent commands, which all of these are, also go to the new transport after the primary,
-        // as CanarySender does) and the legacy-only devices, by the router's own rules for the flags
-        // of that minute; then each transport's outcomes are drawn as counts into the SLO windows.
-        BulkOutcomes bulk = new BulkOutcomes(scenario, deadline, slo.latencyThreshold(), seed);
-        Random random = bulk.random();
-        AtomicLong commands = new AtomicLong();
-        AtomicLong mirrored = new AtomicLong();
-        FleetShares[] shares = {null};
-        long[] sharesVersion = {-1};
-        clock.scheduleAtFixedRate(() -> {
-            Duration elapsed = Duration.between(EPOCH, clock.instant());
-            RoutingConfig c = router.config();
-            if (shares[0] == null || sharesVersion[0] != c.version()) {
-                shares[0] = FleetShares.of(c, ids);
-                sharesVersion[0] = c.version();
-            }
-            double lambda = scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0 * scenario.trafficFactor(elapsed);
-            long n = BulkOutcomes.poisson(lambda, random);
-            long[] split = BulkOutcomes.split(n, shares[0].sizes(), random);
-            long now = clock.millis();
-            record(windows, Metrics.LEGACY, now, bulk.draw(Metrics.LEGACY, elapsed, split[1] + split[2]));
-            record(windows, Metrics.NEW, now, bulk.draw(Metrics.NEW, elapsed, split[0] + split[1]));
-            commands.addAndGet(n);
-            mirrored.addAndGet(split[1]);
-            packets.addAndGet(2L * n);
-        }, Duration.ofMinutes(1));
+        // The bulk outcome model (sim.BulkOutcomes): each minute's commands and outcomes as counts.
+        BulkTraffic traffic = new BulkTraffic(scenario, router, windows, clock, EPOCH,
+                new BulkOutcomes(scenario, deadline, slo.latencyThreshold(), seed));
+        clock.scheduleAtFixedRate(() -> packets.addAndGet(2L * traffic.minute()), Duration.ofMinutes(1));
         rollout.start(clock);
         // A scenario with a duration plays on after the plan completes (the watch never stops); a
         // rollback ends the rehearsal, as the plan then waits for an operator.
@@ -228,8 +196,8 @@ final class RehearseCommand implements Callable<Integer> {
             }
         }
         out.put("error_budget_remaining", budgets);
-        out.put("commands", commands.get());
-        out.put("mirrored_commands", mirrored.get());
+        out.put("commands", traffic.commands());
+        out.put("mirrored_commands", traffic.mirrored());
         out.put("virtual_time", at(clock.instant()));
         out.put("wall_ms", (wall.nanoTime() - wallStart) / 1_000_000);
         out.put("timeline", timeline);
@@ -245,10 +213,6 @@ final class RehearseCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // A temporary directory left behind is not worth failing a finished rehearsal for.
         }
-    }
-
-    private static void record(SloWindows windows, String transport, long atMillis, BulkOutcomes.Counts c) {
-        windows.recordCommands(transport, atMillis, c.commands(), c.succeeded(), c.fast(), 0, 0);
     }
 
     static String at(Instant t) {
