@@ -1,6 +1,5 @@
 package dev.cync.canary.device;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.PacketDecoder;
@@ -44,14 +43,14 @@ final class DevicePipeline {
     private final AuthCodes authCodes;
     private final DeviceRegistry registry;
     private final DeviceCounters counters;
-    private final Cache<StatusDedup.StatusKey, Boolean> statusSeen;
+    private final RecentStatuses statusSeen;
     private final SessionAnswers answers;
     private final Clock clock;
     private final Metrics metrics;
     private final AtomicLong connectionIds;
 
     DevicePipeline(DeviceServerConfig config, DeviceGuardConfig guards, ConnectionAdmission admission, AuthCodes authCodes,
-            DeviceRegistry registry, DeviceCounters counters, Cache<StatusDedup.StatusKey, Boolean> statusSeen,
+            DeviceRegistry registry, DeviceCounters counters, RecentStatuses statusSeen,
             SessionAnswers answers, Clock clock, Metrics metrics, AtomicLong connectionIds) {
         this.config = config;
         this.guards = guards;
@@ -90,7 +89,7 @@ final class DevicePipeline {
         p.addLast("session", new DeviceSessionHandler(session, registry, metrics));
         p.addLast("answers", new ProtocolAnswers(session, answers, metrics));
         p.addLast("acks", new AckMatcher(session, counters, metrics));
-        p.addLast("status-dedup", new StatusDedup(statusSeen, counters));
+        p.addLast("status-dedup", new StatusDedup(statusSeen, counters, clock));
         p.addLast("state", new StateReports(session, registry.states()));
         p.addLast("errors", new SessionErrors(session, metrics));
         return session;

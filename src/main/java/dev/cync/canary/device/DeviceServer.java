@@ -1,7 +1,5 @@
 package dev.cync.canary.device;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DecodeListener;
@@ -51,7 +49,7 @@ public final class DeviceServer implements AutoCloseable {
     private final Clock clock;
     private final Metrics metrics;
     private final DeviceRegistry registry = new DeviceRegistry();
-    private final Cache<StatusDedup.StatusKey, Boolean> statusSeen;
+    private final RecentStatuses statusSeen;
     private final AtomicLong connectionIds = new AtomicLong();
     private final DeviceCounters counters;
     private final ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
@@ -81,10 +79,7 @@ public final class DeviceServer implements AutoCloseable {
         this.acceptErrors = new AcceptErrors(metrics);
         this.clock = clock;
         this.metrics = metrics;
-        // Maintenance runs on the event loop that wrote, not on the common pool: on a 2-core host each
-        // hand-off to another thread costs a wake-up per status report, more than the upkeep itself.
-        this.statusSeen = Caffeine.newBuilder().maximumSize(config.statusDedupSize())
-                .expireAfterWrite(config.statusDedupTtl()).ticker(clock::nanoTime).executor(Runnable::run).build();
+        this.statusSeen = new RecentStatuses(config.statusDedupSize(), config.statusDedupTtl().toNanos());
         this.counters = new DeviceCounters(metrics);
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
         metrics.gauge(Metrics.RECV_QUEUE_SIZE, "Bytes received from devices and held until the rest of their packet arrives.",
