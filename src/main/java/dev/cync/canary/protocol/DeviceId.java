@@ -23,7 +23,7 @@ public record DeviceId(int value) implements Comparable<DeviceId> {
         return Integer.compareUnsigned(value, o.value);
     }
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final String DIGITS = "0123456789abcdef";
 
     /**
      * Eight lower-case hex digits. Built by hand, not with {@code String.format}: the router asks for
@@ -34,7 +34,7 @@ public record DeviceId(int value) implements Comparable<DeviceId> {
     public String toString() {
         byte[] b = new byte[8];
         for (int i = 7, v = value; i >= 0; i--, v >>>= 4) {
-            b[i] = HEX[v & 0xF];
+            b[i] = (byte) DIGITS.charAt(v & 0xF);
         }
         return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
     }
