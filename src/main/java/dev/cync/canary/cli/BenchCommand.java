@@ -78,6 +78,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-dedup", description = "Simulated devices apply repeated commands again.")
     boolean noDedup;
 
+    @Option(names = "--fleet-process", description = "Run the simulated fleet in a child JVM, so this one holds the controller alone"
+            + " (its heap, GC pauses and threads); the cores are still shared. Duplicate counts are then not reported.")
+    boolean fleetProcess;
+
     @Option(names = "--memory", description = "Measure controller heap per connected device (fleet in a child process).")
     boolean memory;
 
@@ -124,15 +128,18 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         boolean balanced = true;
         try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true);
-                Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
-                        .withFaults(faults.faults(), faults.seed).withDedup(!noDedup), clock).start()) {
+                Fleet fleet = fleetProcess ? null : new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
+                        .withFaults(faults.faults(), faults.seed).withDedup(!noDedup), clock).start();
+                FleetProcess child = fleetProcess ? FleetProcess.start(controller.devices.plainPort(), devices, !noDedup, faults,
+                        () -> controller.devices.registry().size()) : null) {
             if (!Waits.until(() -> controller.devices.registry().size() >= devices, Duration.ofSeconds(60), Duration.ofMillis(50))) {
                 out().printf("bench: only %d of %d devices connected within 60 s%n", controller.devices.registry().size(), devices);
                 return 1;
             }
-            List<DeviceId> ids = fleet.ids();
+            List<DeviceId> ids = fleet != null ? fleet.ids() : controller.devices.registry().connectedIds().stream().sorted().toList();
             report.put("devices", devices);
-            report.put("faults", fleet.config().faults().toString());
+            report.put("fleet", fleet != null ? "in this process" : "child process");
+            report.put("faults", faults.faults().toString());
             report.put("load", rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
             report.put("commands_per_arm", commands);
             report.put("netty_transport", dev.cync.canary.time.NettyTransports.name());
@@ -224,7 +231,8 @@ final class BenchCommand implements Callable<Integer> {
         Waits.until(() -> armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
         TransportStats statsBefore = armStats.get();
         java.util.concurrent.atomic.AtomicLong inFlightCounted = new java.util.concurrent.atomic.AtomicLong();
-        SimStats.Snapshot simBefore = fleet.stats().snapshot();
+        SimStats.Snapshot simBefore = fleet == null ? null : fleet.stats().snapshot();
+        long cpuBefore = BenchCpu.processCpuNanos();
         long armStart = clock.nanoTime();
         AtomicLongArray okPerSecond = new AtomicLongArray(3600);
         AtomicLongArray failPerSecond = new AtomicLongArray(3600);
@@ -254,7 +262,8 @@ final class BenchCommand implements Callable<Integer> {
         long inFlight = inFlightCounted.get();
         TransportStats statsAfter = armStats.get();
         boolean ok = accountingOk(issued, succeeded, failedTotal, inFlight, statsBefore, statsAfter);
-        SimStats.Snapshot sim = fleet.stats().snapshot().minus(simBefore);
+        long cpuNanos = BenchCpu.processCpuNanos() - cpuBefore;
+        SimStats.Snapshot sim = fleet == null ? null : fleet.stats().snapshot().minus(simBefore);
         Histogram h = run.latencies();
         double seconds = run.elapsed().toNanos() / 1e9;
 
@@ -277,8 +286,9 @@ final class BenchCommand implements Callable<Integer> {
         double retransmits = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
         r.put("retransmits", (long) retransmits);
         r.put("retransmit_rate", issued == 0 ? 0 : round(retransmits / issued, 6));
-        r.put("duplicate_applications", sim.duplicateApplications());
-        r.put("duplicates_suppressed", sim.duplicatesSuppressed());
+        r.put("duplicate_applications", sim == null ? null : sim.duplicateApplications());
+        r.put("duplicates_suppressed", sim == null ? null : sim.duplicatesSuppressed());
+        r.put("cpu_us_per_command", BenchCpu.perCommandMicros(cpuNanos, issued));
         r.put("queue_full", outcomes.get(Outcome.QUEUE_FULL));
         r.put("duration_s", round(seconds, 2));
         r.put("accounting_ok", ok);
@@ -350,10 +360,10 @@ final class BenchCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
         out().printf(Locale.ROOT, "%-8s %8d cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
-                        + "  retransmit %.4f  dup-applied %d  queue-full %d  failed %s  in-flight %d  accounting %s%n",
+                        + "  retransmit %.4f  dup-applied %s  queue-full %d  cpu/cmd %s us  failed %s  in-flight %d  accounting %s%n",
                 r.get("arm"), r.get("commands"), r.get("throughput_per_s"), r.get("success_rate"), lat.get("p50"), lat.get("p99"),
                 lat.get("p999"), lat.get("max"), r.get("retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
-                r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
+                r.get("cpu_us_per_command"), r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
         out().flush();
     }
 

@@ -16,6 +16,15 @@ public interface AckWaiter {
      */
     boolean onExecuted(int opcode, long nowNanos);
 
+    /**
+     * Whether this waiter's command is still waiting for an execution ack with {@code opcode}: the
+     * ack guard asks it when a receipt names a different command than the execution ack just before
+     * it. A stand-in for a resolved command (a tombstone) waits for nothing.
+     */
+    default boolean awaitsExecution(int opcode) {
+        return false;
+    }
+
     /** The connection closed before the command resolved. */
     void onConnectionClosed();
 }

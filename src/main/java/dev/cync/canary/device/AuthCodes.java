@@ -74,7 +74,7 @@ final class AuthCodes implements AutoCloseable {
     private AuthCodes(boolean allowList, Path pinsFile) {
         this.allowList = allowList;
         this.pinsFile = pinsFile;
-        this.writer = allowList ? null : Executors.newSingleThreadExecutor(r -> {
+        this.writer = allowList || pinsFile == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "auth-code-pins");
             t.setDaemon(true);
             return t;
@@ -99,6 +99,14 @@ final class AuthCodes implements AutoCloseable {
             a.codes.putAll(read(a.pinsFile, "pinned device auth codes"));
         }
         return a;
+    }
+
+    /**
+     * Trust on first use with the pins kept in memory only: for in-memory channels (the tests'
+     * {@link DevicePipeline}), which have no state directory to keep them in.
+     */
+    static AuthCodes inMemory() {
+        return new AuthCodes(false, null);
     }
 
     private static Map<DeviceId, String> read(Path file, String what) throws IOException {
@@ -145,7 +153,7 @@ final class AuthCodes implements AutoCloseable {
     }
 
     private void scheduleWrite() {
-        if (dirty.compareAndSet(false, true)) {
+        if (writer != null && dirty.compareAndSet(false, true)) {
             try {
                 writer.execute(this::write);
             } catch (java.util.concurrent.RejectedExecutionException e) {

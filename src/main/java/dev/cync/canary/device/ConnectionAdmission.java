@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One job: admission of a new connection before it costs anything. Two budgets besides the
- * overall {@code maxConnections}: connections that have not said hello yet ({@code
+ * One job: admission of a new connection before it costs anything. Three budgets: all connections
+ * ({@code maxConnections}, refused as {@code too_many_connections}); connections that have not said hello yet ({@code
  * maxPendingHellos}, freed by {@link #helloAccepted} or the close), so a crowd of silent
  * connections cannot keep real devices out; and connections per source address ({@code
  * maxConnectionsPerAddress}; loopback exempt), so one host cannot take all of either. A refused
@@ -27,14 +27,18 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<Boolean> PENDING = AttributeKey.valueOf("cync.pendingHello");
     private static final AttributeKey<InetAddress> COUNTED_ADDRESS = AttributeKey.valueOf("cync.countedAddress");
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("cync.countedConnection");
 
     private final DeviceGuardConfig config;
     private final Metrics metrics;
+    private final int maxConnections;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionAdmission(DeviceGuardConfig config, Metrics metrics) {
+    ConnectionAdmission(DeviceGuardConfig config, int maxConnections, Metrics metrics) {
         this.config = config;
+        this.maxConnections = maxConnections;
         this.metrics = metrics;
     }
 
@@ -52,6 +56,12 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
         ctx.channel().attr(PENDING).set(Boolean.TRUE);
         if (pending.incrementAndGet() > config.maxPendingHellos()) {
             refuse(ctx, "pending_hello_limit");
+            return;
+        }
+        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        if (active.incrementAndGet() > maxConnections) {
+            // The message an operator needs is in the debug log: raise server.maxConnections if the fleet is that large.
+            refuse(ctx, "too_many_connections");
             return;
         }
         ctx.fireChannelActive();
@@ -73,6 +83,9 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         helloAccepted(ctx.channel());
+        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+            active.decrementAndGet();
+        }
         InetAddress address = ctx.channel().attr(COUNTED_ADDRESS).getAndSet(null);
         if (address != null) {
             perAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);

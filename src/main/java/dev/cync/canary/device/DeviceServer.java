@@ -1,7 +1,5 @@
 package dev.cync.canary.device;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DecodeListener;
@@ -34,10 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP server devices connect to: a plaintext port and a TLS port, one {@link DeviceSession}
- * per connection. The pipeline of a connection, top to bottom: {@link ConnectionAdmission}, TLS
- * (TLS port only), {@link SlowReaderGuard}, flush consolidation, {@link CyncFrameDecoder},
- * {@link PacketDecoder}, {@link PacketEncoder}, {@link DeviceIdentity}, {@link DeviceSessionHandler}.
- * The listening sockets carry {@link AcceptErrors}.
+ * per connection, built by {@link DevicePipeline} (the same pipeline the tests use). The listening
+ * sockets carry {@link AcceptErrors}.
  */
 public final class DeviceServer implements AutoCloseable {
 
@@ -53,14 +49,10 @@ public final class DeviceServer implements AutoCloseable {
     private final Clock clock;
     private final Metrics metrics;
     private final DeviceRegistry registry = new DeviceRegistry();
-    private final Cache<DeviceSessionHandler.StatusKey, Boolean> statusSeen;
-    private final AtomicInteger active = new AtomicInteger();
+    private final RecentStatuses statusSeen;
     private final AtomicLong connectionIds = new AtomicLong();
-    private final AtomicLong unmatchedAcks = new AtomicLong();
-    private final java.util.concurrent.atomic.LongAdder packetsReceived = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder decodeErrors = new java.util.concurrent.atomic.LongAdder();
+    private final DeviceCounters counters;
     private final ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
-    private final DecodeListener decodeListener;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private final SessionAnswers answers;
@@ -83,21 +75,13 @@ public final class DeviceServer implements AutoCloseable {
         this.answers = answers;
         this.config = config;
         this.guards = guards;
-        this.admission = new ConnectionAdmission(guards, metrics);
+        this.admission = new ConnectionAdmission(guards, config.maxConnections(), metrics);
         this.acceptErrors = new AcceptErrors(metrics);
         this.clock = clock;
         this.metrics = metrics;
-        this.statusSeen = Caffeine.newBuilder().maximumSize(config.statusDedupSize())
-                .expireAfterWrite(config.statusDedupTtl()).ticker(clock::nanoTime).build();
-        this.decodeListener = (reason, bytes) -> {
-            decodeErrors.increment();
-            metrics.decodeError(reason.label());
-        };
-        metrics.counter(Metrics.UNMATCHED_ACKS, "Receipts (0x7B) and execution acks that matched no command sent on their connection.",
-                unmatchedAcks::get);
+        this.statusSeen = new RecentStatuses(config.statusDedupSize(), config.statusDedupTtl().toNanos());
+        this.counters = new DeviceCounters(metrics);
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
-        // The one count of received packets: the SLO windows read it, and so does Prometheus.
-        metrics.counter(Metrics.PACKETS_RECEIVED, "Whole packets received from devices.", packetsReceived::sum);
         metrics.gauge(Metrics.RECV_QUEUE_SIZE, "Bytes received from devices and held until the rest of their packet arrives.",
                 this::bufferedBytes);
     }
@@ -128,6 +112,7 @@ public final class DeviceServer implements AutoCloseable {
     }
 
     private Channel bind(int port, SslContext ssl) throws InterruptedException {
+        DevicePipeline pipeline = pipeline(authCodes);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NettyTransports.serverChannel())
@@ -138,21 +123,7 @@ public final class DeviceServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast("admission", admission);
-                        if (ssl != null) {
-                            p.addLast("tls", ssl.newHandler(ch.alloc()));
-                        }
-                        ExecutorScheduler timers = new ExecutorScheduler(ch.eventLoop());
-                        p.addLast("slow-reader", new SlowReaderGuard(timers, guards.slowReaderTimeout(), metrics));
-                        p.addLast("flush", new FlushConsolidationHandler(256, true));
-                        p.addLast("frames", new CyncFrameDecoder(decodeListener, config.maxGarbageBytes()));
-                        p.addLast("packets", new PacketDecoder(decodeListener));
-                        p.addLast("encoder", new PacketEncoder());
-                        p.addLast("identity", new DeviceIdentity(authCodes, admission, metrics));
-                        DeviceSession session = new DeviceSession(ch, clock, timers,
-                                connectionIds.incrementAndGet(), ssl != null, config.sequenceReuseDelay().toNanos());
-                        p.addLast("session", new DeviceSessionHandler(DeviceServer.this, session));
+                        pipeline.init(ch, ssl, new ExecutorScheduler(ch.eventLoop()));
                         channels.add(ch);
                     }
                 });
@@ -184,25 +155,28 @@ public final class DeviceServer implements AutoCloseable {
 
     /** Whole packets received from devices since start (the decode error rate's denominator). */
     public long packetsReceived() {
-        return packetsReceived.sum();
+        return counters.packetsReceived();
     }
 
     /** Decode errors since start, every reason. */
     public long decodeErrors() {
-        return decodeErrors.sum();
-    }
-
-    void decodeErrorSeen() {
-        decodeErrors.increment();
-    }
-
-    void packetReceived() {
-        packetsReceived.increment();
+        return counters.decodeErrors();
     }
 
     /** Receipts and execution acks that matched no command ever sent on their connection. */
     public long unmatchedAcks() {
-        return unmatchedAcks.get();
+        return counters.unmatchedAcks();
+    }
+
+    /** Execution acks ignored because the receipt sent with them named another waiting command ({@link AckMatcher}). */
+    public long ambiguousAcks() {
+        return counters.ambiguousAcks();
+    }
+
+    /** The connection pipeline of this server with {@code codes} deciding hellos; the tests' in-memory channels use it too. */
+    DevicePipeline pipeline(AuthCodes codes) {
+        return new DevicePipeline(config, guards, admission, codes, registry, counters, statusSeen, answers, clock, metrics,
+                connectionIds);
     }
 
     @Override
@@ -223,38 +197,8 @@ public final class DeviceServer implements AutoCloseable {
         }
     }
 
-    // ---- for the session handlers ----
-
-    Metrics metrics() {
-        return metrics;
-    }
-
-    SessionAnswers answers() {
-        return answers;
-    }
-
     DeviceServerConfig config() {
         return config;
-    }
-
-    Cache<DeviceSessionHandler.StatusKey, Boolean> statusSeen() {
-        return statusSeen;
-    }
-
-    boolean admit() {
-        if (active.incrementAndGet() > config.maxConnections()) {
-            active.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    void release() {
-        active.decrementAndGet();
-    }
-
-    void unmatchedAck() {
-        unmatchedAcks.incrementAndGet();
     }
 
     private double bufferedBytes() {

@@ -35,8 +35,10 @@ public final class DeviceSession {
     /** Mesh ids this device relays; bounded, since a relayed entry has a one-byte mesh id. */
     private final java.util.Set<Integer> relayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean controlled;
+    private boolean meshQueried;
+    /** The clock's nanoTime at connection, so {@link #lastSeen} needs no Instant per packet. */
+    private final long connectedNanos;
     private volatile long lastPacketNanos;
-    private volatile Instant lastSeen;
     private SequenceSlots slots;
     private final List<Runnable> closeListeners = new ArrayList<>(2);
     private final List<Runnable> writableListeners = new ArrayList<>(2);
@@ -49,10 +51,10 @@ public final class DeviceSession {
         this.scheduler = scheduler;
         this.connectionId = connectionId;
         this.connectedAt = clock.instant();
-        this.lastSeen = connectedAt;
         this.tls = tls;
         this.sequenceReuseDelayNanos = sequenceReuseDelayNanos;
-        this.lastPacketNanos = clock.nanoTime();
+        this.connectedNanos = clock.nanoTime();
+        this.lastPacketNanos = connectedNanos;
     }
 
     /** The device id from the hello; null until the hello has arrived. */
@@ -69,8 +71,9 @@ public final class DeviceSession {
         return connectedAt;
     }
 
+    /** When the last whole packet arrived (the connection time before any has). */
     public Instant lastSeen() {
-        return lastSeen;
+        return connectedAt.plusNanos(lastPacketNanos - connectedNanos);
     }
 
     public boolean tls() {
@@ -175,7 +178,7 @@ public final class DeviceSession {
         channel.close();
     }
 
-    // ---- called by DeviceSessionHandler, on the event loop ----
+    // ---- called by the session's pipeline handlers, on the event loop ----
 
     void identified(DeviceId id) {
         deviceId = id;
@@ -183,7 +186,6 @@ public final class DeviceSession {
 
     void packetArrived() {
         lastPacketNanos = clock.nanoTime();
-        lastSeen = clock.instant();
     }
 
     long lastPacketNanos() {
@@ -210,6 +212,30 @@ public final class DeviceSession {
 
     AckWaiter waiterForSequence(int seq) {
         return slots == null ? null : slots.waiterForSequence(seq);
+    }
+
+    /** The sequence a receipt's key names on this connection, or -1. */
+    int sequenceOf(long keyBits) {
+        return slots == null ? -1 : slots.sequenceOf(keyBits);
+    }
+
+    /** Whether the in-flight command of {@code seq} still waits for an execution ack with {@code opcode}. */
+    boolean awaitsExecution(int seq, int opcode) {
+        return slots != null && slots.awaitsExecution(seq, opcode);
+    }
+
+    /** Marks the session's one mesh query as sent; false if it already was. */
+    boolean meshQuerySent() {
+        if (meshQueried) {
+            return false;
+        }
+        meshQueried = true;
+        return true;
+    }
+
+    /** Whether the session's mesh query was sent (its receipt then matches no command, and is expected). */
+    boolean meshQueried() {
+        return meshQueried;
     }
 
     void writabilityChanged() {

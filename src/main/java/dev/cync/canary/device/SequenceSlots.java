@@ -64,11 +64,19 @@ final class SequenceSlots {
 
     /** The waiter for an ack's key, live or tombstone, or null if no command on this connection had it. */
     AckWaiter waiterFor(long keyBits) {
+        int seq = sequenceOf(keyBits);
+        return seq < 0 ? null : waiters[seq];
+    }
+
+    /** The sequence a receipt's key names, when it has the shape of this connection's command keys; else -1. */
+    int sequenceOf(long keyBits) {
         int seq = (int) ((keyBits >>> 8) & 0xFF);
-        if (seq < FIRST || keyBits != AckKey.pack(deviceId, seq << 8)) {
-            return null;
-        }
-        return waiters[seq];
+        return seq < FIRST || keyBits != AckKey.pack(deviceId, seq << 8) ? -1 : seq;
+    }
+
+    /** Whether the live (not yet released) command of {@code seq} still waits for an execution ack with {@code opcode}. */
+    boolean awaitsExecution(int seq, int opcode) {
+        return seq >= FIRST && seq <= LAST && busy[seq] && waiters[seq] != null && waiters[seq].awaitsExecution(opcode);
     }
 
     /** The waiter, live or tombstone, of inner sequence {@code seq} (execution acks), or null. */

@@ -45,6 +45,7 @@ public final class Metrics {
     /** Not in the spec: whole packets received from devices (the decode error rate's denominator). */
     /** Receipts and execution acks from devices that matched no command on their connection. */
     public static final String UNMATCHED_ACKS = "tcp_comm_unmatched_acks_total";
+    public static final String AMBIGUOUS_ACKS = "tcp_comm_ambiguous_acks_total";
     public static final String PACKETS_RECEIVED = "tcp_comm_packets_received_total";
     /** Not in the spec: 1 for the rollout's status (running, hold, paused, rolled_back, complete). */
     public static final String ROLLOUT_STATUS = "canary_rollout_status";

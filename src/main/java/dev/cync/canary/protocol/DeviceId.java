@@ -23,8 +23,19 @@ public record DeviceId(int value) implements Comparable<DeviceId> {
         return Integer.compareUnsigned(value, o.value);
     }
 
+    private static final String DIGITS = "0123456789abcdef";
+
+    /**
+     * Eight lower-case hex digits. Built by hand, not with {@code String.format}: the router asks for
+     * it once per command ({@code DeviceCommand.routingId}), and the formatter cost more than the
+     * routing decision itself (see docs/BENCHMARKS.md, RouterBenchmark).
+     */
     @Override
     public String toString() {
-        return String.format("%08x", value);
+        byte[] b = new byte[8];
+        for (int i = 7, v = value; i >= 0; i--, v >>>= 4) {
+            b[i] = (byte) DIGITS.charAt(v & 0xF);
+        }
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -126,6 +126,11 @@ public final class LegacyTransport implements Transport {
         }
 
         @Override
+        public boolean awaitsExecution(int opcode) {
+            return !done && opcode == command.opcode();
+        }
+
+        @Override
         public void onConnectionClosed() {
             finish(Outcome.DISCONNECTED, 1);
         }

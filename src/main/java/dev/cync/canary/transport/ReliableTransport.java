@@ -141,6 +141,11 @@ public final class ReliableTransport implements Transport {
         }
 
         @Override
+        public boolean awaitsExecution(int opcode) {
+            return !done && opcode == command.opcode();
+        }
+
+        @Override
         public void onConnectionClosed() {
             lane.finish(this, Outcome.DISCONNECTED);
         }

@@ -34,6 +34,7 @@ public class RouterBenchmark {
     static final int IDS = 1 << 16;
 
     String[] ids;
+    dev.cync.canary.transport.DeviceCommand[] commands;
     int next;
     CanaryRouter router;
     MemoizingRouter memoizing;
@@ -70,6 +71,10 @@ public class RouterBenchmark {
         }
         router = new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of("0badbeef"), Set.of("0badf00d"), false, false, 0, 1),
                 new dev.cync.canary.metrics.Metrics());
+        commands = new dev.cync.canary.transport.DeviceCommand[IDS];
+        for (int i = 0; i < IDS; i++) {
+            commands[i] = dev.cync.canary.transport.DeviceCommand.power(new dev.cync.canary.protocol.DeviceId(i * 0x9E3779B1), true);
+        }
         memoizing = new MemoizingRouter(2500);
         for (String id : ids) {
             memoizing.useNew(id);
@@ -84,6 +89,16 @@ public class RouterBenchmark {
     @Benchmark
     public TransportKind route() {
         return router.route(nextId());
+    }
+
+    /**
+     * What {@code CanarySender.send} pays per command since the router hashes the endpoint (issue 9):
+     * the command's routing id (its endpoint's eight hex digits) and then the decision.
+     */
+    @Benchmark
+    public TransportKind routeCommand() {
+        next = (next + 1) & (IDS - 1);
+        return router.route(commands[next].routingId());
     }
 
     @Benchmark

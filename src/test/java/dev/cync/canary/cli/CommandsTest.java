@@ -45,6 +45,24 @@ class CommandsTest {
     }
 
     @Test
+    void benchWithTheFleetInAChildProcessMeasuresTheControllerAlone() throws Exception {
+        CaptureCommandTest.Run r = CaptureCommandTest.run("bench", "--devices", "30", "--commands", "600", "--warmup", "100",
+                "--rate", "600", "--arms", "legacy,reliable", "--fleet-process", "--json", "--state-dir", state.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("fleet").asText()).isEqualTo("child process");
+        assertThat(j.get("accounting_ok").asBoolean()).isTrue();
+        for (JsonNode arm : j.get("arms")) {
+            // Every command resolved and was counted; on a loaded machine a few may time out.
+            assertThat(arm.get("commands").asLong()).isEqualTo(600);
+            assertThat(arm.get("succeeded").asLong()).as(arm.toString()).isGreaterThanOrEqualTo(590);
+            // The child's duplicate counts stay in the child: unknown here, never a made-up zero.
+            assertThat(arm.get("duplicate_applications").isNull()).isTrue();
+            assertThat(arm.get("cpu_us_per_command").asDouble()).isPositive();
+        }
+    }
+
+    @Test
     void invalidFlagValuesAreOneClearLineAndStatus2() {
         CaptureCommandTest.Run r = CaptureCommandTest.run("bench", "--loss", "1.5", "--devices", "5", "--commands", "10",
                 "--state-dir", state.toString());

@@ -65,6 +65,24 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aRepeatedStatusReportIsAnsweredAgainButAppliedOnce() {
+        EmbeddedChannel ch = devices.connect(ID);
+        Packet.Status on = StatusReport.ownState(ID, 0x000500, 0x21, 5, true, true, 100, 20, 0, 0, 0);
+        Packet.Status off = StatusReport.ownState(ID, 0x000600, 0x22, 5, true, false, 100, 20, 0, 0, 0);
+        TestDevices.send(ch, on, off);
+        TestDevices.received(ch);
+        // A late copy of the first report (a bridge relaying it, or the device repeating it).
+        TestDevices.send(ch, on);
+        assertThat(TestDevices.received(ch)).containsExactly(new Packet.StatusAck(0x000500),
+                new Packet.CommandAck(AckKey.of(ID, 0x000500)));
+        assertThat(devices.registry().states().get(5).orElseThrow().on()).as("the late copy is not applied").isFalse();
+        // Once the memory has passed (statusDedupTtl, 30 s), the same bytes are a new report.
+        devices.clock.advance(Duration.ofSeconds(31));
+        TestDevices.send(ch, new Packet.Heartbeat(), on);
+        assertThat(devices.registry().states().get(5).orElseThrow().on()).isTrue();
+    }
+
+    @Test
     void relayedEntriesMakeTheConnectionReachOtherMeshIds() {
         EmbeddedChannel ch = devices.connect(ID, 5);
         TestDevices.send(ch, StateEntry.deviceInfo(ID, List.of(new StateEntry(6, 3, true, 50, 101, 1, 2, 3, true, 0xff, 5))));

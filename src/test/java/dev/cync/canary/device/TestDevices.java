@@ -4,12 +4,9 @@ import dev.cync.canary.protocol.InnerFrame;
 import dev.cync.canary.protocol.Packets;
 import dev.cync.canary.protocol.StateEntry;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
 import dev.cync.canary.protocol.PacketCodec;
-import dev.cync.canary.protocol.PacketDecoder;
-import dev.cync.canary.protocol.PacketEncoder;
 import dev.cync.canary.time.VirtualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,16 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Devices on in-memory channels with the server's real pipeline and session handler, in virtual
- * time: the harness for deterministic tests of sessions and transports. Everything runs on the
- * test thread (an embedded channel's event loop is the caller).
+ * Devices on in-memory channels with the server's own pipeline ({@link DevicePipeline}, the one the
+ * server's sockets get; TLS off, hellos pinned in memory), in virtual time: the harness for
+ * deterministic tests of sessions and transports. Everything runs on the test thread (an embedded
+ * channel's event loop is the caller).
  */
 public final class TestDevices {
 
     public final VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     public final Metrics metrics = new Metrics();
     public final DeviceServer server;
-    private long connectionIds;
+    private final DevicePipeline pipeline;
 
     public TestDevices() {
         this(DeviceServerConfig.defaults());
@@ -36,6 +34,7 @@ public final class TestDevices {
 
     public TestDevices(DeviceServerConfig config) {
         server = new DeviceServer(config, clock, metrics);
+        pipeline = server.pipeline(AuthCodes.inMemory());
     }
 
     public DeviceRegistry registry() {
@@ -45,11 +44,7 @@ public final class TestDevices {
     /** A connection that has not said hello yet. */
     public EmbeddedChannel open() {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
-        DeviceSession session = new DeviceSession(ch, clock, clock, ++connectionIds, false,
-                server.config().sequenceReuseDelay().toNanos());
-        ch.pipeline().addLast(new CyncFrameDecoder((r, n) -> metrics.decodeError(r.label()), server.config().maxGarbageBytes()),
-                new PacketDecoder((r, n) -> metrics.decodeError(r.label())), new PacketEncoder(),
-                new DeviceSessionHandler(server, session));
+        pipeline.init(ch, null, clock);
         try {
             ch.register();
         } catch (Exception e) {
@@ -80,7 +75,7 @@ public final class TestDevices {
     /** The device carried out {@code c}: its execution ack and its receipt, in one write as the vendor's plug does. */
     public static void executed(EmbeddedChannel ch, Packet.Command c) {
         InnerFrame f = c.frame().orElseThrow();
-        send(ch, Packets.executionAck(c.deviceId(), 0x000100, f.sequence(), f.opcode()), new Packet.CommandAck(c.key()));
+        sendInOneRead(ch, Packets.executionAck(c.deviceId(), 0x000100, f.sequence(), f.opcode()), new Packet.CommandAck(c.key()));
     }
 
     /** The device got {@code c} and did not carry it out: its receipt only. */
@@ -95,8 +90,19 @@ public final class TestDevices {
         }
     }
 
+    /** Delivers packets from the device to the server in one read, as one TCP segment would. */
+    public static void sendInOneRead(EmbeddedChannel ch, Packet... packets) {
+        ByteBuf all = Unpooled.buffer();
+        for (Packet p : packets) {
+            all.writeBytes(PacketCodec.encode(p));
+        }
+        ch.writeInbound(all);
+    }
+
     /** Everything the server has written to the device since the last call, decoded. */
     public static List<Packet> received(EmbeddedChannel ch) {
+        // Writes outside a read are flushed by a task of the channel's loop (flush consolidation): run it.
+        ch.runPendingTasks();
         List<Packet> out = new ArrayList<>();
         Object o;
         while ((o = ch.readOutbound()) != null) {

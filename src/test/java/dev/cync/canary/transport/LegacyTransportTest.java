@@ -62,6 +62,42 @@ class LegacyTransportTest {
     }
 
     @Test
+    void anExecutionAckWhoseSequenceByteNamesAnotherWaitingCommandIsIgnoredWhenItsReceiptDisagrees() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> first = t.send(DeviceCommand.power(ID, true));
+        CompletableFuture<CommandOutcome> second = t.send(DeviceCommand.power(ID, false));
+        java.util.List<Packet.Command> sent = TestDevices.commands(ch);
+        int secondSeq = sent.get(1).frame().orElseThrow().sequence();
+        int opcode = sent.get(0).frame().orElseThrow().opcode();
+        // The device carried out the first command; one flipped bit in its ack's sequence byte (outside
+        // the checksum) names the second, which has the same opcode. Its receipt, in the same write,
+        // still names the first.
+        TestDevices.sendInOneRead(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, secondSeq, opcode),
+                new Packet.CommandAck(sent.get(0).key()));
+        assertThat(second).as("the second command was not carried out").isNotDone();
+        assertThat(devices.server.ambiguousAcks()).isEqualTo(1);
+        // The second command's own answers still count.
+        TestDevices.executed(ch, sent.get(1));
+        assertThat(second.join().outcome()).isEqualTo(Outcome.SUCCESS);
+        // The first got its receipt but no ack it could trust: legacy reports not_executed, never a success.
+        devices.clock.advance(Duration.ofSeconds(5));
+        assertThat(first.join().outcome()).isEqualTo(Outcome.NOT_EXECUTED);
+        assertThat(devices.server.unmatchedAcks()).isZero();
+    }
+
+    @Test
+    void anExecutionAckWhoseReceiptWasLostStillCounts() {
+        EmbeddedChannel ch = devices.connect(ID);
+        CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
+        Packet.Command c = TestDevices.commands(ch).get(0);
+        dev.cync.canary.protocol.InnerFrame frame = c.frame().orElseThrow();
+        TestDevices.send(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, frame.sequence(), frame.opcode()),
+                new Packet.Heartbeat());
+        assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(devices.server.ambiguousAcks()).isZero();
+    }
+
+    @Test
     void anExecutionAckOfAnotherOpcodeIsNotSuccess() {
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
