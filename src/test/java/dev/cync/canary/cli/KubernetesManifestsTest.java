@@ -74,6 +74,7 @@ class KubernetesManifestsTest {
     static StatefulSet etcd;
     static GenericKubernetesResource serviceMonitor;
     static GenericKubernetesResource prometheusRule;
+    static GenericKubernetesResource disruptionBudget;
     static ControllerConfig config;
 
     @BeforeAll
@@ -95,7 +96,9 @@ class KubernetesManifestsTest {
         etcd = typed("etcd-statefulset.yaml", "apps/v1", "StatefulSet", StatefulSet.class);
         serviceMonitor = typed("servicemonitor.yaml", "monitoring.coreos.com/v1", "ServiceMonitor", GenericKubernetesResource.class);
         prometheusRule = typed("prometheusrule.yaml", "monitoring.coreos.com/v1", "PrometheusRule", GenericKubernetesResource.class);
+        disruptionBudget = typed("poddisruptionbudget.yaml", "policy/v1", "PodDisruptionBudget", GenericKubernetesResource.class);
         assertThat(trees.keySet()).as("every manifest in %s is checked here", DIR).containsExactlyInAnyOrder("deployment.yaml",
+                "poddisruptionbudget.yaml",
                 "configmap.yaml", "secret.yaml", "service-devices.yaml", "service-http.yaml", "etcd-service.yaml",
                 "etcd-statefulset.yaml", "servicemonitor.yaml", "prometheusrule.yaml");
         // The controller's own loader: a misspelt or unknown setting fails here as it would at start.
@@ -184,6 +187,15 @@ class KubernetesManifestsTest {
         assertThat(devices.getSpec().getPorts()).extracting(ServicePort::getPort)
                 .containsExactly(config.server().plainPort(), config.server().tlsPort());
         assertThat(config.server().tlsPort()).isEqualTo(23779);
+    }
+
+    @Test
+    void theDisruptionBudgetKeepsOneOfTheDeploymentsReplicas() {
+        JsonNode spec = YAML.valueToTree(disruptionBudget.getAdditionalProperties().get("spec"));
+        Map<String, String> match = YAML.convertValue(spec.path("selector").path("matchLabels"),
+                YAML.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+        assertThat(match).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(spec.path("minAvailable").asInt()).isBetween(1, deployment.getSpec().getReplicas() - 1);
     }
 
     @Test
