@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate the monitoring from the SLO file: generate monitoring [--slo F] [--out DIR].",
             "Writes prometheus-rules.yml, prometheus-alerts.yml, prometheus-rules.test.yml, alertmanager.yml and",
-            "two Grafana dashboards to --out (default monitoring), and queries.md to docs/ beside it."})
+            "two Grafana dashboards to --out (default monitoring), queries.md to docs/ beside it, and the",
+            "Prometheus Operator's prometheusrule.yaml and servicemonitor.yaml to deploy/kubernetes/ beside it."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "WHAT", description = "What to generate: monitoring.")

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Generates the monitoring of the canary from the SLO file and the metric names: Prometheus
  * recording rules and alerts, their promtool unit tests, the Alertmanager routing, the Grafana
- * dashboards and the PromQL reference. Output is a pure function of the inputs (byte-identical
+ * dashboards, the PromQL reference, and the Prometheus Operator's PrometheusRule and ServiceMonitor. Output is a pure function of the inputs (byte-identical
  * when regenerated: a drift test holds the checked-in files to it).
  */
 public final class MonitoringGenerator {
@@ -27,6 +27,8 @@ public final class MonitoringGenerator {
         files.put("grafana-dashboard.json", Dashboards.overview(spec));
         files.put("grafana-rollout-dashboard.json", Dashboards.rollout(spec));
         files.put("../docs/queries.md", QueriesDoc.render(spec));
+        files.put("../deploy/kubernetes/prometheusrule.yaml", OperatorResources.prometheusRule(spec));
+        files.put("../deploy/kubernetes/servicemonitor.yaml", OperatorResources.serviceMonitor());
         return files;
     }
 

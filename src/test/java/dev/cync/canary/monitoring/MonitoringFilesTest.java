@@ -31,7 +31,9 @@ class MonitoringFilesTest {
         Files.createDirectories(out);
         Files.createDirectories(tmp.resolve("docs"));
         for (var f : generated().entrySet()) {
-            Files.writeString(out.resolve(f.getKey()).normalize(), f.getValue(), StandardCharsets.UTF_8);
+            Path target = out.resolve(f.getKey()).normalize();
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.getValue(), StandardCharsets.UTF_8);
         }
         return out;
     }
