@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.flags.EtcdCluster;
+import dev.cync.canary.slo.AutoRollbackCheck;
+import dev.cync.canary.slo.Check;
+import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.TransportKind;
 import java.net.URI;
@@ -56,6 +59,11 @@ class ReplicasTest {
     }
 
     private List<Controller> replicas(int n) throws Exception {
+        return replicas(n, null);
+    }
+
+    /** @param slo the SLO windows' and the rollout's clock and scheduler (sped-up time), or null for real time */
+    private List<Controller> replicas(int n, ScaledClock slo) throws Exception {
         String prefix = "/replicas-" + (++prefixes) + "/";
         List<Controller> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -63,7 +71,7 @@ class ReplicasTest {
                     .withStateDir(state.resolve("r" + i)), true)
                     .withFlags(new ControllerConfig.FlagsStore("etcd", etcd.endpoints(), prefix, "replica-" + i, Duration.ofSeconds(2),
                             Duration.ofSeconds(1)));
-            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true));
+            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t).start(true));
         }
         return out;
     }
@@ -129,6 +137,60 @@ class ReplicasTest {
             assertThat(view.path("history").size()).isEqualTo(was.path("history").size());
             assertThat(view.path("stage").path("name").asText()).isEqualTo(before);
         } finally {
+            rs.forEach(Controller::close);
+        }
+    }
+
+    /**
+     * The automatic rollback judges the whole fleet: the leader's own devices are fine on the new
+     * transport while the two followers' lose 3% of their commands; the leader rolls back on the
+     * minutes every replica published to etcd, and every replica's router stops sending to the new
+     * transport. The outcomes are recorded into each replica's own SLO windows (what its transports'
+     * listeners do for its devices); the SLO clock runs a minute per second.
+     */
+    @Test
+    void theAutomaticRollbackJudgesTheWholeFleetWhileTheLeadersOwnDevicesAreFine() throws Exception {
+        var timer = java.util.concurrent.Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "replicas-test-slo-time");
+            t.setDaemon(true);
+            return t;
+        });
+        ScaledClock minutePerSecond = new ScaledClock(SystemClock.utc(), 60, timer);
+        List<Controller> rs = new ArrayList<>(replicas(3, minutePerSecond));
+        try {
+            Controller lead = leader(rs);
+            call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"half the fleet on new\"}");
+            List<String> devices = IntStream.range(0, 200).mapToObj(i -> String.format("409e%04x", i)).toList();
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
+            }
+            // About 100 commands per replica every real 100 ms (6 virtual seconds): 1,000 a minute each.
+            timer.scheduleAtFixedRate(() -> {
+                for (Controller c : rs) {
+                    for (int i = 0; i < 100; i++) {
+                        boolean ok = c == lead || i >= 3;
+                        c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
+                        c.windows.recordCommand("legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
+                    }
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+            }
+            long now = minutePerSecond.millis();
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows).check("new", now).result())
+                    .as("the leader's own devices alone").isEqualTo(Check.Result.PASS);
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows()).check("new", now).result())
+                    .as("the fleet").isEqualTo(Check.Result.FAIL);
+            JsonNode audit = call(rs.get(2), "GET", "/api/audit?limit=20", null).path("entries");
+            assertThat(audit.toString()).contains("auto-rollback").contains("consecutive failed checks");
+            for (Controller c : rs) {
+                assertThat(c.fleetSlo.published()).as(c.election.replica() + " published").isPositive();
+                assertThat(metrics(c)).contains("canary_fleet_slo_minutes_total{event=\"published\"}");
+            }
+        } finally {
+            timer.shutdownNow();
             rs.forEach(Controller::close);
         }
     }
