@@ -196,6 +196,15 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
      * @throws FencedException when the fence no longer holds: this replica does not lead any more
      */
     FlagState update(String actor, String reason, Function<FlagState, FlagChange> change, Supplier<List<Cmp>> fence) {
+        return update(actor, reason, change, fence, false);
+    }
+
+    /**
+     * @param writePending true for the resync writing a pending rollback: it must reach etcd, so it
+     *        does not take the local path below
+     */
+    private FlagState update(String actor, String reason, Function<FlagState, FlagChange> change, Supplier<List<Cmp>> fence,
+            boolean writePending) {
         Snapshot base;
         synchronized (this) {
             base = current;
@@ -206,6 +215,12 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             AuditEntry entry = new AuditEntry(base.state().version() + 1, clock.instant(), actor, c.action(), c.oldValue(), c.newValue(),
                     reason == null ? "" : reason);
             FlagState next = c.next().committed(entry);
+            if (!writePending && isRollback(next) && !available()) {
+                // etcd is known not to answer: the rollback applies here now rather than after a timeout; the resync writes it.
+                writeFailures.incrementAndGet();
+                return rollbackLocally(actor, reason, change, next,
+                        new StoreUnavailableException("etcd did not answer the last operation (within " + settings.timeout().toMillis() + " ms)", null));
+            }
             List<Cmp> guard = isRollback(next) ? List.of() : fence.get();
             List<Cmp> cmps = new ArrayList<>(guard);
             cmps.add(new Cmp(flagsKey, Cmp.Op.EQUAL, CmpTarget.modRevision(base.revision())));
@@ -309,7 +324,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             }
             if (p != null) {
                 FlagState before = current();
-                FlagState written = update(p.actor(), p.reason(), p.change());
+                FlagState written = update(p.actor(), p.reason(), p.change(), List::of, true);
                 synchronized (this) {
                     if (pending == p) {
                         pending = null;

@@ -194,4 +194,54 @@ class ReplicasTest {
             rs.forEach(Controller::close);
         }
     }
+
+    /**
+     * Two of three etcd members stop: no replica loosens, the leader steps down, a rollback sent to
+     * one replica applies there at once (not yet persisted), and once the members are back it is in
+     * etcd and on every replica, with its audit entry.
+     */
+    @Test
+    void withoutAQuorumARollbackAppliesLocallyAtOnceAndReachesEtcdAndEveryReplicaWhenItReturns() throws Exception {
+        List<Controller> rs = new ArrayList<>(replicas(3));
+        try {
+            leader(rs);
+            call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
+            List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+            }
+            etcd.kill(1);
+            etcd.kill(2);
+            try {
+                Controller here = rs.get(2);
+                // Once the replica has seen etcd fail (its 1 s re-read, its lease renewals), a rollback does not wait for etcd at all.
+                await().atMost(Duration.ofSeconds(3)).until(() -> metrics(here).contains("canary_store_available 0.0"));
+                long sent = System.nanoTime();
+                call(here, "POST", "/api/canary/rollback", "{\"reason\": \"pager during the etcd outage\"}");
+                long tookMs = (System.nanoTime() - sent) / 1_000_000;
+                // Applied here when the API answered, without etcd.
+                assertThat(devices).allMatch(d -> here.router.route(d) == TransportKind.LEGACY);
+                assertThat(call(here, "GET", "/api/canary", null).path("persisted").asBoolean()).isFalse();
+                System.out.printf("rollback without an etcd quorum: applied on its replica when the API answered, after %d ms%n", tookMs);
+                assertThat(tookMs).as("the rollback did not wait for etcd's timeout (1000 ms)").isLessThan(1000);
+                // Nobody leads without etcd, and the other replicas stay where they were: nothing loosens.
+                await().atMost(Duration.ofSeconds(3)).until(() -> rs.stream().noneMatch(c -> c.election.isLeader()));
+                for (Controller c : rs.subList(0, 2)) {
+                    assertThat(devices).allMatch(d -> c.router.route(d) == TransportKind.NEW);
+                }
+            } finally {
+                etcd.restart(1);
+                etcd.restart(2);
+            }
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> call(rs.get(2), "GET", "/api/canary", null).path("persisted").asBoolean());
+            assertThat(call(rs.get(0), "GET", "/api/audit?limit=10", null).path("entries").toString()).contains("pager during the etcd outage");
+            assertThat(rs.get(0).flags.current().killSwitch()).isTrue();
+            leader(rs);
+        } finally {
+            rs.forEach(Controller::close);
+        }
+    }
 }
