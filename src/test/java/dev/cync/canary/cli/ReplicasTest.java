@@ -244,4 +244,37 @@ class ReplicasTest {
             rs.forEach(Controller::close);
         }
     }
+
+    /**
+     * The target "a rollback issued on any replica stops new-transport commands on all replicas within
+     * 1 s", measured over 20 rollbacks sent in turn to each replica: the time from sending the request
+     * to every replica's router sending the 50 devices to legacy (docs/BENCHMARKS.md).
+     */
+    @Test
+    void aRollbackOnAnyReplicaReachesEveryRouterWithinASecond() throws Exception {
+        List<Controller> rs = new ArrayList<>(replicas(3));
+        List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+        List<Long> micros = new ArrayList<>();
+        try {
+            leader(rs);
+            for (int round = 0; round < 20; round++) {
+                call(rs.get((round + 1) % 3), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
+                for (Controller c : rs) {
+                    await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                }
+                long sent = System.nanoTime();
+                call(rs.get(round % 3), "POST", "/api/canary/rollback", "{\"reason\": \"round " + round + "\"}");
+                for (Controller c : rs) {
+                    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                }
+                micros.add((System.nanoTime() - sent) / 1000);
+            }
+        } finally {
+            rs.forEach(Controller::close);
+        }
+        List<Long> sorted = micros.stream().sorted().toList();
+        System.out.printf(java.util.Locale.ROOT, "rollback on one replica -> every router legacy, 20 rollbacks: p50 %.1f ms, max %.1f ms%n",
+                sorted.get(10) / 1000.0, sorted.get(19) / 1000.0);
+    }
 }
