@@ -7,6 +7,7 @@ import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.LeaderElection;
 import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.rollout.FleetSlo;
+import dev.cync.canary.rollout.OutageRollback;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
@@ -80,6 +81,7 @@ final class Controller implements AutoCloseable {
     final LeaderElection election;
     private boolean rolloutStarted;
     private Scheduler.Cancellable fleetSync;
+    private Scheduler.Cancellable outageCheck;
     final StateMarker marker;
     final CanaryRouter router;
     final CanarySender sender;
@@ -287,6 +289,9 @@ final class Controller implements AutoCloseable {
             metrics.counter(Metrics.FLEET_SLO_MINUTES, "Minutes of SLO counts published to etcd by this replica, and merged from every replica's.",
                     "event", Map.of("published", fleetSlo::published, "merged", fleetSlo::merged, "failed", fleetSlo::failures));
             fleetSync = sloScheduler.scheduleAtFixedRate(fleetSlo::sync, FleetSlo.PERIOD);
+            // Without etcd nobody leads: each replica then guards its own devices (rollbacks only).
+            OutageRollback outage = new OutageRollback(sloSpec, windows, flags, sloClock, metrics, etcd::available, election::isLeader);
+            outageCheck = sloScheduler.scheduleAtFixedRate(outage::tick, Duration.ofMinutes(1));
             election.addListener(this::leadershipChanged);
             election.start();
         } else if (rollout != null) {
@@ -448,6 +453,7 @@ final class Controller implements AutoCloseable {
         }
         if (fleetSync != null) {
             fleetSync.cancel();
+            outageCheck.cancel();
         }
         if (mqtt != null) {
             // Before the transports: the bridge says offline while it can, and no new command arrives on a closed transport.
