@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Publishing. Each complete minute of this replica's own windows (every transport's commands,
  * successes, fast successes, retransmissions, queue-full refusals, and the packets and decode errors)
- * is written once to {@code <prefix>slo/m/<minute>/<replica>}, and the running total of its hour to
+ * is written once to {@code <prefix>slo/m/<minute>/<replica>}, and its hour's total up to that minute to
  * {@code <prefix>slo/h/<hour's first minute>/<replica>}, in one transaction that also deletes the
  * minutes older than {@link #minuteRetention} (the longest automatic-rollback window and an hour to
  * spare) and the hours older than 30 days and an hour: every replica's, so a replica that is gone for
@@ -134,7 +134,8 @@ public final class FleetSlo {
             if (!minute.values().stream().allMatch(FleetSlo::zero)) {
                 long hour = m - Math.floorMod(m, 60L);
                 store.writeDocuments(Map.of(MINUTES + pad(m) + "/" + replica, write(minute)),
-                        Map.of(HOURS + pad(hour) + "/" + replica, write(rows(hour, hour + 59))),
+                        // The hour's total up to this minute, not beyond: minutes published later are never in it (no double count).
+                        Map.of(HOURS + pad(hour) + "/" + replica, write(rows(hour, m))),
                         Map.of(MINUTES, MINUTES + pad(m - minuteRetention), HOURS, HOURS + pad(m - HOUR_RETENTION_MINUTES)));
                 published.incrementAndGet();
             }
