@@ -6,6 +6,8 @@ import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.LeaderElection;
 import dev.cync.canary.rollout.EtcdRolloutStateStore;
+import dev.cync.canary.rollout.FleetSlo;
+import dev.cync.canary.rollout.OutageRollback;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.http.AdminApi;
@@ -78,6 +80,8 @@ final class Controller implements AutoCloseable {
     final EtcdFlagStore etcd;
     final LeaderElection election;
     private boolean rolloutStarted;
+    private Scheduler.Cancellable fleetSync;
+    private Scheduler.Cancellable outageCheck;
     final StateMarker marker;
     final CanaryRouter router;
     final CanarySender sender;
@@ -85,7 +89,10 @@ final class Controller implements AutoCloseable {
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
     final Transport fresh;
     final SloSpec sloSpec;
+    /** This replica's own outcomes (persisted in the state directory; published to etcd with several replicas). */
     final SloWindows windows;
+    /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
+    final FleetSlo fleetSlo;
     final SloEvaluator evaluator;
     final RolloutController rollout;
     private final Clock sloClock;
@@ -173,7 +180,15 @@ final class Controller implements AutoCloseable {
         SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
         recorder.watch(legacy);
         recorder.watch(fresh);
-        this.evaluator = new SloEvaluator(sloSpec, windows);
+        if (etcd != null) {
+            // Several replicas: gates and the automatic rollback judge the whole fleet's outcomes, merged through etcd.
+            SloWindows fleetWindows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
+            this.fleetSlo = new FleetSlo(etcd, sloSpec, windows, fleetWindows, this.sloClock);
+            this.evaluator = new SloEvaluator(sloSpec, fleetWindows);
+        } else {
+            this.fleetSlo = null;
+            this.evaluator = new SloEvaluator(sloSpec, windows);
+        }
         this.rollout = !config.rollout().enabled() ? null : election != null
                 // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in etcd.
                 ? RolloutController.shared(RolloutPlan.load(config.rollout().planFile()), evaluator, new Flags(election.fenced()),
@@ -271,6 +286,12 @@ final class Controller implements AutoCloseable {
                     "replica", Map.of(me, () -> election.isLeader() ? 1 : 0));
             metrics.counter(Metrics.STORE_UNAVAILABLE, "etcd operations that failed because etcd did not answer.", etcd::unavailableCount);
             metrics.gauge(Metrics.STORE_AVAILABLE, "1 while etcd answers, 0 while it does not.", () -> etcd.available() ? 1 : 0);
+            metrics.counter(Metrics.FLEET_SLO_MINUTES, "Minutes of SLO counts published to etcd by this replica, and merged from every replica's.",
+                    "event", Map.of("published", fleetSlo::published, "merged", fleetSlo::merged, "failed", fleetSlo::failures));
+            fleetSync = sloScheduler.scheduleAtFixedRate(fleetSlo::sync, FleetSlo.PERIOD);
+            // Without etcd nobody leads: each replica then guards its own devices (rollbacks only).
+            OutageRollback outage = new OutageRollback(sloSpec, windows, flags, sloClock, metrics, etcd::available, election::isLeader);
+            outageCheck = sloScheduler.scheduleAtFixedRate(outage::tick, Duration.ofMinutes(1));
             election.addListener(this::leadershipChanged);
             election.start();
         } else if (rollout != null) {
@@ -429,6 +450,10 @@ final class Controller implements AutoCloseable {
         }
         if (rollout != null) {
             rollout.stop();
+        }
+        if (fleetSync != null) {
+            fleetSync.cancel();
+            outageCheck.cancel();
         }
         if (mqtt != null) {
             // Before the transports: the bridge says offline while it can, and no new command arrives on a closed transport.

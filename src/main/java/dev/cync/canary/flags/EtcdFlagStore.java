@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -195,6 +196,15 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
      * @throws FencedException when the fence no longer holds: this replica does not lead any more
      */
     FlagState update(String actor, String reason, Function<FlagState, FlagChange> change, Supplier<List<Cmp>> fence) {
+        return update(actor, reason, change, fence, false);
+    }
+
+    /**
+     * @param writePending true for the resync writing a pending rollback: it must reach etcd, so it
+     *        does not take the local path below
+     */
+    private FlagState update(String actor, String reason, Function<FlagState, FlagChange> change, Supplier<List<Cmp>> fence,
+            boolean writePending) {
         Snapshot base;
         synchronized (this) {
             base = current;
@@ -205,6 +215,12 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             AuditEntry entry = new AuditEntry(base.state().version() + 1, clock.instant(), actor, c.action(), c.oldValue(), c.newValue(),
                     reason == null ? "" : reason);
             FlagState next = c.next().committed(entry);
+            if (!writePending && isRollback(next) && !available()) {
+                // etcd is known not to answer: the rollback applies here now rather than after a timeout; the resync writes it.
+                writeFailures.incrementAndGet();
+                return rollbackLocally(actor, reason, change, next,
+                        new StoreUnavailableException("etcd did not answer the last operation (within " + settings.timeout().toMillis() + " ms)", null));
+            }
             List<Cmp> guard = isRollback(next) ? List.of() : fence.get();
             List<Cmp> cmps = new ArrayList<>(guard);
             cmps.add(new Cmp(flagsKey, Cmp.Op.EQUAL, CmpTarget.modRevision(base.revision())));
@@ -308,7 +324,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             }
             if (p != null) {
                 FlagState before = current();
-                FlagState written = update(p.actor(), p.reason(), p.change());
+                FlagState written = update(p.actor(), p.reason(), p.change(), List::of, true);
                 synchronized (this) {
                     if (pending == p) {
                         pending = null;
@@ -443,6 +459,55 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         if (!r.isSucceeded()) {
             throw new FencedException("this replica (" + settings.replica() + ") no longer holds the leader lease; " + name + " was not written");
         }
+    }
+
+    /**
+     * Documents under the prefix, as read at one etcd revision.
+     *
+     * @param byName name (without the prefix) to value, in name order
+     * @param revision the etcd revision they were read at: the next read asks for what changed after it
+     */
+    public record Documents(java.util.SortedMap<String, byte[]> byName, long revision) {}
+
+    /**
+     * The documents named from {@code from} (included) to {@code to} (excluded) that were written
+     * after revision {@code after} (0: all of them), read at {@code atRevision} (0: the latest).
+     */
+    public Documents readDocuments(String from, String to, long after, long atRevision) {
+        GetOption.Builder o = GetOption.builder().withRange(bytes(settings.prefix() + to)).withSortField(GetOption.SortTarget.KEY);
+        if (after > 0) {
+            o.withMinModRevision(after + 1);
+        }
+        if (atRevision > 0) {
+            o.withRevision(atRevision);
+        }
+        GetResponse r = call(kv.get(bytes(settings.prefix() + from), o.build()));
+        java.util.SortedMap<String, byte[]> out = new java.util.TreeMap<>();
+        int cut = settings.prefix().length();
+        for (KeyValue k : r.getKvs()) {
+            out.put(k.getKey().toString(StandardCharsets.UTF_8).substring(cut), k.getValue().getBytes());
+        }
+        return new Documents(out, r.getHeader().getRevision());
+    }
+
+    /**
+     * One unfenced transaction for documents that belong to this replica alone (its SLO counts):
+     * {@code create} is written only if that name does not exist yet (a minute is published once),
+     * {@code puts} are written always, and every name from each {@code deletes} key (included) to its
+     * value (excluded) is deleted (what has aged out).
+     */
+    public void writeDocuments(Map<String, byte[]> create, Map<String, byte[]> puts, Map<String, String> deletes) {
+        List<Op> always = new ArrayList<>();
+        puts.forEach((k, v) -> always.add(Op.put(bytes(settings.prefix() + k), ByteSequence.from(v), PutOption.DEFAULT)));
+        deletes.forEach((from, to) -> always.add(Op.delete(bytes(settings.prefix() + from),
+                io.etcd.jetcd.options.DeleteOption.builder().withRange(bytes(settings.prefix() + to)).build())));
+        List<Op> then = new ArrayList<>(always);
+        List<Cmp> absent = new ArrayList<>();
+        create.forEach((k, v) -> {
+            then.add(Op.put(bytes(settings.prefix() + k), ByteSequence.from(v), PutOption.DEFAULT));
+            absent.add(new Cmp(bytes(settings.prefix() + k), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+        });
+        call(kv.txn().If(absent.toArray(Cmp[]::new)).Then(then.toArray(Op[]::new)).Else(always.toArray(Op[]::new)).commit());
     }
 
     /** Waits for one etcd operation at most {@code timeout}; counts and reports unavailability. */

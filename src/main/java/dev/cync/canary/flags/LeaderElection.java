@@ -167,10 +167,34 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    /** Renews the lease once; false when it is gone (expired or revoked). */
+    /**
+     * Renews the lease once; false when it is gone (expired or revoked: etcd answers "lease not
+     * found", which is an answer, not unavailability), so the next round grants a new one and
+     * campaigns again. Without this a replica whose lease once expired (a long pause) would never
+     * lead again and would report etcd unavailable every round.
+     */
     private boolean renew() {
         Lease lease = store.client().getLeaseClient();
-        return store.call(lease.keepAliveOnce(leaseId)).getTTL() > 0;
+        java.util.concurrent.CompletableFuture<io.etcd.jetcd.lease.LeaseKeepAliveResponse> f = lease.keepAliveOnce(leaseId);
+        try {
+            return f.get(store.settings().timeout().toMillis(), TimeUnit.MILLISECONDS).getTTL() > 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getMessage() != null && t.getMessage().contains("lease not found")) {
+                    log.warn("replica {}: its lease {} has expired; it asks for a new one", replica(), Long.toHexString(leaseId));
+                    return false;
+                }
+            }
+            // Anything else: through the store, which counts and reports etcd as unavailable.
+            return store.call(java.util.concurrent.CompletableFuture.<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e.getCause()))
+                    .getTTL() > 0;
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            return store.call(java.util.concurrent.CompletableFuture.<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e)).getTTL() > 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while renewing the leader lease", e);
+        }
     }
 
     private void expireIfDue() {

@@ -66,6 +66,8 @@ public final class Metrics {
     public static final String STORE_UNAVAILABLE = "canary_store_unavailable_total";
     /** 1 while the shared store (etcd) answers, 0 while it does not; flags.store: etcd only. */
     public static final String STORE_AVAILABLE = "canary_store_available";
+    /** Minutes of SLO counts this replica published to etcd, and merged from every replica's, for the fleet-wide view. */
+    public static final String FLEET_SLO_MINUTES = "canary_fleet_slo_minutes_total";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";

@@ -186,6 +186,58 @@ public final class SloWindows {
         }
     }
 
+    /** The names of the rings: every transport label, and {@code fleet} (packets and decode errors). */
+    public java.util.Set<String> rings() {
+        return java.util.Collections.unmodifiableSet(rings.keySet());
+    }
+
+    /**
+     * The counts of every field of {@code ring} summed over the minutes {@code fromMinute} to
+     * {@code toMinute} (minutes since the epoch, both included): one minute's row when they are equal,
+     * an hour's when they span one. What one replica publishes for the fleet-wide view.
+     */
+    public long[] counts(String ring, long fromMinute, long toMinute) {
+        Ring r = ring(ring);
+        synchronized (r) {
+            long[] out = new long[r.fields];
+            for (int f = 0; f < r.fields; f++) {
+                out[f] = r.sum(fromMinute, toMinute, f);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Adds {@code counts} (one per field of {@code ring}) to {@code minute}: another replica's
+     * published minute, merged into a fleet-wide view. Merging in time order keeps it cheap; an
+     * older minute also moves the running totals after it.
+     */
+    public void add(String ring, long minute, long[] counts) {
+        Ring r = ring(ring);
+        if (counts.length != r.fields) {
+            throw new IllegalArgumentException(ring + ": " + r.fields + " counts per minute expected, got " + counts.length);
+        }
+        for (long c : counts) {
+            if (c < 0) {
+                throw new IllegalArgumentException(ring + ": a negative count");
+            }
+        }
+        synchronized (r) {
+            int slot = r.slot(minute);
+            for (int f = 0; f < r.fields; f++) {
+                r.add(slot, f, counts[f]);
+            }
+        }
+    }
+
+    private Ring ring(String name) {
+        Ring r = rings.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown ring " + name);
+        }
+        return r;
+    }
+
     /** Bytes held by the rings (the memory bound, measured). */
     public long footprintBytes() {
         long b = 0;

@@ -108,7 +108,7 @@ class ControllerConfigTest {
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"localhost:2379\"\n"))
                 .hasMessageContaining("flags.etcd.endpoints");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    prefix: cync\n")).hasMessageContaining("flags.etcd.prefix");
-        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    leaseTtl: 1s\n")).hasMessageContaining("flags.etcd.leaseTtl");
+        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    leaseTtl: 1500ms\n")).hasMessageContaining("flags.etcd.leaseTtl");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n").etcdFor(java.util.Map.of())).hasMessageContaining("flags.etcd.replica");
     }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.flags.EtcdCluster;
+import dev.cync.canary.slo.AutoRollbackCheck;
+import dev.cync.canary.slo.Check;
+import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.TransportKind;
 import java.net.URI;
@@ -56,6 +59,11 @@ class ReplicasTest {
     }
 
     private List<Controller> replicas(int n) throws Exception {
+        return replicas(n, null);
+    }
+
+    /** @param slo the SLO windows' and the rollout's clock and scheduler (sped-up time), or null for real time */
+    private List<Controller> replicas(int n, ScaledClock slo) throws Exception {
         String prefix = "/replicas-" + (++prefixes) + "/";
         List<Controller> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -63,7 +71,7 @@ class ReplicasTest {
                     .withStateDir(state.resolve("r" + i)), true)
                     .withFlags(new ControllerConfig.FlagsStore("etcd", etcd.endpoints(), prefix, "replica-" + i, Duration.ofSeconds(2),
                             Duration.ofSeconds(1)));
-            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true));
+            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t).start(true));
         }
         return out;
     }
@@ -131,5 +139,142 @@ class ReplicasTest {
         } finally {
             rs.forEach(Controller::close);
         }
+    }
+
+    /**
+     * The automatic rollback judges the whole fleet: the leader's own devices are fine on the new
+     * transport while the two followers' lose 3% of their commands; the leader rolls back on the
+     * minutes every replica published to etcd, and every replica's router stops sending to the new
+     * transport. The outcomes are recorded into each replica's own SLO windows (what its transports'
+     * listeners do for its devices); the SLO clock runs a minute per second.
+     */
+    @Test
+    void theAutomaticRollbackJudgesTheWholeFleetWhileTheLeadersOwnDevicesAreFine() throws Exception {
+        var timer = java.util.concurrent.Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "replicas-test-slo-time");
+            t.setDaemon(true);
+            return t;
+        });
+        ScaledClock minutePerSecond = new ScaledClock(SystemClock.utc(), 60, timer);
+        List<Controller> rs = new ArrayList<>(replicas(3, minutePerSecond));
+        try {
+            Controller lead = leader(rs);
+            call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"half the fleet on new\"}");
+            List<String> devices = IntStream.range(0, 200).mapToObj(i -> String.format("409e%04x", i)).toList();
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
+            }
+            // About 100 commands per replica every real 100 ms (6 virtual seconds): 1,000 a minute each.
+            timer.scheduleAtFixedRate(() -> {
+                for (Controller c : rs) {
+                    for (int i = 0; i < 100; i++) {
+                        boolean ok = c == lead || i >= 3;
+                        c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
+                        c.windows.recordCommand("legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
+                    }
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+            }
+            long now = minutePerSecond.millis();
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows).check("new", now).result())
+                    .as("the leader's own devices alone").isEqualTo(Check.Result.PASS);
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows()).check("new", now).result())
+                    .as("the fleet").isEqualTo(Check.Result.FAIL);
+            JsonNode audit = call(rs.get(2), "GET", "/api/audit?limit=20", null).path("entries");
+            assertThat(audit.toString()).contains("auto-rollback").contains("consecutive failed checks");
+            for (Controller c : rs) {
+                assertThat(c.fleetSlo.published()).as(c.election.replica() + " published").isPositive();
+                assertThat(metrics(c)).contains("canary_fleet_slo_minutes_total{event=\"published\"}");
+            }
+        } finally {
+            timer.shutdownNow();
+            rs.forEach(Controller::close);
+        }
+    }
+
+    /**
+     * Two of three etcd members stop: no replica loosens, the leader steps down, a rollback sent to
+     * one replica applies there at once (not yet persisted), and once the members are back it is in
+     * etcd and on every replica, with its audit entry.
+     */
+    @Test
+    void withoutAQuorumARollbackAppliesLocallyAtOnceAndReachesEtcdAndEveryReplicaWhenItReturns() throws Exception {
+        List<Controller> rs = new ArrayList<>(replicas(3));
+        try {
+            leader(rs);
+            call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
+            List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+            }
+            etcd.kill(1);
+            etcd.kill(2);
+            try {
+                Controller here = rs.get(2);
+                // Once the replica has seen etcd fail (its 1 s re-read, its lease renewals), a rollback does not wait for etcd at all.
+                await().atMost(Duration.ofSeconds(3)).until(() -> metrics(here).contains("canary_store_available 0.0"));
+                long sent = System.nanoTime();
+                call(here, "POST", "/api/canary/rollback", "{\"reason\": \"pager during the etcd outage\"}");
+                long tookMs = (System.nanoTime() - sent) / 1_000_000;
+                // Applied here when the API answered, without etcd.
+                assertThat(devices).allMatch(d -> here.router.route(d) == TransportKind.LEGACY);
+                assertThat(call(here, "GET", "/api/canary", null).path("persisted").asBoolean()).isFalse();
+                System.out.printf("rollback without an etcd quorum: applied on its replica when the API answered, after %d ms%n", tookMs);
+                assertThat(tookMs).as("the rollback did not wait for etcd's timeout (1000 ms)").isLessThan(1000);
+                // Nobody leads without etcd, and the other replicas stay where they were: nothing loosens.
+                await().atMost(Duration.ofSeconds(3)).until(() -> rs.stream().noneMatch(c -> c.election.isLeader()));
+                for (Controller c : rs.subList(0, 2)) {
+                    assertThat(devices).allMatch(d -> c.router.route(d) == TransportKind.NEW);
+                }
+            } finally {
+                etcd.restart(1);
+                etcd.restart(2);
+            }
+            for (Controller c : rs) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> call(rs.get(2), "GET", "/api/canary", null).path("persisted").asBoolean());
+            assertThat(call(rs.get(0), "GET", "/api/audit?limit=10", null).path("entries").toString()).contains("pager during the etcd outage");
+            assertThat(rs.get(0).flags.current().killSwitch()).isTrue();
+            leader(rs);
+        } finally {
+            rs.forEach(Controller::close);
+        }
+    }
+
+    /**
+     * The target "a rollback issued on any replica stops new-transport commands on all replicas within
+     * 1 s", measured over 20 rollbacks sent in turn to each replica: the time from sending the request
+     * to every replica's router sending the 50 devices to legacy (docs/BENCHMARKS.md).
+     */
+    @Test
+    void aRollbackOnAnyReplicaReachesEveryRouterWithinASecond() throws Exception {
+        List<Controller> rs = new ArrayList<>(replicas(3));
+        List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+        List<Long> micros = new ArrayList<>();
+        try {
+            leader(rs);
+            for (int round = 0; round < 20; round++) {
+                call(rs.get((round + 1) % 3), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
+                for (Controller c : rs) {
+                    await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                }
+                long sent = System.nanoTime();
+                call(rs.get(round % 3), "POST", "/api/canary/rollback", "{\"reason\": \"round " + round + "\"}");
+                for (Controller c : rs) {
+                    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                }
+                micros.add((System.nanoTime() - sent) / 1000);
+            }
+        } finally {
+            rs.forEach(Controller::close);
+        }
+        List<Long> sorted = micros.stream().sorted().toList();
+        System.out.printf(java.util.Locale.ROOT, "rollback on one replica -> every router legacy, 20 rollbacks: p50 %.1f ms, max %.1f ms%n",
+                sorted.get(10) / 1000.0, sorted.get(19) / 1000.0);
     }
 }
