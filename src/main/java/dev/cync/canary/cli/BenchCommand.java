@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             report.put("faults", fleet.config().faults().toString());
             report.put("load", rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
             report.put("commands_per_arm", commands);
-            report.put("netty_transport", dev.cync.canary.time.NettyTransports.name());
+            report.put("netty_transport", dev.cync.canary.device.NettyTransports.name());
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                     "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             // Every arm warms up before any is measured, so no arm is measured on a colder JIT than another.

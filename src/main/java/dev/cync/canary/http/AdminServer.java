@@ -1,7 +1,7 @@
 package dev.cync.canary.http;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.time.NettyTransports;
+import dev.cync.canary.device.NettyTransports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

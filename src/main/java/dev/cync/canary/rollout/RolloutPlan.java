@@ -3,7 +3,7 @@ package dev.cync.canary.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.time.Durations;
-import dev.cync.canary.time.YamlFiles;
+import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
