@@ -1,13 +1,13 @@
 package dev.cync.canary.sim;
 
+import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DecodeListener;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.PacketDecoder;
 import dev.cync.canary.protocol.PacketEncoder;
-import dev.cync.canary.time.Clock;
-import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.support.Validate;
+import dev.cync.canary.time.Clock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

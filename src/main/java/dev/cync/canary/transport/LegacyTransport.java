@@ -4,7 +4,6 @@ import dev.cync.canary.device.AckWaiter;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import io.netty.channel.ChannelFuture;
@@ -151,7 +150,7 @@ public final class LegacyTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
             java.time.Duration latency) {
         return recorder.injected(command, outcome, latency);
     }

@@ -1,7 +1,6 @@
 package dev.cync.canary.transport;
 
 import dev.cync.canary.metrics.TransportMetrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ final class OutcomeRecorder {
 
     private final TransportKind kind;
     private final TransportMetrics metrics;
+    private final OutcomeMetrics outcomes;
     private final Object lock = new Object();
     private long sent;
     private long inFlight;
@@ -38,6 +38,7 @@ final class OutcomeRecorder {
     OutcomeRecorder(TransportKind kind, TransportMetrics metrics) {
         this.kind = kind;
         this.metrics = metrics;
+        this.outcomes = new OutcomeMetrics(metrics);
     }
 
     TransportMetrics metrics() {
@@ -108,7 +109,7 @@ final class OutcomeRecorder {
             inFlight--;
             resolved[outcome.ordinal()]++;
         }
-        metrics.resolved(outcome, latencyNanos / 1e9);
+        outcomes.resolved(outcome, latencyNanos / 1e9);
         CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, java.time.Duration.ofNanos(latencyNanos));
         for (Consumer<CommandOutcome> l : listeners) {
             try {

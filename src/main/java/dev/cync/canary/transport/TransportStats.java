@@ -1,6 +1,5 @@
 package dev.cync.canary.transport;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import java.util.Map;
 
 /**

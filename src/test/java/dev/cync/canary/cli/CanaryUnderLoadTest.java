@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.routing.CanarySender;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

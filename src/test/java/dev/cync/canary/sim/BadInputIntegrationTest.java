@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
 import dev.cync.canary.protocol.PacketCodec;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

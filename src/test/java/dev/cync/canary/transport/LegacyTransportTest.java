@@ -3,7 +3,6 @@ package dev.cync.canary.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.device.TestDevices;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
 import io.netty.channel.embedded.EmbeddedChannel;
