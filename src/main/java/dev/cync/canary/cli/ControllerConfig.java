@@ -5,6 +5,7 @@ import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.mqtt.MqttConfig;
+import dev.cync.canary.support.Settings;
 import dev.cync.canary.support.Validate;
 import dev.cync.canary.support.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;

@@ -3,7 +3,7 @@ package dev.cync.canary.cli;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.sim.Scenario;
 import dev.cync.canary.slo.SloSpec;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

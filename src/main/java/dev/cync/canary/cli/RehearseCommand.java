@@ -19,7 +19,7 @@ import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.time.VirtualClock;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;

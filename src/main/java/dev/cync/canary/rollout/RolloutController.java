@@ -1,12 +1,12 @@
 package dev.cync.canary.rollout;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
@@ -19,9 +19,9 @@ import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
-import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.flags.FlagValues;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.YamlFiles;
-import dev.cync.canary.time.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.cync.canary.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.YamlFiles;
-import dev.cync.canary.time.Durations;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,13 +13,13 @@ import java.util.Set;
  * as it is read, and {@link #finish} refuses keys nobody read (a misspelt setting is an error, not
  * a silently ignored line).
  */
-final class Settings {
+public final class Settings {
 
     private final String path;
     private final JsonNode node;
     private final Set<String> read = new LinkedHashSet<>();
 
-    Settings(String path, JsonNode node) {
+    public Settings(String path, JsonNode node) {
         this.path = path;
         this.node = node == null || node.isNull() || node.isMissingNode() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
         if (!this.node.isMissingNode() && !this.node.isObject()) {
@@ -28,7 +27,7 @@ final class Settings {
         }
     }
 
-    Settings section(String key) {
+    public Settings section(String key) {
         read.add(key);
         return new Settings(where(key), node.get(key));
     }
@@ -43,7 +42,7 @@ final class Settings {
         return v == null || v.isNull() ? null : v;
     }
 
-    String string(String key, String dflt) {
+    public String string(String key, String dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -54,7 +53,7 @@ final class Settings {
         return v.asText();
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -65,7 +64,7 @@ final class Settings {
         return v.intValue();
     }
 
-    double number(String key, double dflt) {
+    public double number(String key, double dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -76,7 +75,7 @@ final class Settings {
         return v.doubleValue();
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -87,7 +86,7 @@ final class Settings {
         return v.booleanValue();
     }
 
-    Duration duration(String key, Duration dflt) {
+    public Duration duration(String key, Duration dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -100,7 +99,7 @@ final class Settings {
     }
 
     /** Fails on keys that were never read. */
-    void finish() {
+    public void finish() {
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
