@@ -1,5 +1,6 @@
 package dev.cync.canary.flags;
 
+import dev.cync.canary.support.Percentages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,7 +39,7 @@ public final class Flags {
     public FlagState setPercentage(String actor, int basisPoints, String reason) {
         FlagValues.checkBasisPoints("percentage", basisPoints);
         return store.update(actor, reason, s -> new FlagChange("set_percentage", describe(s),
-                FlagValues.formatPercentage(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
+                Percentages.fromBasisPoints(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
                 s.edit().percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false).build()));
     }
 
@@ -98,7 +99,7 @@ public final class Flags {
     }
 
     private static String darkLaunchValue(boolean on, int bp) {
-        return on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off";
+        return on ? "on at " + Percentages.fromBasisPoints(bp) + "%" : "off";
     }
 
     private static List<String> edited(List<String> current, List<String> add, List<String> remove) {
@@ -123,6 +124,6 @@ public final class Flags {
     }
 
     static String describe(FlagState s) {
-        return FlagValues.formatPercentage(s.percentageBasisPoints()) + "%" + (s.killSwitch() ? " (kill switch on)" : "");
+        return Percentages.fromBasisPoints(s.percentageBasisPoints()) + "%" + (s.killSwitch() ? " (kill switch on)" : "");
     }
 }

@@ -1,7 +1,6 @@
 package dev.cync.canary.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
@@ -11,6 +10,7 @@ import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Percentages;
 import dev.cync.canary.time.Clock;
 import java.io.IOException;
 import java.time.Duration;
@@ -103,7 +103,7 @@ public final class RolloutApi {
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("name", stage.name());
         st.put("index", s.stage());
-        st.put("percentage", FlagValues.formatPercentage(stage.percentageBasisPoints()));
+        st.put("percentage", Percentages.fromBasisPoints(stage.percentageBasisPoints()));
         st.put("dark_launch", stage.darkLaunch());
         st.put("elapsed", Durations.format(Duration.ofMillis(s.stageElapsedMillis())));
         st.put("min_duration", Durations.format(stage.minDuration()));

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
-import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.AutoRollbackCheck;
@@ -20,6 +19,7 @@ import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Percentages;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
@@ -589,7 +589,7 @@ public final class RolloutController {
 
     private String currentPercent() {
         FlagState f = flags.current();
-        return f.killSwitch() ? "0" : FlagValues.formatPercentage(f.percentageBasisPoints());
+        return f.killSwitch() ? "0" : Percentages.fromBasisPoints(f.percentageBasisPoints());
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.transport.TransportKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -149,14 +148,5 @@ public final class CanaryRouter {
     /** Swaps in a new snapshot; decisions after this call use it. */
     public void update(RoutingConfig next) {
         config.set(next);
-    }
-
-    /** A basis-point share as a percentage text: 2500 -> "25", 50 -> "0.5". */
-    public static String percent(int basisPoints) {
-        if (basisPoints % 100 == 0) {
-            return String.valueOf(basisPoints / 100);
-        }
-        String s = String.format(Locale.ROOT, "%d.%02d", basisPoints / 100, basisPoints % 100);
-        return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.Percentages;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,7 @@ public record Evidence(double significance) {
 
     public Verdict judge(Ratio r, long targetPpm, long minEvents) {
         double p = r.missProbability(targetPpm);
-        String pct = String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), percent(targetPpm));
+        String pct = String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), Percentages.fromMillionths(targetPpm));
         if (r.total() > 0 && !r.meets(targetPpm) && p < significance) {
             return new Verdict(Check.Result.FAIL, r, targetPpm, p, String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct, p, significance));
         }
@@ -68,9 +69,5 @@ public record Evidence(double significance) {
         }
         return new Verdict(Check.Result.NO_DATA, fresh, 0, p,
                 String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text, p, significance));
-    }
-
-    static String percent(long ppm) {
-        return java.math.BigDecimal.valueOf(ppm, 4).stripTrailingZeros().toPlainString();
     }
 }
