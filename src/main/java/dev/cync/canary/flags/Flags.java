@@ -45,7 +45,7 @@ public final class Flags {
 
     /**
      * Everything to legacy at once: 0% and the kill switch. An automatic rollback also sets the
-     * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8); an
+     * hold that keeps it so across restarts until an operator resumes (docs/design.md rule 8); an
      * operator's rollback keeps a hold that is already there.
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {

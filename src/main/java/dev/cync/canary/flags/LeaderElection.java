@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * One leader among the replicas, on an etcd lease: the leader key ({@code <prefix>leader}) is
  * created with this replica's lease and holds {@code <replica>/<lease id>}; it disappears when the
  * lease expires, and another replica creates it. Only the leader runs the rollout and the
- * automatic rollback (DESIGN.md: one decision-maker).
+ * automatic rollback (one decision-maker, docs/design.md).
  *
  * <p>Stepping down in time. Every {@code ttl/3} the lease is renewed; etcd extends it to at least
  * TTL after it receives the renewal, so it cannot expire before (send time + TTL). This replica

@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 
 /**
- * Every metric of the controller, with the names and labels of DESIGN.md, on one registry per
+ * Every metric of the controller, with the names and labels of docs/design.md, on one registry per
  * controller (no global state). Names live here only: the monitoring generators build their
- * queries from these constants. No metric carries a device id (DESIGN.md rule 9).
+ * queries from these constants. No metric carries a device id (docs/design.md rule 9).
  */
 public final class Metrics {
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decides, per device, which transport carries its commands: a pure function of the device id and
- * the current {@link RoutingConfig} snapshot (DESIGN.md rule 5), with no per-device state, so
+ * the current {@link RoutingConfig} snapshot (docs/design.md rule 5), with no per-device state, so
  * raising the percentage never moves a device back to legacy, a rollback moves every device at
  * once, and every replica agrees.
  *

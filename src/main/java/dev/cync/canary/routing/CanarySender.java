@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends each command through the transport the router picks and, in dark launch, mirrors it to
- * the new transport (DESIGN.md rule 6): only idempotent commands, only for legacy-routed devices in
+ * the new transport (docs/design.md rule 6): only idempotent commands, only for legacy-routed devices in
  * the mirror sample, only after the primary has resolved (so the mirror can neither delay nor fail
  * it, and a device never has both copies on the wire at once), and at most {@code mirrorCapacity}
  * mirrors outstanding: beyond that a mirror is dropped and counted, never queued without bound.

@@ -4,7 +4,7 @@ import dev.cync.canary.support.Percentages;
 import java.util.Locale;
 
 /**
- * The one evidence rule for gates and the automatic rollback (DESIGN.md rule 7): a share of good
+ * The one evidence rule for gates and the automatic rollback (docs/design.md rule 7): a share of good
  * events FAILs a target only when the miss is significant, i.e. when seeing this many bad events
  * would be less likely than {@code significance} if the target were exactly met (one-sided
  * binomial tail); it PASSes when it meets the target with at least {@code minEvents} events; and

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * The old command path: write the command once and hope. It never retries and has no queue of
  * its own (the connection's outbound buffer is its queue: above the high-water mark a command is
  * refused as {@code queue_full} rather than piling up without bound). It watches passively for the
- * device's answers so that its outcomes use the same oracle as the reliable transport (DESIGN.md
+ * device's answers so that its outcomes use the same oracle as the reliable transport (docs/design.md
  * rule 2): success is the execution ack (class f9, the command's opcode and inner sequence, on its
  * connection) before {@code ackDeadline}; a 0x7B receipt alone is {@code not_executed}.
  */

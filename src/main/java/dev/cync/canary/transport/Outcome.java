@@ -1,8 +1,8 @@
 package dev.cync.canary.transport;
 
 /**
- * How a command resolved: success, or failure with exactly one reason (DESIGN rule "every command
- * resolves exactly once", docs/design.md). The label is the value of the {@code outcome} label of
+ * How a command resolved: success, or failure with exactly one reason (docs/design.md rule 3, "every command
+ * resolves exactly once"). The label is the value of the {@code outcome} label of
  * {@code tcp_comm_packet_sent_total}, and the word used for the reason in the API and the docs.
  */
 public enum Outcome {
