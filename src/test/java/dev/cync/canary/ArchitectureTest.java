@@ -47,7 +47,7 @@ class ArchitectureTest {
         t.put("flags", List.of("time", "support"));
         t.put("slo", List.of("time", "support"));
         t.put("rollout", List.of("slo", "flags", "transport", "metrics", "time", "support"));
-        t.put("monitoring", List.of("slo", "metrics"));
+        t.put("monitoring", List.of("slo", "metrics", "support"));
         t.put("sim", List.of("transport", "device", "protocol", "time", "support"));
         t.put("mqtt", List.of("routing", "transport", "device", "protocol", "metrics", "time", "support"));
         t.put("http", List.of("rollout", "slo", "flags", "routing", "transport", "device", "protocol", "metrics", "time",

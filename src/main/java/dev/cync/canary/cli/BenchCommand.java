@@ -1,16 +1,15 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.RawBaseline;
 import dev.cync.canary.sim.SimStats;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
-import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportStats;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -87,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper mapper = Json.pretty();
 
     @Override
     public Integer call() throws Exception {

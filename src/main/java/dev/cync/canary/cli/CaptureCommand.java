@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.protocol.CaptureAnalyzer;
 import dev.cync.canary.protocol.CaptureReport;
 import dev.cync.canary.protocol.PacketType;
+import dev.cync.canary.support.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,8 +53,7 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ObjectMapper mapper = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectMapper mapper = Json.mapper();
         int status = 0;
         for (Path file : files) {
             CaptureReport report;

@@ -1,7 +1,5 @@
 package dev.cync.canary.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
@@ -20,6 +18,7 @@ import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.VirtualClock;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;
@@ -257,7 +256,7 @@ final class RehearseCommand implements Callable<Integer> {
             Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(planFile), SloSpec.load(sloFile), matrixDir, seeds);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+                out.println(Json.pretty().writeValueAsString(m));
             } else {
                 out.print(RehearsalMatrix.table(m));
             }
@@ -268,7 +267,7 @@ final class RehearseCommand implements Callable<Integer> {
                 Durations.parse(duration));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            out.println(Json.pretty().writeValueAsString(r));
         } else {
             out.printf("%-10s %-16s %-12s %-8s %s%n", "time", "event", "stage", "canary%", "reason");
             for (Map<String, Object> e : (List<Map<String, Object>>) r.get("timeline")) {

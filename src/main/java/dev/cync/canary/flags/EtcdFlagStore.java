@@ -1,9 +1,7 @@
 package dev.cync.canary.flags;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.Clock;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -83,9 +81,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private final KV kv;
     private final ByteSequence flagsKey;
     private final String auditPrefix;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private final ListenerDelivery delivery = new ListenerDelivery();
     private final List<Consumer<Boolean>> availabilityListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService background;

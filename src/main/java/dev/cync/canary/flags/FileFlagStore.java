@@ -1,11 +1,9 @@
 package dev.cync.canary.flags;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import java.io.IOException;
@@ -68,9 +66,7 @@ public final class FileFlagStore implements FlagStore {
     private final Clock clock;
     private final StateMarker marker;
     private final DurableFiles.Writer writer;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private final AuditTail tail = new AuditTail(json);
     private final ListenerDelivery delivery = new ListenerDelivery();
     private final Object lock = new Object();

@@ -1,22 +1,21 @@
 package dev.cync.canary.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.CanarySender;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.transport.CommandOutcome;
-import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.OutcomeHistory;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -30,9 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -55,14 +51,13 @@ public final class AdminApi {
     private final AdminAuth auth;
     private final Metrics metrics;
     private final Duration powerTimeout;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    // API bodies: a key twice, trailing tokens and lossy numbers are refused; replies are indented.
+    private final ObjectMapper json = Json.pretty()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private final List<Route> routes = new ArrayList<>();
     private HttpRouter router;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cync.canary.support.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
@@ -20,7 +21,7 @@ final class HomeAssistant {
     static final String MANUFACTURER = "Savant (GE Cync)";
     private static final Set<String> LIGHT_KEYS = Set.of("state", "brightness", "color_temp", "color");
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final Topics topics;
     private final String version;
 

@@ -1,6 +1,7 @@
 package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ public final class Notifier {
     private final String alertmanagerUrl;
     private final String webhookUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     public Notifier(String alertmanagerUrl, String webhookUrl) {
         this.alertmanagerUrl = blankToNull(alertmanagerUrl);

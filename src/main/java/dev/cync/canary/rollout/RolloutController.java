@@ -1,12 +1,9 @@
 package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
@@ -14,12 +11,12 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
-import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.Percentages;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
@@ -93,8 +90,7 @@ public final class RolloutController {
     /** The kind of the hold in force ({@link #NO_DATA_HOLD} or {@link #EVIDENCE_HOLD}), null when none. */
     private String holdKind;
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private RolloutState state;
     private Instant lastTick;
     private Scheduler.Cancellable ticker;

@@ -40,7 +40,7 @@ public final class StateMarker {
     private final Path dir;
     private final DurableFiles.Writer writer;
     private final Set<String> reset;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final String firstStartAt;
     private final Map<String, Long> generations = new TreeMap<>();
     private boolean dirty;
@@ -69,7 +69,7 @@ public final class StateMarker {
         if (Files.exists(file) && !reset.contains(FILE)) {
             Content c;
             try {
-                c = new ObjectMapper().readValue(file.toFile(), Content.class);
+                c = Json.mapper().readValue(file.toFile(), Content.class);
             } catch (JacksonException e) {
                 c = null;
             }
