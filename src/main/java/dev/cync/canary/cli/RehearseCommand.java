@@ -19,6 +19,8 @@ import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.Json;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.time.VirtualClock;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,9 +85,9 @@ final class RehearseCommand implements Callable<Integer> {
     /** The result, for the command and for tests. */
     static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit) throws Exception {
         // Wall time is measured, like every real time, through the real clock (DESIGN.md rule 1).
-        dev.cync.canary.time.Clock wall = dev.cync.canary.time.SystemClock.utc();
+        Clock wall = SystemClock.utc();
         long wallStart = wall.nanoTime();
-        VirtualClock clock = new VirtualClock(EPOCH, java.time.ZoneId.of("UTC"));
+        VirtualClock clock = new VirtualClock(EPOCH, ZoneId.of("UTC"));
         Path dir = Files.createTempDirectory("cync-rehearse-");
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
         Metrics metrics = new Metrics();

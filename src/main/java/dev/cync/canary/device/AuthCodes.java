@@ -11,10 +11,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -82,7 +84,7 @@ final class AuthCodes implements AutoCloseable {
     }
 
     /** The allow-list when {@code allowListFile} is given, else the pins of {@code stateDir}. */
-    static AuthCodes open(java.util.Optional<Path> allowListFile, Path stateDir) throws IOException {
+    static AuthCodes open(Optional<Path> allowListFile, Path stateDir) throws IOException {
         if (allowListFile.isPresent()) {
             AuthCodes a = new AuthCodes(true, null);
             Path file = allowListFile.get();
@@ -148,7 +150,7 @@ final class AuthCodes implements AutoCloseable {
         if (dirty.compareAndSet(false, true)) {
             try {
                 writer.execute(this::write);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 dirty.set(false); // closing: close() writes the last state itself
             }
         }

@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,8 @@ public final class DeviceServer implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong unmatchedAcks = new AtomicLong();
-    private final java.util.concurrent.atomic.LongAdder packetsReceived = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder decodeErrors = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder packetsReceived = new LongAdder();
+    private final LongAdder decodeErrors = new LongAdder();
     private final ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
     private final DecodeListener decodeListener;
     private EventLoopGroup boss;

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,7 +90,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private String pendingError;
-    private java.time.Instant pendingSince;
+    private Instant pendingSince;
     private Watch.Watcher watcher;
 
     /** The state in force here and the etcd revision it was read at (0: not in etcd yet). */
@@ -391,7 +393,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private void onWatch(WatchResponse r) {
         try {
             background.execute(() -> applyEvents(r));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (RejectedExecutionException closed) {
             // The store is closing.
         }
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public final class LeaderElection implements AutoCloseable {
             }
 
             @Override
-            public FlagState update(String actor, String reason, java.util.function.Function<FlagState, FlagChange> change) {
+            public FlagState update(String actor, String reason, Function<FlagState, FlagChange> change) {
                 return store.update(actor, reason, change, LeaderElection.this::fence);
             }
 

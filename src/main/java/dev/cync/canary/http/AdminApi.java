@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +119,7 @@ public final class AdminApi {
                 for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
                     if (!allowed.contains(f)) {
-                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new TreeSet<>(allowed)));
                     }
                 }
             }
@@ -203,10 +205,10 @@ public final class AdminApi {
             Object result;
             try {
                 result = route.handler().handle(new Request(call));
-            } catch (dev.cync.canary.flags.EtcdFlagStore.StoreUnavailableException e) {
+            } catch (EtcdFlagStore.StoreUnavailableException e) {
                 // flags.store: etcd and etcd does not answer: nothing was written (a rollback still applied here).
                 throw new ApiError(503, "store_unavailable", e.getMessage());
-            } catch (dev.cync.canary.flags.EtcdFlagStore.FencedException e) {
+            } catch (EtcdFlagStore.FencedException e) {
                 throw new ApiError(409, "conflict", e.getMessage());
             }
             return HttpReply.of(200, HttpReply.JSON, json.writeValueAsString(result) + "\n");

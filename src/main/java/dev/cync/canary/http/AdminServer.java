@@ -1,5 +1,6 @@
 package dev.cync.canary.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.metrics.Metrics;
@@ -105,7 +106,7 @@ public final class AdminServer implements AutoCloseable {
         router.add("GET", "/healthz", Access.OPEN, call -> {
             try {
                 return HttpReply.of(200, HttpReply.JSON, HEALTH_JSON.writeValueAsString(health.get()) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise the health report", e);
             }
         });

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -132,7 +133,7 @@ public final class StatusPage {
         for (String path : paths()) {
             router.add("GET", path, Access.OPEN, call -> {
                 String after = call.query().get("after");
-                Reply r = get(path, after == null ? null : "after=" + java.net.URLEncoder.encode(after, StandardCharsets.UTF_8))
+                Reply r = get(path, after == null ? null : "after=" + URLEncoder.encode(after, StandardCharsets.UTF_8))
                         .orElseThrow();
                 return new HttpReply(r.status(), r.contentType(), r.body(), HEADERS);
             });

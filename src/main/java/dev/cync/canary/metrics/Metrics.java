@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -237,7 +238,7 @@ public final class Metrics {
         }
         for (var snapshot : registry.scrape()) {
             if (snapshot.getMetadata().getPrometheusName().equals(base)
-                    && snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c) {
+                    && snapshot instanceof CounterSnapshot c) {
                 for (var dp : c.getDataPoints()) {
                     boolean match = true;
                     for (int i = 0; i < names.length && match; i++) {

@@ -15,8 +15,9 @@ import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.Durations;
-import dev.cync.canary.support.Percentages;
 import dev.cync.canary.support.Json;
+import dev.cync.canary.support.Percentages;
+import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -251,7 +253,7 @@ public final class RolloutController {
             if (marker != null) {
                 throw marker.problem(STATE_FILE, problem);
             }
-            throw new dev.cync.canary.support.StateFileException("state file " + stateFile + " " + problem
+            throw new StateFileException("state file " + stateFile + " " + problem
                     + "; the controller refuses to start rather than loosen the canary");
         }
         generation = Math.max(generation, lastWritten);
@@ -274,7 +276,7 @@ public final class RolloutController {
                         ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
                         : null;
         if (problem != null) {
-            throw new dev.cync.canary.support.StateFileException("the shared rollout state " + problem
+            throw new StateFileException("the shared rollout state " + problem
                     + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
         }
         state = loaded;
@@ -793,7 +795,7 @@ public final class RolloutController {
         return b != null && a.status() == b.status() && a.stage() == b.stage() && a.consecutiveFailures() == b.consecutiveFailures()
                 && a.failedStage() == b.failedStage() && a.history().size() == b.history().size()
                 && a.stageOverdueAtMillis() == b.stageOverdueAtMillis()
-                && java.util.Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
+                && Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
     }
 
     /**

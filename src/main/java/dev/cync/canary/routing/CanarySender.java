@@ -7,6 +7,7 @@ import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Sends each command through the transport the router picks and, in dark launch, mirrors it to
@@ -24,10 +25,10 @@ public final class CanarySender {
     private final Metrics metrics;
     private final int mirrorCapacity;
     private final AtomicInteger mirrorsInFlight = new AtomicInteger();
-    private final java.util.function.UnaryOperator<DeviceCommand> resolver;
+    private final UnaryOperator<DeviceCommand> resolver;
 
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
-        this(router, legacy, reliable, metrics, mirrorCapacity, java.util.function.UnaryOperator.identity());
+        this(router, legacy, reliable, metrics, mirrorCapacity, UnaryOperator.identity());
     }
 
     /**
@@ -35,7 +36,7 @@ public final class CanarySender {
      *     over the device registry), so the router can hash the endpoint
      */
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity,
-            java.util.function.UnaryOperator<DeviceCommand> resolver) {
+            UnaryOperator<DeviceCommand> resolver) {
         this.resolver = resolver;
         if (legacy.kind() != TransportKind.LEGACY || reliable.kind() != TransportKind.NEW) {
             throw new IllegalArgumentException("CanarySender needs the legacy and the new transport, in that order");

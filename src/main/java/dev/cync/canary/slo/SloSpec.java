@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
@@ -145,7 +146,7 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

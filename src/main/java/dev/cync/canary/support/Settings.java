@@ -1,6 +1,7 @@
 package dev.cync.canary.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +22,7 @@ public final class Settings {
 
     public Settings(String path, JsonNode node) {
         this.path = path;
-        this.node = node == null || node.isNull() || node.isMissingNode() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+        this.node = node == null || node.isNull() || node.isMissingNode() ? MissingNode.getInstance() : node;
         if (!this.node.isMissingNode() && !this.node.isObject()) {
             throw new IllegalArgumentException(where("") + ": must be a section of settings, got " + node.getNodeType().name().toLowerCase());
         }

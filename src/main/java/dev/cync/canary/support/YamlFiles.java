@@ -1,5 +1,6 @@
 package dev.cync.canary.support;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ public final class YamlFiles {
                     .readTree(in), name);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such " + what);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException(name + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }

@@ -7,6 +7,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import io.netty.channel.ChannelFuture;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -151,7 +152,7 @@ public final class LegacyTransport implements Transport {
 
     @Override
     public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            java.time.Duration latency) {
+            Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

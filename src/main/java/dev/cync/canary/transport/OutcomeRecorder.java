@@ -1,6 +1,9 @@
 package dev.cync.canary.transport;
 
+import dev.cync.canary.device.DeviceRegistry;
+import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.TransportMetrics;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +61,14 @@ final class OutcomeRecorder {
      * connected, resolves the command at once and returns null. {@code command} is resolved
      * ({@link Targets#resolve}) by the caller.
      */
-    dev.cync.canary.device.DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
-            dev.cync.canary.device.DeviceRegistry registry) {
+    DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
+            DeviceRegistry registry) {
         sent();
         if (closed) {
             resolve(future, command, Outcome.SHUTDOWN, 0, 0);
             return null;
         }
-        dev.cync.canary.device.DeviceSession session = command.deviceId() == null ? null : registry.find(command.deviceId());
+        DeviceSession session = command.deviceId() == null ? null : registry.find(command.deviceId());
         if (command.deviceId() != null && (session == null || !session.isOpen())) {
             resolve(future, command, Outcome.DISCONNECTED, 0, 0);
             return null;
@@ -82,7 +85,7 @@ final class OutcomeRecorder {
     }
 
     /** Counts in and fails a command that a fault in front of the transport lost (see {@link Transport#failInjected}). */
-    CompletableFuture<CommandOutcome> injected(DeviceCommand command, Outcome outcome, java.time.Duration latency) {
+    CompletableFuture<CommandOutcome> injected(DeviceCommand command, Outcome outcome, Duration latency) {
         if (outcome == Outcome.SUCCESS) {
             throw new IllegalArgumentException("an injected fault fails a command; success comes from the device");
         }
@@ -110,7 +113,7 @@ final class OutcomeRecorder {
             resolved[outcome.ordinal()]++;
         }
         outcomes.resolved(outcome, latencyNanos / 1e9);
-        CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, java.time.Duration.ofNanos(latencyNanos));
+        CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, Duration.ofNanos(latencyNanos));
         for (Consumer<CommandOutcome> l : listeners) {
             try {
                 l.accept(result);

@@ -354,7 +354,7 @@ public final class ReliableTransport implements Transport {
 
     @Override
     public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            java.time.Duration latency) {
+            Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

@@ -1,5 +1,6 @@
 package dev.cync.canary.transport;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ public interface Transport extends AutoCloseable {
      * the summary, the metrics, the SLO windows and the accounting all see the injected failures.
      */
     CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            java.time.Duration latency);
+            Duration latency);
 
     /** Counts since start, for the accounting check sent = succeeded + failed + in flight. */
     TransportStats stats();

@@ -1,5 +1,6 @@
 package dev.cync.canary.bench;
 
+import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.RoutingConfig;
 import dev.cync.canary.transport.TransportKind;
@@ -69,7 +70,7 @@ public class RouterBenchmark {
             ids[i] = String.format("%08x", i * 0x9E3779B1);
         }
         router = new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of("0badbeef"), Set.of("0badf00d"), false, false, 0, 1),
-                new dev.cync.canary.metrics.Metrics());
+                new Metrics());
         memoizing = new MemoizingRouter(2500);
         for (String id : ids) {
             memoizing.useNew(id);

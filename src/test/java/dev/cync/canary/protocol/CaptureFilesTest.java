@@ -2,17 +2,20 @@ package dev.cync.canary.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.StringReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +29,7 @@ class CaptureFilesTest {
         if (stream == null) {
             throw new IllegalStateException("test resource /captures/" + name + " is missing");
         }
-        return new BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8));
+        return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
     }
 
     static CaptureReport analyze(String name) throws IOException {
@@ -107,7 +110,7 @@ class CaptureFilesTest {
         assertThat(acks).hasSize(8);
         assertThat(acks).allSatisfy(a -> assertThat(a.checksumValid()).isTrue());
         assertThat(acks.stream().filter(a -> a.bytes().length() == 24).count()).isEqualTo(7);
-        assertThat(acks.stream().map(MeshQuery::answer).flatMap(java.util.Optional::stream).findFirst().orElseThrow())
+        assertThat(acks.stream().map(MeshQuery::answer).flatMap(Optional::stream).findFirst().orElseThrow())
                 .extracting(MeshQuery.Entry::meshId).containsExactly(5, 7, 3, 2);
         List<StatusReport> own = all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report())
                 .filter(r -> r.kind() == StatusReport.Kind.OWN_STATE).toList();
@@ -117,7 +120,7 @@ class CaptureFilesTest {
         // Brightness is kept when off: on/off comes from the state byte only.
         assertThat(own).extracting(StatusReport::brightness).containsOnly(100);
         assertThat(all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report().firmware())
-                .filter(java.util.Objects::nonNull)).contains("10298");
+                .filter(Objects::nonNull)).contains("10298");
         List<StateEntry> entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
                 .flatMap(p -> ((Packet.DeviceInfo) p).entries().stream()).toList();
         assertThat(entries).filteredOn(StateEntry::own).extracting(StateEntry::meshId).containsOnly(5);
