@@ -99,6 +99,37 @@ public final class Settings {
         }
     }
 
+    /** True when this section is in the file (a missing section reads every value as its default). */
+    public boolean present() {
+        return !node.isMissingNode();
+    }
+
+    /** A number that has no default: null when the key is absent. */
+    public Double optionalNumber(String key) {
+        return value(key) == null ? null : number(key, 0);
+    }
+
+    /** A value whose shape the caller checks itself (a string or a section); null when absent. */
+    public JsonNode raw(String key) {
+        return value(key);
+    }
+
+    /** A list of sections ({@code key[0]}, {@code key[1]}, ...); empty when the key is absent. */
+    public List<Settings> list(String key) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(where(key) + ": must be a list, got " + v.getNodeType().name().toLowerCase());
+        }
+        List<Settings> items = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            items.add(new Settings(where(key) + "[" + i + "]", v.get(i)));
+        }
+        return items;
+    }
+
     /** Fails on keys that were never read. */
     public void finish() {
         List<String> unknown = new ArrayList<>();
