@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Decode traffic captures and report what they hold, per file.",
-            "Reads the text format of PROTOCOL.md and reports packets by type and direction, checksum",
+            "Reads the text format of docs/protocol.md and reports packets by type and direction, checksum",
             "results, malformed packets, trailing bytes, records that are not Cync at all (TLS, say),",
             "and the 0x73 -> 0x7B acknowledgement latency."
         },

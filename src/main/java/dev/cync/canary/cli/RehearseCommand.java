@@ -84,7 +84,7 @@ final class RehearseCommand implements Callable<Integer> {
 
     /** The result, for the command and for tests. */
     static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit) throws Exception {
-        // Wall time is measured, like every real time, through the real clock (DESIGN.md rule 1).
+        // Wall time is measured, like every real time, through the real clock (docs/design.md rule 1).
         Clock wall = SystemClock.utc();
         long wallStart = wall.nanoTime();
         VirtualClock clock = new VirtualClock(EPOCH, ZoneId.of("UTC"));

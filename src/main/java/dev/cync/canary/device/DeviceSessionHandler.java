@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one device's conversation, answered as the vendor's cloud does (PROTOCOL.md
+ * The server side of one device's conversation, answered as the vendor's cloud does (docs/protocol.md
  * revision 2): 0x23 -> 0x28 then one 0xA3; 0xAB -> one mesh query; 0xC3 -> 0xC8; 0x43 -> 0x48;
  * 0x83 -> 0x88 (and a 0x7B once controlled); 0xD3 -> 0xD8; device 0x73 -> a 0x7B receipt, and the
  * execution ack goes to the command waiting for it; device 0x7B -> nothing (the receipt goes to
@@ -207,7 +207,7 @@ final class DeviceSessionHandler extends SimpleChannelInboundHandler<Packet> {
         ctx.write(new Packet.StatusAck(status.sequenceField()));
         if (session.controlled()) {
             // The vendor trace: on a controlled session each 0x83 also gets a 0x7B, keyed with the
-            // connection's endpoint and the report's bytes 9..11 (PROTOCOL.md names only device 0x73s).
+            // connection's endpoint and the report's bytes 9..11 (docs/protocol.md names only device 0x73s).
             ctx.write(Packets.receipt(AckKey.of(session.deviceId(), status.sequenceField())));
         }
         ctx.flush();

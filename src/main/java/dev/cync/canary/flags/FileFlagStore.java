@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Flags in the state directory: {@code flags.json} (the current state) and {@code audit.jsonl}
  * (one JSON object per change, append-only).
  *
- * <p>Memory first, disk second (DESIGN.md rule 8). {@link #update} commits a change in memory and
+ * <p>Memory first, disk second (docs/design.md rule 8). {@link #update} commits a change in memory and
  * tells the listeners (so the router follows at once), then persists it. When the disk refuses
  * (full, read-only, gone), the change still stands, the failure is counted and logged, and
  * {@link #persistence} says so until a retry ({@link #persistPending}, also run by every later

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * first-out is the only pairing that does not invent reordering.
  *
  * <p>{@code executed} counts server requests (class f8) answered by a device 0x73 of class f9 with
- * the same endpoint, opcode and inner sequence: the execution ack of PROTOCOL.md revision 2.
+ * the same endpoint, opcode and inner sequence: the execution ack of docs/protocol.md revision 2.
  */
 public final class CaptureAnalyzer {
 

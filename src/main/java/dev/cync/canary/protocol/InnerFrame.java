@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The inner frame of a 0x73 or 0x83 (PROTOCOL.md, "The inner frame"): {@code 7e}, inner sequence,
+ * The inner frame of a 0x73 or 0x83 (docs/protocol.md, "The inner frame"): {@code 7e}, inner sequence,
  * three flag bytes, class, opcode, length L, {@code 00}, L body bytes, checksum, {@code 7e}.
  *
  * <p>The start marker is found by position, never by searching (endpoint ids can contain 0x7e):

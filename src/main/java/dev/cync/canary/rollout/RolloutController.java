@@ -361,7 +361,7 @@ public final class RolloutController {
         state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(), lastFail,
                 state.failedStage(), state.reason(), state.history());
         // The watch never stops while any device is on the new transport: running, held, paused or
-        // complete plan, or a percentage set by hand (DESIGN.md rule 7).
+        // complete plan, or a percentage set by hand (docs/design.md rule 7).
         if (onNewTransport(flags.current())) {
             autoRollbackCheck(nowMs);
         } else {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The state directory's memory of itself ({@code state-marker.json}): when the controller first
  * started here, and the last generation written of each state file. With it, a state file that is
  * missing, unreadable or older than the last one written is told apart from a first start, so it
- * can never silently loosen the canary (DESIGN.md rule 8): the owner of the file refuses to start
+ * can never silently loosen the canary (docs/design.md rule 8): the owner of the file refuses to start
  * with one line naming the file and the way out ({@code --reset-state FILE}, which the owner
  * audits) instead of starting from defaults. The owners ({@code FileFlagStore},
  * {@code RolloutController}) read their files and compare what they find with {@link #generation}.

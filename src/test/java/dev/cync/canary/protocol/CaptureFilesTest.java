@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real captures (test resources; see NOTICE for their origin and licence) decode to exactly
- * the totals PROTOCOL.md gives.
+ * the totals docs/protocol.md gives.
  */
 class CaptureFilesTest {
 
@@ -96,7 +96,7 @@ class CaptureFilesTest {
             assertThat(ours.bytes()).isEqualTo(c.bytes());
             on = !on;
         }
-        // PROTOCOL.md's worked example.
+        // docs/protocol.md's worked example.
         assertThat(PacketCodec.encode(new MeshCommand(DeviceId.parse("2de4b5d2"), 0x153700, 0x21, 5, new Setting.Power(true)).toPacket()))
                 .isEqualTo(Bytes.fromHex("73 00 00 00 1f 2d e4 b5 d2 15 37 00 7e 21 00 00 00 f8 d0 0d 00 21 00 00 00 00 05 00"
                         + " d0 11 02 01 00 00 e7 7e").toArray());
@@ -169,7 +169,7 @@ class CaptureFilesTest {
         assertThat(r.checksumValid()).containsExactlyEntriesOf(Map.of("0x73", 179));
         assertThat(r.commandsSent()).isEqualTo(179);
         assertThat(r.commandsAcked()).isEqualTo(171);
-        // PROTOCOL.md: median near 100 ms, maximum near 330 ms
+        // docs/protocol.md: median near 100 ms, maximum near 330 ms
         assertThat(r.ackLatencyMs().p50()).isBetween(80.0, 120.0);
         assertThat(r.ackLatencyMs().max()).isBetween(300.0, 360.0);
         assertThat(r.byDirection().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(r.packetsTotal());
