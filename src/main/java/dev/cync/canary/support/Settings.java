@@ -99,6 +99,11 @@ public final class Settings {
         }
     }
 
+    /** Where this section is in the file: {@code transports.new}, {@code faults[2]}. */
+    public String path() {
+        return path;
+    }
+
     /** True when this section is in the file (a missing section reads every value as its default). */
     public boolean present() {
         return !node.isMissingNode();
