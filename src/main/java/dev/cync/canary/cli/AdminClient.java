@@ -3,6 +3,7 @@ package dev.cync.canary.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.http.AdminAuth;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -32,7 +33,7 @@ final class AdminClient {
     @Option(names = "--actor", paramLabel = "NAME", description = "Who you are, for the audit log (default: $USER).")
     String actor;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private HttpClient http;
 
     /** A successful response's JSON; anything else is an IllegalArgumentException with the controller's message. */

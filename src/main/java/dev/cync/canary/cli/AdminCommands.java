@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -130,11 +131,11 @@ final class AdminCommands {
     }
 
     static String ratio(JsonNode t) {
-        return t.path("ratio").isNull() ? "-" : String.format(java.util.Locale.ROOT, "%.4f%%", 100 * t.path("ratio").asDouble());
+        return t.path("ratio").isNull() ? "-" : String.format(Locale.ROOT, "%.4f%%", 100 * t.path("ratio").asDouble());
     }
 
     static String budget(JsonNode t) {
-        return String.format(java.util.Locale.ROOT, "%.0f%%", 100 * t.path("budget_remaining").asDouble());
+        return String.format(Locale.ROOT, "%.0f%%", 100 * t.path("budget_remaining").asDouble());
     }
 
     @Command(name = "cohort", mixinStandardHelpOptions = true,

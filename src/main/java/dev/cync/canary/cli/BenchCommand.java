@@ -1,22 +1,23 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.RawBaseline;
 import dev.cync.canary.sim.SimStats;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
-import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +25,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper mapper = Json.pretty();
 
     @Override
     public Integer call() throws Exception {
@@ -115,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         ControllerConfig c = options.load();
         if (options.stateDir == null) {
             // The bench's flags are its own business: a fresh directory, never the operator's.
-            c = c.withStateDir(java.nio.file.Files.createTempDirectory("cync-bench-"));
+            c = c.withStateDir(Files.createTempDirectory("cync-bench-"));
         }
         return c.withPorts(options.httpPort == null ? 0 : options.httpPort,
                 options.devicePort == null ? 0 : options.devicePort, options.tlsPort == null ? -1 : options.tlsPort);
@@ -142,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
             report.put("faults", faults.faults().toString());
             report.put("load", rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
             report.put("commands_per_arm", commands);
-            report.put("netty_transport", dev.cync.canary.time.NettyTransports.name());
+            report.put("netty_transport", NettyTransports.name());
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                     "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             // Every arm warms up before any is measured, so no arm is measured on a colder JIT than another.
@@ -225,12 +227,12 @@ final class BenchCommand implements Callable<Integer> {
         String label = arm.equals("reliable") ? Metrics.NEW : Metrics.LEGACY;
         double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
         // Every arm's own counts, the raw baseline's included, checked against the load generator's.
-        java.util.function.Supplier<TransportStats> armStats = transport != null ? transport::stats : ((RawBaseline) sink)::stats;
+        Supplier<TransportStats> armStats = transport != null ? transport::stats : ((RawBaseline) sink)::stats;
         Duration settle = controller.config.reliable().deadline().plusSeconds(2);
         // Counts are compared when nothing moves: the warm-up's last commands resolved before, every command after.
         Waits.until(() -> armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
         TransportStats statsBefore = armStats.get();
-        java.util.concurrent.atomic.AtomicLong inFlightCounted = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong inFlightCounted = new AtomicLong();
         SimStats.Snapshot simBefore = fleet == null ? null : fleet.stats().snapshot();
         long cpuBefore = BenchCpu.processCpuNanos();
         long armStart = clock.nanoTime();

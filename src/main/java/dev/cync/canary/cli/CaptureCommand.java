@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.protocol.CaptureAnalyzer;
 import dev.cync.canary.protocol.CaptureReport;
 import dev.cync.canary.protocol.PacketType;
+import dev.cync.canary.support.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Decode traffic captures and report what they hold, per file.",
-            "Reads the text format of PROTOCOL.md and reports packets by type and direction, checksum",
+            "Reads the text format of docs/protocol.md and reports packets by type and direction, checksum",
             "results, malformed packets, trailing bytes, records that are not Cync at all (TLS, say),",
             "and the 0x73 -> 0x7B acknowledgement latency."
         },
@@ -52,8 +53,7 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ObjectMapper mapper = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectMapper mapper = Json.mapper();
         int status = 0;
         for (Path file : files) {
             CaptureReport report;

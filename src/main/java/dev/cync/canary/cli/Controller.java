@@ -10,45 +10,57 @@ import dev.cync.canary.rollout.FleetSlo;
 import dev.cync.canary.rollout.OutageRollback;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
+import dev.cync.canary.flags.LeaderElection;
 import dev.cync.canary.http.AdminApi;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;
+import dev.cync.canary.http.DeviceApi;
 import dev.cync.canary.http.HttpRouter;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.http.RolloutApi;
 import dev.cync.canary.http.StatusApi;
 import dev.cync.canary.http.StatusHistory;
 import dev.cync.canary.http.StatusPage;
+import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.mqtt.MqttBridge;
+import dev.cync.canary.mqtt.RoutedCommands;
+import dev.cync.canary.mqtt.StateModelView;
+import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.SloRecorder;
+import dev.cync.canary.routing.CanaryRouter;
+import dev.cync.canary.routing.CanarySender;
+import dev.cync.canary.routing.RoutingConfig;
+import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.StateMarker;
+import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.Scheduler;
-import dev.cync.canary.transport.Transport;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.routing.CanaryRouter;
-import dev.cync.canary.routing.CanarySender;
-import dev.cync.canary.routing.RoutingConfig;
-import dev.cync.canary.time.Clock;
 import dev.cync.canary.transport.LegacyTransport;
 import dev.cync.canary.transport.OutcomeHistory;
 import dev.cync.canary.transport.ReliableTransport;
+import dev.cync.canary.transport.Targets;
+import dev.cync.canary.transport.Transport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +113,7 @@ final class Controller implements AutoCloseable {
     private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
     private final Map<String, String> env;
     private final DurableFiles.Writer writer;
-    private final java.util.concurrent.atomic.AtomicLong windowsPersistFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong windowsPersistFailures = new AtomicLong();
     private volatile String windowsPersistError;
     private long windowsLoadFailures;
     private AdminServer http;
@@ -109,7 +121,7 @@ final class Controller implements AutoCloseable {
     private AdminServer apiHttp;
     private AdminApi api;
     /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
-    private volatile dev.cync.canary.mqtt.MqttBridge mqtt;
+    private volatile MqttBridge mqtt;
     /** The status page's last hour of transport samples, on the controller's (real) clock. */
     final StatusHistory statusHistory;
 
@@ -165,7 +177,7 @@ final class Controller implements AutoCloseable {
         this.fresh = decorateNew.apply(reliable);
         this.router = new CanaryRouter(routing(flags.current()), metrics);
         this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY,
-                c -> dev.cync.canary.transport.Targets.resolve(c, devices.registry()));
+                c -> Targets.resolve(c, devices.registry()));
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);
@@ -236,8 +248,8 @@ final class Controller implements AutoCloseable {
      */
     private void loadWindows(boolean reset) throws IOException {
         Path file = stateDir().resolve(SLO_WINDOWS);
-        if (reset && java.nio.file.Files.exists(file)) {
-            java.nio.file.Files.move(file, file.resolveSibling(SLO_WINDOWS + ".reset"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (reset && Files.exists(file)) {
+            Files.move(file, file.resolveSibling(SLO_WINDOWS + ".reset"), StandardCopyOption.REPLACE_EXISTING);
             log.warn("--reset-state {}: SLO windows start fresh; the old file is kept as {}.reset", SLO_WINDOWS, SLO_WINDOWS);
             flags.audit("operator:--reset-state", FileFlagStore.RESET_STATE, SLO_WINDOWS, "fresh windows", "started with --reset-state " + SLO_WINDOWS);
             return;
@@ -247,7 +259,7 @@ final class Controller implements AutoCloseable {
             windowsLoadFailures++;
             Path aside = file.resolveSibling(SLO_WINDOWS + ".corrupt");
             try {
-                java.nio.file.Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 aside = file;
             }
@@ -299,8 +311,8 @@ final class Controller implements AutoCloseable {
         }
         if (config.mqtt().enabled()) {
             // Commands from Home Assistant go through the same sender as every other: routed, judged, counted.
-            mqtt = new dev.cync.canary.mqtt.MqttBridge(config.mqtt(), new dev.cync.canary.mqtt.StateModelView(devices.registry().states()),
-                    new dev.cync.canary.mqtt.RoutedCommands(sender), metrics, new ExecutorScheduler(background)).start();
+            mqtt = new MqttBridge(config.mqtt(), new StateModelView(devices.registry().states()),
+                    new RoutedCommands(sender), metrics, new ExecutorScheduler(background)).start();
         }
         if (withHttp) {
             startHttp();
@@ -324,7 +336,7 @@ final class Controller implements AutoCloseable {
         }
         rolloutApi.install(api);
         new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);
-        new dev.cync.canary.http.DeviceApi(sender, devices.registry(), config.reliable().deadline().plus(Duration.ofSeconds(2)))
+        new DeviceApi(sender, devices.registry(), config.reliable().deadline().plus(Duration.ofSeconds(2)))
                 .install(api);
         var tls = AdminServer.tls(hc);
         HttpRouter main = new HttpRouter(auth, metrics);
@@ -381,12 +393,12 @@ final class Controller implements AutoCloseable {
      * devices, does not send them); before the fleet connects, so Home Assistant never sees them untyped.
      */
     Controller withSimulatedTypes(int simulatedDevices) {
-        dev.cync.canary.sim.Fleet.meshTypes(simulatedDevices).forEach(devices.registry().states()::type);
+        Fleet.meshTypes(simulatedDevices).forEach(devices.registry().states()::type);
         return this;
     }
 
     /** The Home Assistant bridge, or null when no broker is configured. */
-    dev.cync.canary.mqtt.MqttBridge mqtt() {
+    MqttBridge mqtt() {
         return mqtt;
     }
 
@@ -413,13 +425,13 @@ final class Controller implements AutoCloseable {
      * when it is not: restarting a controller whose disk refuses would lose what only memory holds.
      */
     Map<String, Object> health() {
-        Map<String, Object> h = new java.util.LinkedHashMap<>();
+        Map<String, Object> h = new LinkedHashMap<>();
         var flagsPersist = flags.store().persistence();
         boolean rolloutPending = rollout != null && rollout.persistPending();
         boolean degraded = flagsPersist.pending() || rolloutPending || windowsPersistError != null;
         h.put("status", degraded ? "degraded" : "ok");
-        Map<String, Object> p = new java.util.LinkedHashMap<>();
-        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> f = new LinkedHashMap<>();
         f.put("persisted", !flagsPersist.pending());
         f.put("failures", flagsPersist.failures());
         if (flagsPersist.pending()) {
@@ -430,7 +442,7 @@ final class Controller implements AutoCloseable {
         if (rollout != null) {
             p.put("rollout", Map.of("persisted", !rolloutPending, "failures", rollout.persistFailures()));
         }
-        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        Map<String, Object> w = new LinkedHashMap<>();
         w.put("persisted", windowsPersistError == null);
         w.put("failures", windowsPersistFailures.get());
         if (windowsPersistError != null) {

@@ -3,15 +3,20 @@ package dev.cync.canary.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.device.DeviceGuardConfig;
 import dev.cync.canary.device.DeviceServerConfig;
+import dev.cync.canary.flags.EtcdSettings;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.mqtt.MqttConfig;
-import dev.cync.canary.time.Validate;
-import dev.cync.canary.time.YamlFiles;
+import dev.cync.canary.support.Settings;
+import dev.cync.canary.support.Validate;
+import dev.cync.canary.support.YamlFiles;
 import dev.cync.canary.transport.LegacyConfig;
 import dev.cync.canary.transport.ReliableConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
@@ -22,20 +27,20 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
      * {@code flags}: the file store (etcd null) or etcd. {@code replica} blank means $HOSTNAME,
      * resolved at start ({@link #etcdFor}).
      */
-    record FlagsStore(String store, String endpoints, String prefix, String replica, java.time.Duration leaseTtl,
-            java.time.Duration timeout) {
+    record FlagsStore(String store, String endpoints, String prefix, String replica, Duration leaseTtl,
+            Duration timeout) {
         boolean etcd() {
             return store.equals("etcd");
         }
     }
 
     /** The etcd settings of this replica; {@code env} gives $HOSTNAME when no replica name is configured. */
-    dev.cync.canary.flags.EtcdSettings etcdFor(java.util.Map<String, String> env) {
+    EtcdSettings etcdFor(Map<String, String> env) {
         String name = flags.replica().isBlank() ? env.getOrDefault("HOSTNAME", "") : flags.replica();
         if (name.isBlank()) {
             throw new IllegalArgumentException("flags.etcd.replica: empty and $HOSTNAME is not set; give each replica a unique name");
         }
-        return new dev.cync.canary.flags.EtcdSettings(java.util.Arrays.stream(flags.endpoints().split(",")).map(String::trim)
+        return new EtcdSettings(Arrays.stream(flags.endpoints().split(",")).map(String::trim)
                 .filter(e -> !e.isEmpty()).toList(), flags.prefix(), name, flags.leaseTtl(), flags.timeout());
     }
 
@@ -124,13 +129,13 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         }
         Settings e = f.section("etcd");
         FlagsStore flags = new FlagsStore(store, e.string("endpoints", "http://127.0.0.1:2379"), e.string("prefix", "/cync-canary/"),
-                e.string("replica", ""), e.duration("leaseTtl", java.time.Duration.ofSeconds(10)),
-                e.duration("timeout", java.time.Duration.ofSeconds(2)));
+                e.string("replica", ""), e.duration("leaseTtl", Duration.ofSeconds(10)),
+                e.duration("timeout", Duration.ofSeconds(2)));
         e.finish();
         f.finish();
         if (flags.etcd()) {
             // Checked now, with a placeholder name, so a bad endpoint or TTL stops the start with its setting named.
-            new ControllerConfig(server, guards, http, legacy, reliable, null, mqtt, flags).etcdFor(java.util.Map.of("HOSTNAME", "check"));
+            new ControllerConfig(server, guards, http, legacy, reliable, null, mqtt, flags).etcdFor(Map.of("HOSTNAME", "check"));
         }
         top.finish();
         return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,

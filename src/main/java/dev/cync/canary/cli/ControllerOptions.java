@@ -2,6 +2,8 @@ package dev.cync.canary.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a controller takes. */
@@ -32,7 +34,7 @@ final class ControllerOptions {
             description = {"Start this state file afresh when it is missing, unreadable or stale (flags.json, rollout.json,",
                 "slo-windows.bin, state-marker.json); audited. flags.json starts at 0%% with the kill switch on and a hold;",
                 "rollout.json starts the plan paused at its first stage. A readable, current file is left alone."})
-    java.util.Set<String> resetState = new java.util.TreeSet<>();
+    Set<String> resetState = new TreeSet<>();
 
     ControllerConfig load() throws IOException {
         ControllerConfig c = ControllerConfig.load(config).withPorts(httpPort, devicePort, tlsPort);

@@ -4,9 +4,10 @@ import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.LossyTransport;
-import dev.cync.canary.time.ScaledClock;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.time.ExecutorScheduler;
+import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -100,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
                 Controller controller = new Controller(config, clock, System.getenv(), virtual, virtual,
                 t -> lossy[0] = new LossyTransport(t, faults.seed, config.reliable().deadline()), options.resetState,
-                dev.cync.canary.support.DurableFiles.DISK).start(true).withSimulatedTypes(devices);
+                DurableFiles.DISK).start(true).withSimulatedTypes(devices);
                 Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
                         .withFaults(faults.faults(), faults.seed), clock).start()) {
             Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);

@@ -1,7 +1,7 @@
 package dev.cync.canary.cli;
 
 import dev.cync.canary.sim.Faults;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import java.net.BindException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -61,7 +62,7 @@ public final class Main implements Runnable {
             cl.getErr().flush();
             return 2;
         }
-        if (e instanceof java.net.BindException) {
+        if (e instanceof BindException) {
             cl.getErr().println("cync-canary " + cl.getCommandName() + ": cannot listen: " + e.getMessage()
                     + " (is another controller running? choose other ports with --http-port, --device-port, --tls-port, or 0 for free ones)");
             cl.getErr().flush();

@@ -1,6 +1,7 @@
 package dev.cync.canary.cli;
 
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
@@ -60,8 +61,7 @@ final class MemoryBench {
                 r.put("bytes_per_device_idle", connected == 0 ? null : (idle - before) / connected);
                 r.put("bytes_per_device_after_commands", connected == 0 ? null : (active - before) / connected);
                 r.put("java", System.getProperty("java.version"));
-                bench.out().println(new com.fasterxml.jackson.databind.ObjectMapper()
-                        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+                bench.out().println(Json.pretty().writeValueAsString(r));
                 bench.out().flush();
                 return all ? 0 : 1;
             } finally {

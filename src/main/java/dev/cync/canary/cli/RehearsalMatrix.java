@@ -3,7 +3,9 @@ package dev.cync.canary.cli;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.sim.Scenario;
 import dev.cync.canary.slo.SloSpec;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.SystemClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ final class RehearsalMatrix {
     private RehearsalMatrix() {}
 
     static Map<String, Object> run(RolloutPlan plan, SloSpec slo, Path dir, int seeds) throws Exception {
-        dev.cync.canary.time.Clock wall = dev.cync.canary.time.SystemClock.utc();
+        Clock wall = SystemClock.utc();
         long start = wall.nanoTime();
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {

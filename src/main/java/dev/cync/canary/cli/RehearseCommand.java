@@ -1,7 +1,5 @@
 package dev.cync.canary.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
@@ -17,13 +15,17 @@ import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Json;
+import dev.cync.canary.time.Clock;
+import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.time.VirtualClock;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,10 +80,10 @@ final class RehearseCommand implements Callable<Integer> {
 
     /** The result, for the command and for tests. */
     static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit) throws Exception {
-        // Wall time is measured, like every real time, through the real clock (DESIGN.md rule 1).
-        dev.cync.canary.time.Clock wall = dev.cync.canary.time.SystemClock.utc();
+        // Wall time is measured, like every real time, through the real clock (docs/design.md rule 1).
+        Clock wall = SystemClock.utc();
         long wallStart = wall.nanoTime();
-        VirtualClock clock = new VirtualClock(EPOCH, java.time.ZoneId.of("UTC"));
+        VirtualClock clock = new VirtualClock(EPOCH, ZoneId.of("UTC"));
         Path dir = Files.createTempDirectory("cync-rehearse-");
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
         Metrics metrics = new Metrics();
@@ -233,7 +235,7 @@ final class RehearseCommand implements Callable<Integer> {
             Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(planFile), SloSpec.load(sloFile), matrixDir, seeds);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+                out.println(Json.pretty().writeValueAsString(m));
             } else {
                 out.print(RehearsalMatrix.table(m));
             }
@@ -244,7 +246,7 @@ final class RehearseCommand implements Callable<Integer> {
                 Durations.parse(duration));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            out.println(Json.pretty().writeValueAsString(r));
         } else {
             out.printf("%-10s %-16s %-12s %-8s %s%n", "time", "event", "stage", "canary%", "reason");
             for (Map<String, Object> e : (List<Map<String, Object>>) r.get("timeline")) {

@@ -1,6 +1,7 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ final class RolloutCommand extends AdminCommands.ClientCommand {
         JsonNode r;
         if (action.equals("status")) {
             r = client.call("GET", "/api/rollout", null);
-        } else if (java.util.List.of("pause", "resume", "promote", "abort", "retry").contains(action)) {
+        } else if (List.of("pause", "resume", "promote", "abort", "retry").contains(action)) {
             if (reason == null || reason.isBlank()) {
                 throw new IllegalArgumentException("rollout " + action + " needs --reason: it goes in the audit log");
             }

@@ -6,6 +6,7 @@ import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.RoutingConfig;
+import dev.cync.canary.support.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +49,7 @@ final class RouteCommand extends AdminCommands.ClientCommand {
     @Option(names = "--exclude-file", paramLabel = "F", description = "Offline: excluded ids, one per line.")
     Path excludeFile;
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
 
     @Override
     public Integer call() throws Exception {

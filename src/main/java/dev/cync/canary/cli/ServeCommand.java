@@ -1,7 +1,9 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.time.SystemClock;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,8 +26,8 @@ final class ServeCommand implements Callable<Integer> {
             config = ControllerOptions.rollout(config, true);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(config, SystemClock.utc(), System.getenv(), null, null, java.util.function.UnaryOperator.identity(),
-                        options.resetState, dev.cync.canary.support.DurableFiles.DISK).start(true)) {
+                Controller controller = new Controller(config, SystemClock.utc(), System.getenv(), null, null, UnaryOperator.identity(),
+                        options.resetState, DurableFiles.DISK).start(true)) {
             gate.await(null);
         }
         return 0;

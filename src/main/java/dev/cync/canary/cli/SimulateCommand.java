@@ -1,7 +1,7 @@
 package dev.cync.canary.cli;
 
 import dev.cync.canary.sim.Fleet;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.time.SystemClock;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package dev.cync.canary.cli;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.transport.CommandOutcome;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import java.util.EnumMap;

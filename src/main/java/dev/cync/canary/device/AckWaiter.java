@@ -7,7 +7,7 @@ package dev.cync.canary.device;
  */
 public interface AckWaiter {
 
-    /** The device's 0x7B receipt arrived: it has the bytes. Not success (DESIGN.md rule 2). */
+    /** The device's 0x7B receipt arrived: it has the bytes. Not success (docs/design.md rule 2). */
     void onAck(long nowNanos);
 
     /**

@@ -1,20 +1,20 @@
 package dev.cync.canary.device;
 
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.support.DurableFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -82,7 +82,7 @@ final class AuthCodes implements AutoCloseable {
     }
 
     /** The allow-list when {@code allowListFile} is given, else the pins of {@code stateDir}. */
-    static AuthCodes open(java.util.Optional<Path> allowListFile, Path stateDir) throws IOException {
+    static AuthCodes open(Optional<Path> allowListFile, Path stateDir) throws IOException {
         if (allowListFile.isPresent()) {
             AuthCodes a = new AuthCodes(true, null);
             Path file = allowListFile.get();
@@ -156,7 +156,7 @@ final class AuthCodes implements AutoCloseable {
         if (writer != null && dirty.compareAndSet(false, true)) {
             try {
                 writer.execute(this::write);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 dirty.set(false); // closing: close() writes the last state itself
             }
         }
@@ -166,14 +166,9 @@ final class AuthCodes implements AutoCloseable {
         dirty.set(false);
         StringBuilder sb = new StringBuilder("# endpoint auth-code, pinned on first hello (trust on first use); see docs/security.md\n");
         new TreeMap<>(codes).forEach((id, code) -> sb.append(id).append(' ').append(code).append('\n'));
-        Path tmp = pinsFile.resolveSibling(PINS_FILE + ".tmp");
         try {
             Files.createDirectories(pinsFile.getParent());
-            Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, pinsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replace(pinsFile, sb.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             log.error("could not save the pinned device auth codes to {}: {} (they hold in memory; retried on the next pin)",
                     pinsFile, e.toString());

@@ -1,6 +1,7 @@
 package dev.cync.canary.device;
 
 import dev.cync.canary.metrics.Metrics;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -74,7 +75,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
     }
 
     /** The connection's hello was accepted: it no longer counts against the pending budget. Event loop only. */
-    void helloAccepted(io.netty.channel.Channel ch) {
+    void helloAccepted(Channel ch) {
         if (ch.attr(PENDING).getAndSet(null) != null) {
             pending.decrementAndGet();
         }

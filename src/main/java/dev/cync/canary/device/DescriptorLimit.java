@@ -1,5 +1,6 @@
 package dev.cync.canary.device;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ final class DescriptorLimit {
 
     /** The soft limit on open files, if the platform tells. */
     static Optional<Long> current() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             return Optional.of(unix.getMaxFileDescriptorCount());
         }
         return Optional.empty();

@@ -1,6 +1,6 @@
 package dev.cync.canary.device;
 
-import dev.cync.canary.time.Validate;
+import dev.cync.canary.support.Validate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

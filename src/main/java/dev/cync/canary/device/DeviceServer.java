@@ -7,7 +7,6 @@ import dev.cync.canary.protocol.PacketDecoder;
 import dev.cync.canary.protocol.PacketEncoder;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.ExecutorScheduler;
-import dev.cync.canary.time.NettyTransports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,9 +1,9 @@
 package dev.cync.canary.device;
 
+import dev.cync.canary.support.Validate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import dev.cync.canary.time.Validate;
 
 /**
  * The device server's settings; the {@code server:} section of {@code cync-canary.yaml}, where

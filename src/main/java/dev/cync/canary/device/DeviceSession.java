@@ -11,6 +11,8 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +35,7 @@ public final class DeviceSession {
     private volatile DeviceId deviceId;
     private volatile int ownMeshId = -1;
     /** Mesh ids this device relays; bounded, since a relayed entry has a one-byte mesh id. */
-    private final java.util.Set<Integer> relayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Integer> relayed = ConcurrentHashMap.newKeySet();
     private volatile boolean controlled;
     private boolean meshQueried;
     /** The clock's nanoTime at connection, so {@link #lastSeen} needs no Instant per packet. */
@@ -95,7 +97,7 @@ public final class DeviceSession {
     }
 
     /** The mesh ids it relays, sorted. */
-    public java.util.List<Integer> relayedMeshIds() {
+    public List<Integer> relayedMeshIds() {
         return relayed.stream().sorted().toList();
     }
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most {@code capacity} mesh ids (a mesh id is one byte in 0x43 and two in 0x83, so
  * a real mesh is far smaller); a report for a new mesh id beyond that is counted and dropped.
  *
- * <p>Routing rule (PROTOCOL.md): a mesh id is reached through the connection whose device reported
+ * <p>Routing rule (docs/protocol.md): a mesh id is reached through the connection whose device reported
  * it as its own; failing that, one that relays it. An own report always replaces a relayed one;
  * a relayed one is ignored while the device's own connection is up (its state and its route).
  *

@@ -24,7 +24,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The TLS certificate of the device port when none is configured: generated once, kept in the
  * state directory ({@code tls/cert.pem}, {@code tls/key.pem}, key readable by the owner only) and
- * reused on later starts. Real devices do not validate it (PROTOCOL.md).
+ * reused on later starts. Real devices do not validate it (docs/protocol.md).
  */
 public record SelfSignedCertificate(Path certFile, Path keyFile) {
 

@@ -4,7 +4,7 @@ import dev.cync.canary.protocol.AckKey;
 import dev.cync.canary.protocol.DeviceId;
 
 /**
- * The one sequence allocator of a connection (DESIGN.md rule 4), shared by both transports, and the
+ * The one sequence allocator of a connection (docs/design.md rule 4), shared by both transports, and the
  * table that matches each 0x7B to the command it answers.
  *
  * <p>A command's key is its device id and the sequence field {@code 00 seq 00} with seq in 1..255,

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The environment as a source of flags (the spec's {@code CANARY_PERCENTAGE}, {@code DARK_LAUNCH},
  * {@code CANARY_COHORT}, and {@code CANARY_EXCLUDE}, {@code CANARY_SALT},
- * {@code DARK_LAUNCH_PERCENTAGE}), with DESIGN.md rule 8's precedence:
+ * {@code DARK_LAUNCH_PERCENTAGE}), with docs/design.md rule 8's precedence:
  *
  * <ul>
  *   <li>on a fresh state directory the environment gives the starting flags;

@@ -1,9 +1,7 @@
 package dev.cync.canary.flags;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.Clock;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -24,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,16 +84,14 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private final KV kv;
     private final ByteSequence flagsKey;
     private final String auditPrefix;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private final ListenerDelivery delivery = new ListenerDelivery();
     private final List<Consumer<Boolean>> availabilityListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService background;
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private String pendingError;
-    private java.time.Instant pendingSince;
+    private Instant pendingSince;
     private Watch.Watcher watcher;
 
     /** The state in force here and the etcd revision it was read at (0: not in etcd yet). */
@@ -411,7 +409,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private void onWatch(WatchResponse r) {
         try {
             background.execute(() -> applyEvents(r));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (RejectedExecutionException closed) {
             // The store is closing.
         }
     }

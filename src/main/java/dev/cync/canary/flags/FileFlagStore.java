@@ -1,11 +1,9 @@
 package dev.cync.canary.flags;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import java.io.IOException;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Flags in the state directory: {@code flags.json} (the current state) and {@code audit.jsonl}
  * (one JSON object per change, append-only).
  *
- * <p>Memory first, disk second (DESIGN.md rule 8). {@link #update} commits a change in memory and
+ * <p>Memory first, disk second (docs/design.md rule 8). {@link #update} commits a change in memory and
  * tells the listeners (so the router follows at once), then persists it. When the disk refuses
  * (full, read-only, gone), the change still stands, the failure is counted and logged, and
  * {@link #persistence} says so until a retry ({@link #persistPending}, also run by every later
@@ -68,9 +66,7 @@ public final class FileFlagStore implements FlagStore {
     private final Clock clock;
     private final StateMarker marker;
     private final DurableFiles.Writer writer;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private final AuditTail tail = new AuditTail(json);
     private final ListenerDelivery delivery = new ListenerDelivery();
     private final Object lock = new Object();

@@ -1,6 +1,7 @@
 package dev.cync.canary.flags;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cync.canary.support.Percentages;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -145,11 +146,11 @@ public record FlagState(
 
     /** The routing-relevant fields as one line, for logs and audit values. */
     public String summary() {
-        return "canary " + FlagValues.formatPercentage(percentageBasisPoints) + "%"
+        return "canary " + Percentages.fromBasisPoints(percentageBasisPoints) + "%"
                 + (killSwitch ? ", kill switch ON" : "")
                 + (rollbackSticky ? " (held by an automatic rollback)" : "")
                 + ", cohort " + cohort.size() + ", excluded " + exclude.size()
-                + ", dark launch " + (darkLaunch ? "on at " + FlagValues.formatPercentage(darkLaunchBasisPoints) + "%" : "off")
+                + ", dark launch " + (darkLaunch ? "on at " + Percentages.fromBasisPoints(darkLaunchBasisPoints) + "%" : "off")
                 + ", salt '" + salt + "'";
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * computed from the latest state, applied, audited with exactly the old and new values it computed,
  * and only then are the listeners told, after every lock of the store has been released.
  *
- * <p>Lock order (DESIGN.md rule 11): a store's own locks are leaves. Callers may hold their own
+ * <p>Lock order (docs/design.md rule 11): a store's own locks are leaves. Callers may hold their own
  * locks while they call {@link #update} (the rollout controller does); the store never calls out
  * (listeners, other objects) while it holds one of its locks, so no cycle can form.
  */

@@ -1,5 +1,6 @@
 package dev.cync.canary.flags;
 
+import dev.cync.canary.support.Percentages;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -46,11 +47,6 @@ public final class FlagValues {
         return parsePercentage(name, BigDecimal.valueOf(value).toPlainString());
     }
 
-    public static String formatPercentage(int basisPoints) {
-        String s = BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros().toPlainString();
-        return s;
-    }
-
     public static boolean parseBoolean(String name, String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         return switch (t) {
@@ -86,7 +82,7 @@ public final class FlagValues {
 
     static void checkBasisPoints(String name, int bp) {
         if (bp < 0 || bp > 10_000) {
-            throw new IllegalArgumentException(name + " must be from 0 to 100%, got " + formatPercentage(bp) + "%");
+            throw new IllegalArgumentException(name + " must be from 0 to 100%, got " + Percentages.fromBasisPoints(bp) + "%");
         }
     }
 

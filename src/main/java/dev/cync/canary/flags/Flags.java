@@ -1,5 +1,6 @@
 package dev.cync.canary.flags;
 
+import dev.cync.canary.support.Percentages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,13 +39,13 @@ public final class Flags {
     public FlagState setPercentage(String actor, int basisPoints, String reason) {
         FlagValues.checkBasisPoints("percentage", basisPoints);
         return store.update(actor, reason, s -> new FlagChange("set_percentage", describe(s),
-                FlagValues.formatPercentage(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
+                Percentages.fromBasisPoints(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
                 s.edit().percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false).build()));
     }
 
     /**
      * Everything to legacy at once: 0%, the kill switch, and the mirror off. An automatic rollback also sets the
-     * hold that keeps it so across restarts until an operator resumes (DESIGN.md rule 8); an
+     * hold that keeps it so across restarts until an operator resumes (docs/design.md rule 8); an
      * operator's rollback keeps a hold that is already there.
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {
@@ -100,7 +101,7 @@ public final class Flags {
     }
 
     private static String darkLaunchValue(boolean on, int bp) {
-        return on ? "on at " + FlagValues.formatPercentage(bp) + "%" : "off";
+        return on ? "on at " + Percentages.fromBasisPoints(bp) + "%" : "off";
     }
 
     private static List<String> edited(List<String> current, List<String> add, List<String> remove) {
@@ -125,6 +126,6 @@ public final class Flags {
     }
 
     static String describe(FlagState s) {
-        return FlagValues.formatPercentage(s.percentageBasisPoints()) + "%" + (s.killSwitch() ? " (kill switch on)" : "");
+        return Percentages.fromBasisPoints(s.percentageBasisPoints()) + "%" + (s.killSwitch() ? " (kill switch on)" : "");
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * One leader among the replicas, on an etcd lease: the leader key ({@code <prefix>leader}) is
  * created with this replica's lease and holds {@code <replica>/<lease id>}; it disappears when the
  * lease expires, and another replica creates it. Only the leader runs the rollout and the
- * automatic rollback (DESIGN.md: one decision-maker).
+ * automatic rollback (one decision-maker, docs/design.md).
  *
  * <p>Stepping down in time. Every {@code ttl/3} the lease is renewed; etcd extends it to at least
  * TTL after it receives the renewal, so it cannot expire before (send time + TTL). This replica
@@ -112,7 +113,7 @@ public final class LeaderElection implements AutoCloseable {
             }
 
             @Override
-            public FlagState update(String actor, String reason, java.util.function.Function<FlagState, FlagChange> change) {
+            public FlagState update(String actor, String reason, Function<FlagState, FlagChange> change) {
                 return store.update(actor, reason, change, LeaderElection.this::fence);
             }
 

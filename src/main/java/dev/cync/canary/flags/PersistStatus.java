@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Whether what a store holds in memory is also on disk. A change takes effect in memory first and
- * is persisted after (DESIGN.md rule 8); while the disk refuses, {@code pending} is true and the
+ * is persisted after (docs/design.md rule 8); while the disk refuses, {@code pending} is true and the
  * store keeps retrying.
  *
  * @param pending a change in memory is not yet persisted

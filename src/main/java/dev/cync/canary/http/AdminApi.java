@@ -1,22 +1,22 @@
 package dev.cync.canary.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.CanarySender;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.transport.CommandOutcome;
-import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.OutcomeHistory;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -30,9 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -55,14 +53,13 @@ public final class AdminApi {
     private final AdminAuth auth;
     private final Metrics metrics;
     private final Duration powerTimeout;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    // API bodies: a key twice, trailing tokens and lossy numbers are refused; replies are indented.
+    private final ObjectMapper json = Json.pretty()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private final List<Route> routes = new ArrayList<>();
     private HttpRouter router;
 
@@ -122,7 +119,7 @@ public final class AdminApi {
                 for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
                     if (!allowed.contains(f)) {
-                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new TreeSet<>(allowed)));
                     }
                 }
             }
@@ -208,10 +205,10 @@ public final class AdminApi {
             Object result;
             try {
                 result = route.handler().handle(new Request(call));
-            } catch (dev.cync.canary.flags.EtcdFlagStore.StoreUnavailableException e) {
+            } catch (EtcdFlagStore.StoreUnavailableException e) {
                 // flags.store: etcd and etcd does not answer: nothing was written (a rollback still applied here).
                 throw new ApiError(503, "store_unavailable", e.getMessage());
-            } catch (dev.cync.canary.flags.EtcdFlagStore.FencedException e) {
+            } catch (EtcdFlagStore.FencedException e) {
                 throw new ApiError(409, "conflict", e.getMessage());
             }
             return HttpReply.of(200, HttpReply.JSON, json.writeValueAsString(result) + "\n");

@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,15 +88,15 @@ public final class AdminAuth {
     }
 
     private static void refuseLoosePermissions(Path file) throws IOException {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+        Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
         } catch (UnsupportedOperationException e) {
             return; // not a POSIX file system: nothing to check
         }
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> loose = java.util.EnumSet.of(
-                java.nio.file.attribute.PosixFilePermission.GROUP_READ, java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-                java.nio.file.attribute.PosixFilePermission.OTHERS_READ, java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        Set<PosixFilePermission> loose = EnumSet.of(
+                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
         loose.retainAll(perms);
         if (!loose.isEmpty()) {
             throw new IllegalArgumentException(file.toAbsolutePath() + ": the admin token file is "

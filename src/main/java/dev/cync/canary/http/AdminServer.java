@@ -1,7 +1,10 @@
 package dev.cync.canary.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.time.NettyTransports;
+import dev.cync.canary.support.Json;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,14 +22,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
     /** Request line and header bounds: generous for curl, Prometheus and browsers, small for an attacker. */
     static final int MAX_INITIAL_LINE = 4096;
     static final int MAX_HEADER_BYTES = 16 * 1024;
-    private static final com.fasterxml.jackson.databind.ObjectMapper HEALTH_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper HEALTH_JSON = Json.mapper();
 
     private final String host;
     private final int requestedPort;
@@ -104,7 +106,7 @@ public final class AdminServer implements AutoCloseable {
         router.add("GET", "/healthz", Access.OPEN, call -> {
             try {
                 return HttpReply.of(200, HttpReply.JSON, HEALTH_JSON.writeValueAsString(health.get()) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialise the health report", e);
             }
         });

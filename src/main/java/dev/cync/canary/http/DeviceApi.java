@@ -9,12 +9,15 @@ import dev.cync.canary.protocol.Setting;
 import dev.cync.canary.routing.CanarySender;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,7 +38,7 @@ public final class DeviceApi {
 
     /** Device commands waiting for their outcome at most at once, so they never fill the API pool. */
     static final int MAX_COMMAND_CALLS = 4;
-    private final java.util.concurrent.Semaphore commandCalls = new java.util.concurrent.Semaphore(MAX_COMMAND_CALLS);
+    private final Semaphore commandCalls = new Semaphore(MAX_COMMAND_CALLS);
 
     private final CanarySender sender;
     private final DeviceRegistry registry;
@@ -92,7 +95,7 @@ public final class DeviceApi {
                 .orElseThrow(() -> ApiError.notFound("no connection reported mesh id " + mesh));
     }
 
-    private Object command(AdminApi.Request r) throws java.io.IOException {
+    private Object command(AdminApi.Request r) throws IOException {
         String id = r.param(0);
         String what = r.param(1);
         Setting setting = switch (what) {
@@ -172,8 +175,8 @@ public final class DeviceApi {
     private static int integer(JsonNode b, String field, int min, int max) {
         JsonNode n = b.get(field);
         // The API's parser keeps numbers exact (BigInteger/BigDecimal), so range-check the exact value.
-        if (n == null || !n.isIntegralNumber() || n.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(min)) < 0
-                || n.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+        if (n == null || !n.isIntegralNumber() || n.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
+                || n.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
             throw ApiError.badRequest(field + " is required: a whole number " + min + ".." + max);
         }
         return n.intValue();

@@ -2,6 +2,7 @@ package dev.cync.canary.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public record HttpCall(String method, String path, Map<String, String> query, Ma
 
     /** A header's value (name in any case), or null. */
     public String header(String name) {
-        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
     public String bodyText() {

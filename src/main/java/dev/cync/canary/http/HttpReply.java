@@ -1,6 +1,7 @@
 package dev.cync.canary.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /** What a route answers: a status, a content type, the body and any extra headers. */
@@ -19,7 +20,7 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
     }
 
     public HttpReply withHeader(String name, String value) {
-        Map<String, String> h = new java.util.HashMap<>(headers);
+        Map<String, String> h = new HashMap<>(headers);
         h.put(name, value);
         return new HttpReply(status, contentType, body, h);
     }

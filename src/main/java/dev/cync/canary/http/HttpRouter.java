@@ -3,6 +3,7 @@ package dev.cync.canary.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.support.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class HttpRouter {
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final AdminAuth auth;
     private final Metrics metrics;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     /** @param auth null when no route needs a token (a server with open routes only) */
     public HttpRouter(AdminAuth auth, Metrics metrics) {

@@ -1,7 +1,6 @@
 package dev.cync.canary.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
@@ -10,8 +9,9 @@ import dev.cync.canary.slo.Baseline;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.SloEvaluator;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Percentages;
 import dev.cync.canary.time.Clock;
-import dev.cync.canary.time.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** {@code GET /api/rollout}, {@code GET /api/slo} and {@code POST /api/rollout/{pause|resume|promote|abort|retry}}. */
 public final class RolloutApi {
@@ -26,9 +28,9 @@ public final class RolloutApi {
     private final RolloutController rollout;
     private final SloEvaluator evaluator;
     private final Clock clock;
-    private java.util.function.Supplier<String> leader;
+    private Supplier<String> leader;
     private String replica;
-    private java.util.function.BooleanSupplier leads = () -> true;
+    private BooleanSupplier leads = () -> true;
 
     /** @param rollout null when the rollout is off (its calls then answer 409 and say how to turn it on) */
     public RolloutApi(RolloutController rollout, SloEvaluator evaluator, Clock clock) {
@@ -41,7 +43,7 @@ public final class RolloutApi {
      * Several replicas: only {@code leads} runs the rollout; the view says who leads, and actions
      * sent to another replica are refused with the leader's name.
      */
-    public RolloutApi withLeadership(String replica, java.util.function.Supplier<String> leader, java.util.function.BooleanSupplier leads) {
+    public RolloutApi withLeadership(String replica, Supplier<String> leader, BooleanSupplier leads) {
         this.replica = replica;
         this.leader = leader;
         this.leads = leads;
@@ -103,7 +105,7 @@ public final class RolloutApi {
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("name", stage.name());
         st.put("index", s.stage());
-        st.put("percentage", FlagValues.formatPercentage(stage.percentageBasisPoints()));
+        st.put("percentage", Percentages.fromBasisPoints(stage.percentageBasisPoints()));
         st.put("dark_launch", stage.darkLaunch());
         st.put("elapsed", Durations.format(Duration.ofMillis(s.stageElapsedMillis())));
         st.put("min_duration", Durations.format(stage.minDuration()));

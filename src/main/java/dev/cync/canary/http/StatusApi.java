@@ -9,8 +9,9 @@ import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Percentages;
 import dev.cync.canary.time.Clock;
-import dev.cync.canary.time.Durations;
 import dev.cync.canary.transport.OutcomeHistory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -92,7 +93,7 @@ public final class StatusApi {
         List<String> names = rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList();
         v.put("timeline", StatusTimeline.stages(names, s.stage(), StatusTimeline.visits(h)));
         v.put("stage_percentages", rollout.plan().stages().stream()
-                .map(x -> FlagValues.formatPercentage(x.percentageBasisPoints())).toList());
+                .map(x -> Percentages.fromBasisPoints(x.percentageBasisPoints())).toList());
         v.put("events", StatusTimeline.events(h, EVENTS_TAIL));
         v.put("last_automatic_decision", StatusTimeline.lastAutomatic(h));
         // After a failed gate or a rollback the rollout waits in an earlier stage; say which one failed.

@@ -36,7 +36,7 @@ public final class StatusHistory {
     /** The default sampling: every 5 s for an hour. */
     public static final Duration EVERY = Duration.ofSeconds(5);
     public static final int CAPACITY = 720;
-    /** The outcome label of a command the device received but did not carry out (DESIGN.md rule 2). */
+    /** The outcome label of a command the device received but did not carry out (docs/design.md rule 2). */
     static final String NOT_EXECUTED = "not_executed";
     private static final List<String> TRANSPORTS = List.of(Metrics.LEGACY, Metrics.NEW);
 

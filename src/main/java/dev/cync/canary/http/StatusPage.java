@@ -2,16 +2,18 @@ package dev.cync.canary.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.LinkedHashSet;
 
 /**
  * The status page: a path to bytes and a content type, nothing of any HTTP server in it, so it moves
@@ -40,7 +42,7 @@ public final class StatusPage {
 
     private final Map<String, Reply> assets = new LinkedHashMap<>();
     private final StatusHistory history;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     /** Reads the page's files from the jar once; a missing one stops the start (the jar is broken). */
     public StatusPage(StatusHistory history) {
@@ -131,7 +133,7 @@ public final class StatusPage {
         for (String path : paths()) {
             router.add("GET", path, Access.OPEN, call -> {
                 String after = call.query().get("after");
-                Reply r = get(path, after == null ? null : "after=" + java.net.URLEncoder.encode(after, StandardCharsets.UTF_8))
+                Reply r = get(path, after == null ? null : "after=" + URLEncoder.encode(after, StandardCharsets.UTF_8))
                         .orElseThrow();
                 return new HttpReply(r.status(), r.contentType(), r.body(), HEADERS);
             });

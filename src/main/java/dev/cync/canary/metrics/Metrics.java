@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 
 /**
- * Every metric of the controller, with the names and labels of DESIGN.md, on one registry per
+ * Every metric of the controller, with the names and labels of docs/design.md, on one registry per
  * controller (no global state). Names live here only: the monitoring generators build their
- * queries from these constants. No metric carries a device id (DESIGN.md rule 9).
+ * queries from these constants. No metric carries a device id (docs/design.md rule 9).
  */
 public final class Metrics {
 
@@ -240,7 +241,7 @@ public final class Metrics {
         }
         for (var snapshot : registry.scrape()) {
             if (snapshot.getMetadata().getPrometheusName().equals(base)
-                    && snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c) {
+                    && snapshot instanceof CounterSnapshot c) {
                 for (var dp : c.getDataPoints()) {
                     boolean match = true;
                     for (int i = 0; i < names.length && match; i++) {

@@ -2,43 +2,17 @@ package dev.cync.canary.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One transport's metrics with every data point looked up once, so the hot path increments a
- * cached counter instead of resolving labels per command. Thread-safe: the data points are.
+ * One transport's metrics with its data points looked up once, so the hot path increments a
+ * cached counter instead of resolving labels per command (the per-outcome points are cached by
+ * the transport's {@code OutcomeMetrics}). Thread-safe: the data points are.
  */
 public final class TransportMetrics {
 
-    /** How a command resolved; the label value of {@code outcome}. */
-    public enum Outcome {
-        SUCCESS("success"),
-        TIMEOUT("timeout"),
-        WRITE_ERROR("write_error"),
-        DISCONNECTED("disconnected"),
-        QUEUE_FULL("queue_full"),
-        REJECTED("rejected"),
-        SHUTDOWN("shutdown"),
-        /** The device sent its receipt but no execution ack before the deadline: it did not do it. */
-        NOT_EXECUTED("not_executed"),
-        /** No connection reported the target mesh id: nothing was sent. */
-        UNKNOWN_TARGET("unknown_target");
-
-        private final String label;
-
-        Outcome(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
     private final String label;
-    private final Map<Outcome, CounterDataPoint> sent = new EnumMap<>(Outcome.class);
+    private final Metrics metrics;
     private final DistributionDataPoint latency;
     private final CounterDataPoint retransmit;
     private final CounterDataPoint ackTimeout;
@@ -48,9 +22,7 @@ public final class TransportMetrics {
 
     TransportMetrics(Metrics m, String label) {
         this.label = label;
-        for (Outcome o : Outcome.values()) {
-            sent.put(o, m.packetSent.labelValues(label, o.label()));
-        }
+        this.metrics = m;
         latency = m.packetLatency.labelValues(label);
         retransmit = m.retransmit.labelValues(label);
         ackTimeout = m.ackTimeout.labelValues(label);
@@ -62,16 +34,27 @@ public final class TransportMetrics {
         return label;
     }
 
-    /** Records how one command resolved; {@code latencySeconds} is used for successes only. */
-    public void resolved(Outcome outcome, double latencySeconds) {
-        sent.get(outcome).inc();
-        if (outcome == Outcome.SUCCESS) {
-            latency.observe(latencySeconds);
-        } else if (outcome == Outcome.TIMEOUT || outcome == Outcome.NOT_EXECUTED) {
-            ackTimeout.inc();
-        } else if (outcome == Outcome.QUEUE_FULL) {
-            queueFull.inc();
-        }
+    /**
+     * The {@code tcp_comm_packet_sent_total} data point of this transport and {@code outcome}
+     * (the outcome labels are the transport's: {@code transport.Outcome}); callers look it up once.
+     */
+    public CounterDataPoint sent(String outcome) {
+        return metrics.packetSent.labelValues(label, outcome);
+    }
+
+    /** A success's latency, from send to the device's execution ack. */
+    public void latency(double seconds) {
+        latency.observe(seconds);
+    }
+
+    /** A command that failed because no acknowledgement came before its deadline. */
+    public void ackTimeout() {
+        ackTimeout.inc();
+    }
+
+    /** A command refused or dropped because a bounded queue was full. */
+    public void queueFull() {
+        queueFull.inc();
     }
 
     public void retransmitted() {

@@ -1,12 +1,13 @@
 package dev.cync.canary.monitoring;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.support.Json;
 
 /**
  * The Grafana dashboards: the spec's six rows (Overview, SLO Tracking, Latency, Reliability, Queues,
@@ -15,7 +16,7 @@ import dev.cync.canary.slo.SloSpec;
  */
 final class Dashboards {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
     static final int SCHEMA_VERSION = 39;
     static final String DS = "${datasource}";
 
@@ -113,7 +114,7 @@ final class Dashboards {
         String render() {
             try {
                 return JSON.writeValueAsString(root) + "\n";
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }

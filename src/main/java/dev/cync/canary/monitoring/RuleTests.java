@@ -5,6 +5,7 @@ import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.SloSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
  * {@code prometheus-rules.test.yml}: promtool unit tests that every alert fires when it should,
@@ -157,7 +158,7 @@ final class RuleTests {
                 .replace("{{ $labels.file }}", labels.getOrDefault("file", ""))
                 .replace("{{ $labels.instance }}", labels.getOrDefault("instance", ""));
         if (value != null) {
-            s = s.replaceAll("\\{\\{ \\$value \\| humanize[A-Za-z]* \\}\\}", java.util.regex.Matcher.quoteReplacement(value));
+            s = s.replaceAll("\\{\\{ \\$value \\| humanize[A-Za-z]* \\}\\}", Matcher.quoteReplacement(value));
         }
         return s;
     }

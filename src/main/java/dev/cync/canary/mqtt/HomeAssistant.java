@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cync.canary.support.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -20,7 +22,7 @@ final class HomeAssistant {
     static final String MANUFACTURER = "Savant (GE Cync)";
     private static final Set<String> LIGHT_KEYS = Set.of("state", "brightness", "color_temp", "color");
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final Topics topics;
     private final String version;
 
@@ -82,7 +84,7 @@ final class HomeAssistant {
         }
         ObjectNode dev = c.putObject("device");
         dev.putArray("identifiers").add(id);
-        dev.put("name", "Cync " + model(d.type()).toLowerCase(java.util.Locale.ROOT) + " " + d.meshId());
+        dev.put("name", "Cync " + model(d.type()).toLowerCase(Locale.ROOT) + " " + d.meshId());
         dev.put("manufacturer", MANUFACTURER);
         dev.put("model", model(d.type()));
         if (d.firmware() != null) {
@@ -184,7 +186,7 @@ final class HomeAssistant {
         Integer kelvin = null;
         if (root.has("color_temp")) {
             if (!colorModesOf(d).contains("color_temp")) {
-                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(java.util.Locale.ROOT) + " has no colour temperature");
+                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no colour temperature");
             }
             kelvin = whole(root.get("color_temp"), "color_temp", ColorTemp.MIN_KELVIN, ColorTemp.MAX_KELVIN);
         }
@@ -192,7 +194,7 @@ final class HomeAssistant {
         JsonNode color = root.get("color");
         if (color != null) {
             if (!colorModesOf(d).contains("rgb")) {
-                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(java.util.Locale.ROOT) + " has no RGB colour");
+                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no RGB colour");
             }
             if (!color.isObject() || color.size() != 3 || !color.has("r") || !color.has("g") || !color.has("b")) {
                 throw new IllegalArgumentException("color must be {\"r\":..,\"g\":..,\"b\":..}, got " + shorten(color.toString()));

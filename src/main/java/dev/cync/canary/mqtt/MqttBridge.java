@@ -2,7 +2,7 @@ package dev.cync.canary.mqtt;
 
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.mqtt.DeviceCommands.CommandResult;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import dev.cync.canary.time.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.cync.canary.mqtt;
 
-import dev.cync.canary.time.Validate;
+import dev.cync.canary.support.Validate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Decodes every record of a capture on its own (connection ids are not recorded) and tallies what
@@ -25,7 +26,7 @@ import java.util.TreeMap;
  * first-out is the only pairing that does not invent reordering.
  *
  * <p>{@code executed} counts server requests (class f8) answered by a device 0x73 of class f9 with
- * the same endpoint, opcode and inner sequence: the execution ack of PROTOCOL.md revision 2.
+ * the same endpoint, opcode and inner sequence: the execution ack of docs/protocol.md revision 2.
  */
 public final class CaptureAnalyzer {
 
@@ -52,9 +53,9 @@ public final class CaptureAnalyzer {
     private final Map<Long, Integer> awaitingExecution = new HashMap<>();
     private final SortedMap<String, Integer> executedByOpcode = new TreeMap<>();
     private int executed;
-    private final java.util.function.Consumer<PacketLine> lines;
+    private final Consumer<PacketLine> lines;
 
-    private CaptureAnalyzer(String file, java.util.function.Consumer<PacketLine> lines) {
+    private CaptureAnalyzer(String file, Consumer<PacketLine> lines) {
         this.file = file;
         this.lines = lines;
     }
@@ -65,7 +66,7 @@ public final class CaptureAnalyzer {
     }
 
     /** Reads and analyses one capture file, handing a description of each packet to {@code lines}. */
-    public static CaptureReport analyze(String file, BufferedReader in, java.util.function.Consumer<PacketLine> lines)
+    public static CaptureReport analyze(String file, BufferedReader in, Consumer<PacketLine> lines)
             throws IOException {
         CaptureAnalyzer a = new CaptureAnalyzer(file, lines);
         CaptureReader.read(in, a::accept, a::problem);

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the capture text format of PROTOCOL.md: a header line
+ * Reads the capture text format of docs/protocol.md: a header line
  * ({@code 2025-11-06T08:57:55.534425 DEV→CLOUD [TAG] (31 bytes)}), a line of hex bytes, a blank
  * line. A record that cannot be parsed is reported with its line number and skipped; reading goes
  * on with the next record, so one bad line never hides the rest of a file.

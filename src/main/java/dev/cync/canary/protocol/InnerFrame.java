@@ -1,9 +1,10 @@
 package dev.cync.canary.protocol;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The inner frame of a 0x73 or 0x83 (PROTOCOL.md, "The inner frame"): {@code 7e}, inner sequence,
+ * The inner frame of a 0x73 or 0x83 (docs/protocol.md, "The inner frame"): {@code 7e}, inner sequence,
  * three flag bytes, class, opcode, length L, {@code 00}, L body bytes, checksum, {@code 7e}.
  *
  * <p>The start marker is found by position, never by searching (endpoint ids can contain 0x7e):
@@ -92,7 +93,7 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
         if (marker < 0 || (packet[packet.length - 1] & 0xFF) != MARKER) {
             return Optional.empty();
         }
-        byte[] content = java.util.Arrays.copyOfRange(packet, marker + 1, packet.length - 1);
+        byte[] content = Arrays.copyOfRange(packet, marker + 1, packet.length - 1);
         InnerFrame raw = read(marker, content, false);
         if (!raw.lengthValid && contains(content, ESCAPE)) {
             byte[] unescaped = unescape(content);
@@ -162,7 +163,7 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
                 out[n++] = (byte) b;
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     /**

@@ -18,7 +18,7 @@ public record MeshCommand(DeviceId endpoint, int field, int sequence, int target
 
     /** The target {@code ff ff}: every device of the mesh. */
     public static final int WHOLE_MESH = 0xFFFF;
-    /** Group ids start here (PROTOCOL.md: a group id is >= 0x8000). */
+    /** Group ids start here (docs/protocol.md: a group id is >= 0x8000). */
     public static final int FIRST_GROUP = 0x8000;
 
     public MeshCommand {
@@ -32,7 +32,7 @@ public record MeshCommand(DeviceId endpoint, int field, int sequence, int target
             throw new IllegalArgumentException("inner sequence must be 0..255, got " + sequence);
         }
         if (target < 1 || target > 0xFFFF) {
-            // 00 00 is never a target: it switched nothing in the captures (PROTOCOL.md revision 2).
+            // 00 00 is never a target: it switched nothing in the captures (docs/protocol.md revision 2).
             throw new IllegalArgumentException("target must be a mesh id, group id or ffff (1..65535), got " + target);
         }
     }

@@ -1,6 +1,7 @@
 package dev.cync.canary.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  * Turns each one-packet frame from {@link CyncFrameDecoder} into a {@link Packet}. A malformed
  * packet is reported and dropped; the connection and the packets after it are unaffected.
  */
-@io.netty.channel.ChannelHandler.Sharable
+@ChannelHandler.Sharable
 public final class PacketDecoder extends MessageToMessageDecoder<ByteBuf> {
 
     private final DecodeListener listener;

@@ -1,7 +1,7 @@
 package dev.cync.canary.protocol;
 
 /**
- * Every packet type seen in real Cync traffic (PROTOCOL.md). Anything else on the wire means the
+ * Every packet type seen in real Cync traffic (docs/protocol.md). Anything else on the wire means the
  * stream is out of sync, so the framer treats an unknown type byte as garbage.
  */
 public enum PacketType {

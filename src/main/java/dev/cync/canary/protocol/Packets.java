@@ -1,5 +1,6 @@
 package dev.cync.canary.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 
 /** Factories for packets whose layout needs more than their record's fields. */
@@ -51,7 +52,7 @@ public final class Packets {
         b[11] = (byte) nonce;
         b[13] = 0x07;
         b[15] = 0x09;
-        byte[] tag = "xlink_dev".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tag = "xlink_dev".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(tag, 0, b, 16, tag.length);
         return new Packet.ControlAnswer(endpoint, nonce, Bytes.wrap(b));
     }

@@ -1,7 +1,7 @@
 package dev.cync.canary.protocol;
 
 /**
- * What a server command sets (PROTOCOL.md, "Commands from the server"). Every setting is a state,
+ * What a server command sets (docs/protocol.md, "Commands from the server"). Every setting is a state,
  * never a change ("toggle" does not exist on the wire), so sending one twice is harmless.
  */
 public sealed interface Setting {

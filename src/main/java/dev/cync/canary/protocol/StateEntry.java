@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One 19-byte state entry of a 0x43 (PROTOCOL.md, "Device state"): entry k sits at byte 12 + 19k.
+ * One 19-byte state entry of a 0x43 (docs/protocol.md, "Device state"): entry k sits at byte 12 + 19k.
  *
  * @param index entry byte 0: {@code 05} for the sending device's own state, {@code 06}, {@code 07}
  *     ... for states it relays

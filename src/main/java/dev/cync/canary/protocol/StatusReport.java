@@ -3,7 +3,7 @@ package dev.cync.canary.protocol;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a 0x83 says (PROTOCOL.md, "0x83 kinds"), by size and rel 5..7.
+ * What a 0x83 says (docs/protocol.md, "0x83 kinds"), by size and rel 5..7.
  *
  * <ul>
  *   <li>{@link Kind#OWN_STATE}: 42 bytes, {@code fa db 13}: the sender's own state. Absolute offsets:

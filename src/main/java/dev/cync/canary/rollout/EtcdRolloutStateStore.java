@@ -1,11 +1,9 @@
 package dev.cync.canary.rollout;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.LeaderElection;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -18,8 +16,7 @@ public final class EtcdRolloutStateStore implements RolloutStateStore {
     static final String KEY = "rollout";
     private final EtcdFlagStore store;
     private final LeaderElection election;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
 
     public EtcdRolloutStateStore(EtcdFlagStore store, LeaderElection election) {
         this.store = store;

@@ -6,7 +6,7 @@ import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +30,7 @@ public final class Notifier {
     private final String alertmanagerUrl;
     private final String webhookUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     public Notifier(String alertmanagerUrl, String webhookUrl) {
         this.alertmanagerUrl = blankToNull(alertmanagerUrl);
@@ -60,7 +62,7 @@ public final class Notifier {
                         "trigger", r.trigger(), "stage", r.stage(), "from_percent", r.fromPercent(), "to_percent", r.toPercent(),
                         "reason", r.reason())));
             }
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             log.error("could not notify about the rollback: {}", e.toString());
         }
     }

@@ -1,27 +1,25 @@
 package dev.cync.canary.rollout;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
-import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
-import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Json;
+import dev.cync.canary.support.Percentages;
+import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
-import dev.cync.canary.time.Durations;
 import dev.cync.canary.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,8 +92,7 @@ public final class RolloutController {
     /** The kind of the hold in force ({@link #NO_DATA_HOLD} or {@link #EVIDENCE_HOLD}), null when none. */
     private String holdKind;
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Json.state();
     private RolloutState state;
     private Instant lastTick;
     private Scheduler.Cancellable ticker;
@@ -255,7 +253,7 @@ public final class RolloutController {
             if (marker != null) {
                 throw marker.problem(STATE_FILE, problem);
             }
-            throw new dev.cync.canary.support.StateFileException("state file " + stateFile + " " + problem
+            throw new StateFileException("state file " + stateFile + " " + problem
                     + "; the controller refuses to start rather than loosen the canary");
         }
         generation = Math.max(generation, lastWritten);
@@ -278,7 +276,7 @@ public final class RolloutController {
                         ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
                         : null;
         if (problem != null) {
-            throw new dev.cync.canary.support.StateFileException("the shared rollout state " + problem
+            throw new StateFileException("the shared rollout state " + problem
                     + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
         }
         state = loaded;
@@ -363,7 +361,7 @@ public final class RolloutController {
         state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(), lastFail,
                 state.failedStage(), state.reason(), state.history());
         // The watch never stops while any device is on the new transport: running, held, paused or
-        // complete plan, or a percentage set by hand (DESIGN.md rule 7).
+        // complete plan, or a percentage set by hand (docs/design.md rule 7).
         if (onNewTransport(flags.current())) {
             autoRollbackCheck(nowMs);
         } else {
@@ -593,7 +591,7 @@ public final class RolloutController {
 
     private String currentPercent() {
         FlagState f = flags.current();
-        return f.killSwitch() ? "0" : FlagValues.formatPercentage(f.percentageBasisPoints());
+        return f.killSwitch() ? "0" : Percentages.fromBasisPoints(f.percentageBasisPoints());
     }
 
     /**
@@ -801,7 +799,7 @@ public final class RolloutController {
         return b != null && a.status() == b.status() && a.stage() == b.stage() && a.consecutiveFailures() == b.consecutiveFailures()
                 && a.failedStage() == b.failedStage() && a.history().size() == b.history().size()
                 && a.stageOverdueAtMillis() == b.stageOverdueAtMillis()
-                && java.util.Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
+                && Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
     }
 
     /**

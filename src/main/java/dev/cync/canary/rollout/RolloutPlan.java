@@ -2,8 +2,9 @@ package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.flags.FlagValues;
-import dev.cync.canary.time.Durations;
-import dev.cync.canary.time.YamlFiles;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Percentages;
+import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +59,9 @@ public record RolloutPlan(String name, List<Stage> stages) {
 
         public String describe() {
             return switch (type) {
-                case NO_WORSE_THAN_LEGACY -> type.label + " (at most " + FlagValues.formatPercentage((int) parameter) + " points below)";
-                case SUCCESS_RATE_AT_LEAST -> type.label + " " + FlagValues.formatPercentage((int) parameter) + "%";
-                case ERROR_BUDGET_ABOVE -> type.label + " " + FlagValues.formatPercentage((int) parameter) + "%";
+                case NO_WORSE_THAN_LEGACY -> type.label + " (at most " + Percentages.fromBasisPoints((int) parameter) + " points below)";
+                case SUCCESS_RATE_AT_LEAST -> type.label + " " + Percentages.fromBasisPoints((int) parameter) + "%";
+                case ERROR_BUDGET_ABOVE -> type.label + " " + Percentages.fromBasisPoints((int) parameter) + "%";
                 case SLOS_MET_FOR -> type.label + " " + Durations.format(Duration.ofMillis(parameter));
                 default -> type.label;
             };

@@ -1,8 +1,8 @@
 package dev.cync.canary.rollout;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.time.Clock;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import java.util.function.LongSupplier;
 

@@ -6,12 +6,11 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.transport.TransportKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decides, per device, which transport carries its commands: a pure function of the device id and
- * the current {@link RoutingConfig} snapshot (DESIGN.md rule 5), with no per-device state, so
+ * the current {@link RoutingConfig} snapshot (docs/design.md rule 5), with no per-device state, so
  * raising the percentage never moves a device back to legacy, a rollback moves every device at
  * once, and every replica agrees.
  *
@@ -153,14 +152,5 @@ public final class CanaryRouter {
     /** Swaps in a new snapshot; decisions after this call use it. */
     public void update(RoutingConfig next) {
         config.set(next);
-    }
-
-    /** A basis-point share as a percentage text: 2500 -> "25", 50 -> "0.5". */
-    public static String percent(int basisPoints) {
-        if (basisPoints % 100 == 0) {
-            return String.valueOf(basisPoints / 100);
-        }
-        String s = String.format(Locale.ROOT, "%d.%02d", basisPoints / 100, basisPoints % 100);
-        return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
     }
 }

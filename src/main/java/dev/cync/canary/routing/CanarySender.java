@@ -9,10 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.UnaryOperator;
 
 /**
  * Sends each command through the transport the router picks and, in dark launch, mirrors it to
- * the new transport (DESIGN.md rule 6): only idempotent commands, only for legacy-routed devices in
+ * the new transport (docs/design.md rule 6): only idempotent commands, only for legacy-routed devices in
  * the mirror sample, only after the primary has resolved (so the mirror can neither delay nor fail
  * it, and a device never has both copies on the wire at once), and at most {@code mirrorCapacity}
  * mirrors outstanding: beyond that a mirror is dropped and counted, never queued without bound. A
@@ -36,10 +37,10 @@ public final class CanarySender {
     private final AtomicLongArray latest = new AtomicLongArray(LATEST_SLOTS);
     private final AtomicLong sequence = new AtomicLong();
     static final int LATEST_SLOTS = 4096;
-    private final java.util.function.UnaryOperator<DeviceCommand> resolver;
+    private final UnaryOperator<DeviceCommand> resolver;
 
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
-        this(router, legacy, reliable, metrics, mirrorCapacity, java.util.function.UnaryOperator.identity());
+        this(router, legacy, reliable, metrics, mirrorCapacity, UnaryOperator.identity());
     }
 
     /**
@@ -47,7 +48,7 @@ public final class CanarySender {
      *     over the device registry), so the router can hash the endpoint
      */
     public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity,
-            java.util.function.UnaryOperator<DeviceCommand> resolver) {
+            UnaryOperator<DeviceCommand> resolver) {
         this.resolver = resolver;
         if (legacy.kind() != TransportKind.LEGACY || reliable.kind() != TransportKind.NEW) {
             throw new IllegalArgumentException("CanarySender needs the legacy and the new transport, in that order");

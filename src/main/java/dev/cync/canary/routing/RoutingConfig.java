@@ -3,7 +3,7 @@ package dev.cync.canary.routing;
 import java.util.Set;
 
 /**
- * One immutable routing snapshot (DESIGN.md rule 5). The router swaps whole snapshots atomically,
+ * One immutable routing snapshot (docs/design.md rule 5). The router swaps whole snapshots atomically,
  * so a decision never sees half of a change.
  *
  * @param percentageBasisPoints share of devices on the new transport, 0..10000 (0.01% steps)

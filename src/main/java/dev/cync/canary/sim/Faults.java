@@ -1,6 +1,6 @@
 package dev.cync.canary.sim;
 
-import dev.cync.canary.time.Validate;
+import dev.cync.canary.support.Validate;
 import java.time.Duration;
 import java.util.Optional;
 

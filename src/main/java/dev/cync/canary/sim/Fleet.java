@@ -1,13 +1,15 @@
 package dev.cync.canary.sim;
 
+import dev.cync.canary.device.DeviceType;
+import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.protocol.CyncFrameDecoder;
 import dev.cync.canary.protocol.DecodeListener;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.PacketDecoder;
 import dev.cync.canary.protocol.PacketEncoder;
+import dev.cync.canary.protocol.Setting;
+import dev.cync.canary.support.Validate;
 import dev.cync.canary.time.Clock;
-import dev.cync.canary.time.NettyTransports;
-import dev.cync.canary.time.Validate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +17,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -22,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -162,10 +167,10 @@ public final class Fleet implements AutoCloseable {
      * The device type of each simulated mesh id (mesh id = index + 1, types in turn), for the
      * controller's state model: the simulator, like real devices, does not send its type.
      */
-    public static java.util.Map<Integer, dev.cync.canary.device.DeviceType> meshTypes(int devices) {
-        java.util.Map<Integer, dev.cync.canary.device.DeviceType> types = new java.util.TreeMap<>();
+    public static Map<Integer, DeviceType> meshTypes(int devices) {
+        Map<Integer, DeviceType> types = new TreeMap<>();
         for (int i = 0; i < devices; i++) {
-            types.put(i + 1, dev.cync.canary.device.DeviceType.valueOf(SimType.values()[i % SimType.values().length].name()));
+            types.put(i + 1, DeviceType.valueOf(SimType.values()[i % SimType.values().length].name()));
         }
         return types;
     }
@@ -283,7 +288,7 @@ public final class Fleet implements AutoCloseable {
         }
 
         /** Applies a setting; whether the state changed. */
-        boolean apply(dev.cync.canary.protocol.Setting s) {
+        boolean apply(Setting s) {
             boolean before = on;
             int b = brightness;
             int t = colorTemp;
@@ -291,14 +296,14 @@ public final class Fleet implements AutoCloseable {
             int r = red;
             int g = green;
             int bl = blue;
-            if (s instanceof dev.cync.canary.protocol.Setting.Power p) {
+            if (s instanceof Setting.Power p) {
                 on = p.on();
-            } else if (s instanceof dev.cync.canary.protocol.Setting.Brightness l) {
+            } else if (s instanceof Setting.Brightness l) {
                 brightness = l.level();
-            } else if (s instanceof dev.cync.canary.protocol.Setting.ColorTemp c) {
+            } else if (s instanceof Setting.ColorTemp c) {
                 colorTemp = c.temp();
                 rgbMode = false;
-            } else if (s instanceof dev.cync.canary.protocol.Setting.Rgb c) {
+            } else if (s instanceof Setting.Rgb c) {
                 red = c.red();
                 green = c.green();
                 blue = c.blue();
@@ -329,7 +334,7 @@ public final class Fleet implements AutoCloseable {
                     if (ssl != null) {
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                     }
-                    ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(256, true));
+                    ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                     ch.pipeline().addLast(new CyncFrameDecoder(DecodeListener.NONE), new PacketDecoder(DecodeListener.NONE),
                             new PacketEncoder(), new FaultHandler(config.faults(), config.seed() * 31 + index, clock),
                             new SimDevice(Member.this, stats, config.heartbeat().toNanos(), config.dedup(),

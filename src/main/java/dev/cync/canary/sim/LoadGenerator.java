@@ -1,11 +1,11 @@
 package dev.cync.canary.sim;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

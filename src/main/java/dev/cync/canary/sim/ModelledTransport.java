@@ -1,9 +1,9 @@
 package dev.cync.canary.sim;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import dev.cync.canary.transport.TransportStats;

@@ -1,8 +1,9 @@
 package dev.cync.canary.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.time.Durations;
-import dev.cync.canary.time.YamlFiles;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Settings;
+import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,33 +133,42 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
         YamlFiles.Source src = YamlFiles.read(file, DEFAULT, "scenario file", "the built-in healthy scenario");
         try {
             return parse(src.root());
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(src.name() + ": " + e.getMessage(), e);
         }
     }
 
+    /** Strict: an unknown key, a wrong type or a missing transport model is refused, naming the key. */
     static Scenario parse(JsonNode root) {
-        JsonNode t = root.path("transports");
+        Settings s = new Settings("", root);
+        int devices = s.integer("devices", 1000);
+        double rate = s.number("commandsPerDevicePerHour", 6);
+        Settings t = s.section("transports");
+        Model legacy = model(t.section("legacy"));
+        Model fresh = model(t.section("new"));
+        t.finish();
         List<Fault> faults = new ArrayList<>();
-        for (JsonNode f : root.path("faults")) {
-            String transport = f.has("transport") ? f.get("transport").asText() : null;
+        for (Settings f : s.list("faults")) {
+            String transport = f.string("transport", null);
             if (transport != null && !transport.equals("new") && !transport.equals("legacy")) {
                 throw new IllegalArgumentException("faults: transport must be new or legacy, got '" + transport + "'");
             }
-            JsonNode lat = f.path("latencyMs");
-            Duration every = f.has("every") ? Durations.parse(f.get("every").asText()) : null;
-            if (every != null && (!f.has("until") || every.isZero())) {
+            Duration from = f.duration("from", Duration.ZERO);
+            Duration until = f.duration("until", null);
+            Duration every = f.duration("every", null);
+            if (every != null && (until == null || every.isZero())) {
                 throw new IllegalArgumentException("faults: a fault with 'every' needs 'until' (the first stretch) and a positive period");
             }
-            faults.add(new Fault(transport, Durations.parse(f.path("from").asText("0s")),
-                    f.has("until") ? Durations.parse(f.get("until").asText()) : null,
-                    f.has("success") ? f.get("success").asDouble() : null, lat.has("p50") ? lat.get("p50").asDouble() : null,
-                    lat.has("p99") ? lat.get("p99").asDouble() : null, f.has("trafficFactor") ? f.get("trafficFactor").asDouble() : null,
-                    every));
+            Settings lat = f.section("latencyMs");
+            faults.add(new Fault(transport, from, until, f.optionalNumber("success"), lat.optionalNumber("p50"),
+                    lat.optionalNumber("p99"), f.optionalNumber("trafficFactor"), every));
+            lat.finish();
+            f.finish();
         }
-        return new Scenario(root.path("devices").asInt(1000), root.path("commandsPerDevicePerHour").asDouble(6), model(t.path("legacy"), "legacy"),
-                model(t.path("new"), "new"), faults, expect(root.get("expect")),
-                root.has("duration") ? Durations.parse(root.get("duration").asText()) : null);
+        Expect expect = expect(s.raw("expect"));
+        Duration duration = s.duration("duration", null);
+        s.finish();
+        return new Scenario(devices, rate, legacy, fresh, faults, expect, duration);
     }
 
     /** {@code expect: complete | hold | {rollback_within: 30m}} (or the string "rollback_within: 30m"). */
@@ -182,15 +192,19 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
         throw new IllegalArgumentException("expect: must be complete, hold or rollback_within: DURATION, got '" + e + "'");
     }
 
-    private static Model model(JsonNode n, String name) {
-        if (n.isMissingNode()) {
-            throw new IllegalArgumentException("transports." + name + " is required: {success: 0.995, latencyMs: {p50: 80, p99: 400}}");
+    private static Model model(Settings n) {
+        if (!n.present()) {
+            throw new IllegalArgumentException(n.path() + " is required: {success: 0.995, latencyMs: {p50: 80, p99: 400}}");
         }
+        Settings lat = n.section("latencyMs");
+        Model m;
         try {
-            return new Model(n.path("success").asDouble(Double.NaN), n.path("latencyMs").path("p50").asDouble(Double.NaN),
-                    n.path("latencyMs").path("p99").asDouble(Double.NaN));
+            m = new Model(n.number("success", Double.NaN), lat.number("p50", Double.NaN), lat.number("p99", Double.NaN));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("transports." + name + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(n.path() + ": " + e.getMessage(), e);
         }
+        lat.finish();
+        n.finish();
+        return m;
     }
 }

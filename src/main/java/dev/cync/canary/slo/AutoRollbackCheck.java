@@ -1,6 +1,6 @@
 package dev.cync.canary.slo;
 
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import java.util.Map;
 public record Check(Objective objective, String transport, Result result, Ratio ratio, double budgetRemaining,
         Map<String, Double> burnRates) {
 
-    /** PASS, FAIL or NO_DATA (too few events): DESIGN.md rule 7. */
+    /** PASS, FAIL or NO_DATA (too few events): docs/design.md rule 7. */
     public enum Result {
         PASS("pass"), FAIL("fail"), NO_DATA("no_data");
 

@@ -1,10 +1,11 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.Percentages;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The one evidence rule for gates and the automatic rollback (DESIGN.md rule 7): a share of good
+ * The one evidence rule for gates and the automatic rollback (docs/design.md rule 7): a share of good
  * events FAILs a target only when the miss is significant, i.e. when seeing this many bad events
  * would be less likely than {@code significance} if the target were exactly met (one-sided
  * binomial tail); it PASSes when it meets the target with at least {@code minEvents} events; and
@@ -35,7 +36,7 @@ public record Evidence(double significance) {
     public Verdict judge(Ratio r, long targetPpm, long minEvents) {
         boolean meets = r.meets(targetPpm);
         double p = meets ? 1.0 : r.missProbability(targetPpm);
-        Supplier<String> pct = () -> String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), percent(targetPpm));
+        Supplier<String> pct = () -> String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), Percentages.fromMillionths(targetPpm));
         if (r.total() > 0 && !meets && p < significance) {
             return new Verdict(Check.Result.FAIL, r, targetPpm, p, () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct.get(), p, significance));
         }
@@ -79,9 +80,5 @@ public record Evidence(double significance) {
         }
         return new Verdict(Check.Result.NO_DATA, fresh, 0, p,
                 () -> String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text.get(), p, significance));
-    }
-
-    static String percent(long ppm) {
-        return java.math.BigDecimal.valueOf(ppm, 4).stripTrailingZeros().toPlainString();
     }
 }

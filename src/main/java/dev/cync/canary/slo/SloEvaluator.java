@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Judges every objective for each transport, and the new transport against legacy (DESIGN.md rule 7). */
+/** Judges every objective for each transport, and the new transport against legacy (docs/design.md rule 7). */
 public final class SloEvaluator {
 
     /** The burn-rate windows reported for every objective. */

@@ -1,8 +1,8 @@
 package dev.cync.canary.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.time.Durations;
-import dev.cync.canary.time.YamlFiles;
+import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
@@ -152,7 +153,7 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

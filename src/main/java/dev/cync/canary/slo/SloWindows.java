@@ -1,14 +1,17 @@
 package dev.cync.canary.slo;
 
 import dev.cync.canary.support.DurableFiles;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -306,9 +309,9 @@ public final class SloWindows {
             return new LoadResult(null, 0);
         }
         long nowMinute = Math.floorDiv(nowMillis, 60_000L);
-        Map<String, java.util.TreeMap<Long, long[]>> read = new TreeMap<>();
+        Map<String, TreeMap<Long, long[]>> read = new TreeMap<>();
         int future = 0;
-        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
             if (in.readInt() != MAGIC) {
                 return new LoadResult(file + " is not an SLO window file (wrong magic number)", 0);
             }
@@ -324,7 +327,7 @@ public final class SloWindows {
                 if (fields < 1 || fields > 16 || used < 0 || used > MINUTES) {
                     return new LoadResult(file + " is corrupt (ring " + name + ": " + fields + " fields, " + used + " minutes)", 0);
                 }
-                java.util.TreeMap<Long, long[]> byMinute = new java.util.TreeMap<>();
+                TreeMap<Long, long[]> byMinute = new TreeMap<>();
                 for (int u = 0; u < used; u++) {
                     long minute = in.readLong();
                     long[] v = new long[fields];
@@ -348,12 +351,12 @@ public final class SloWindows {
             if (in.read() != -1) {
                 return new LoadResult(file + " is corrupt (bytes after the last ring)", 0);
             }
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             return new LoadResult(file + " is truncated or empty", 0);
         } catch (IOException | RuntimeException e) {
             return new LoadResult(file + " cannot be read: " + e.getMessage(), 0);
         }
-        for (Map.Entry<String, java.util.TreeMap<Long, long[]>> e : read.entrySet()) {
+        for (Map.Entry<String, TreeMap<Long, long[]>> e : read.entrySet()) {
             Ring r = rings.get(e.getKey());
             synchronized (r) {
                 for (Map.Entry<Long, long[]> m : e.getValue().entrySet()) {
@@ -383,7 +386,7 @@ public final class SloWindows {
             this.fields = fields;
             this.counts = new long[MINUTES * fields];
             this.cumulative = new long[MINUTES * fields];
-            java.util.Arrays.fill(minutes, Long.MIN_VALUE);
+            Arrays.fill(minutes, Long.MIN_VALUE);
         }
 
         boolean nonEmpty(int s) {
@@ -408,8 +411,8 @@ public final class SloWindows {
                 latest = minute - 1;
                 int s = index(minute);
                 minutes[s] = minute;
-                java.util.Arrays.fill(counts, s * fields, s * fields + fields, 0L);
-                java.util.Arrays.fill(cumulative, s * fields, s * fields + fields, 0L);
+                Arrays.fill(counts, s * fields, s * fields + fields, 0L);
+                Arrays.fill(cumulative, s * fields, s * fields + fields, 0L);
                 latest = minute;
                 return;
             }

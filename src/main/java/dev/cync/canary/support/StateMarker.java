@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The state directory's memory of itself ({@code state-marker.json}): when the controller first
  * started here, and the last generation written of each state file. With it, a state file that is
  * missing, unreadable or older than the last one written is told apart from a first start, so it
- * can never silently loosen the canary (DESIGN.md rule 8): the owner of the file refuses to start
+ * can never silently loosen the canary (docs/design.md rule 8): the owner of the file refuses to start
  * with one line naming the file and the way out ({@code --reset-state FILE}, which the owner
  * audits) instead of starting from defaults. The owners ({@code FileFlagStore},
  * {@code RolloutController}) read their files and compare what they find with {@link #generation}.
@@ -40,7 +40,7 @@ public final class StateMarker {
     private final Path dir;
     private final DurableFiles.Writer writer;
     private final Set<String> reset;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final String firstStartAt;
     private final Map<String, Long> generations = new TreeMap<>();
     private boolean dirty;
@@ -69,7 +69,7 @@ public final class StateMarker {
         if (Files.exists(file) && !reset.contains(FILE)) {
             Content c;
             try {
-                c = new ObjectMapper().readValue(file.toFile(), Content.class);
+                c = Json.mapper().readValue(file.toFile(), Content.class);
             } catch (JacksonException e) {
                 c = null;
             }

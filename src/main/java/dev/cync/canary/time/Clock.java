@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * The one source of time (DESIGN.md rule 1). Real code gets {@link SystemClock}; tests and
+ * The one source of time (docs/design.md rule 1). Real code gets {@link SystemClock}; tests and
  * rehearsals get a {@link VirtualClock}, so retry timers, SLO windows and stage durations run in
  * virtual time with the same code.
  */

@@ -1,10 +1,9 @@
 package dev.cync.canary.transport;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import java.time.Duration;
 
 /**
- * How one command resolved: exactly one per command (DESIGN.md rule 3). Success means the device
+ * How one command resolved: exactly one per command (docs/design.md rule 3). Success means the device
  * acknowledged it before the deadline, for both transports (rule 2).
  *
  * @param attempts how many times it was written (0 if it never left the queue)

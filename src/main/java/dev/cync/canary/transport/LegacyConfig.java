@@ -1,6 +1,6 @@
 package dev.cync.canary.transport;
 
-import dev.cync.canary.time.Validate;
+import dev.cync.canary.support.Validate;
 import java.time.Duration;
 
 /**
@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param writeTimeout a write not done by then fails as {@code write_error}
  * @param ackDeadline how long the device has to acknowledge; the same oracle as the reliable
- *     transport's deadline (DESIGN.md rule 2), observed passively, never retried
+ *     transport's deadline (docs/design.md rule 2), observed passively, never retried
  */
 public record LegacyConfig(Duration writeTimeout, Duration ackDeadline) {
 

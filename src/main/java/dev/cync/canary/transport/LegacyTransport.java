@@ -4,10 +4,10 @@ import dev.cync.canary.device.AckWaiter;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import io.netty.channel.ChannelFuture;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * The old command path: write the command once and hope. It never retries and has no queue of
  * its own (the connection's outbound buffer is its queue: above the high-water mark a command is
  * refused as {@code queue_full} rather than piling up without bound). It watches passively for the
- * device's answers so that its outcomes use the same oracle as the reliable transport (DESIGN.md
+ * device's answers so that its outcomes use the same oracle as the reliable transport (docs/design.md
  * rule 2): success is the execution ack (class f9, the command's opcode and inner sequence, on its
  * connection) before {@code ackDeadline}; a 0x7B receipt alone is {@code not_executed}.
  */
@@ -156,8 +156,8 @@ public final class LegacyTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
-            java.time.Duration latency) {
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
+            Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

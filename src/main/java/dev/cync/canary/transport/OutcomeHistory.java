@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The last few outcomes of each device, for the admin API ("recent outcomes"), bounded twice:
  * {@code perDevice} outcomes per device, and at most {@code devices} devices (least recently
- * commanded forgotten first). Per-device detail lives here, never in metric labels (DESIGN.md rule 9).
+ * commanded forgotten first). Per-device detail lives here, never in metric labels (docs/design.md rule 9).
  */
 public final class OutcomeHistory {
 

@@ -1,7 +1,9 @@
 package dev.cync.canary.transport;
 
+import dev.cync.canary.device.DeviceRegistry;
+import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.TransportMetrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ final class OutcomeRecorder {
 
     private final TransportKind kind;
     private final TransportMetrics metrics;
+    private final OutcomeMetrics outcomes;
     private final Object lock = new Object();
     private long sent;
     private long inFlight;
@@ -38,6 +41,7 @@ final class OutcomeRecorder {
     OutcomeRecorder(TransportKind kind, TransportMetrics metrics) {
         this.kind = kind;
         this.metrics = metrics;
+        this.outcomes = new OutcomeMetrics(metrics);
     }
 
     TransportMetrics metrics() {
@@ -57,14 +61,14 @@ final class OutcomeRecorder {
      * connected, resolves the command at once and returns null. {@code command} is resolved
      * ({@link Targets#resolve}) by the caller.
      */
-    dev.cync.canary.device.DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
-            dev.cync.canary.device.DeviceRegistry registry) {
+    DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
+            DeviceRegistry registry) {
         sent();
         if (closed) {
             resolve(future, command, Outcome.SHUTDOWN, 0, 0);
             return null;
         }
-        dev.cync.canary.device.DeviceSession session = command.deviceId() == null ? null : registry.find(command.deviceId());
+        DeviceSession session = command.deviceId() == null ? null : registry.find(command.deviceId());
         if (command.deviceId() != null && (session == null || !session.isOpen())) {
             resolve(future, command, Outcome.DISCONNECTED, 0, 0);
             return null;
@@ -81,7 +85,7 @@ final class OutcomeRecorder {
     }
 
     /** Counts in and fails a command that a fault in front of the transport lost (see {@link Transport#failInjected}). */
-    CompletableFuture<CommandOutcome> injected(DeviceCommand command, Outcome outcome, java.time.Duration latency) {
+    CompletableFuture<CommandOutcome> injected(DeviceCommand command, Outcome outcome, Duration latency) {
         if (outcome == Outcome.SUCCESS) {
             throw new IllegalArgumentException("an injected fault fails a command; success comes from the device");
         }
@@ -108,8 +112,8 @@ final class OutcomeRecorder {
             inFlight--;
             resolved[outcome.ordinal()]++;
         }
-        metrics.resolved(outcome, latencyNanos / 1e9);
-        CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, java.time.Duration.ofNanos(latencyNanos));
+        outcomes.resolved(outcome, latencyNanos / 1e9);
+        CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, Duration.ofNanos(latencyNanos));
         for (Consumer<CommandOutcome> l : listeners) {
             try {
                 l.accept(result);

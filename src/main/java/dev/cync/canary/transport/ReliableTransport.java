@@ -5,7 +5,6 @@ import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.metrics.TransportMetrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import io.netty.util.AttributeKey;
@@ -359,8 +358,8 @@ public final class ReliableTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
-            java.time.Duration latency) {
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
+            Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

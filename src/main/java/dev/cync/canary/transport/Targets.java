@@ -6,7 +6,7 @@ import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.MeshCommand;
 
 /**
- * Finds where a command goes (PROTOCOL.md, "Mesh ids and endpoints"): a mesh id through the
+ * Finds where a command goes (docs/protocol.md, "Mesh ids and endpoints"): a mesh id through the
  * connection whose device reported it as its own, else one that relays it; a group or the whole
  * mesh through any connected endpoint (the lowest id, so it is stable); an endpoint's command to
  * its own reported mesh id. What cannot be resolved stays unresolved and fails as

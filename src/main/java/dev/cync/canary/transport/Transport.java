@@ -1,5 +1,6 @@
 package dev.cync.canary.transport;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -22,8 +23,8 @@ public interface Transport extends AutoCloseable {
      * had failed it: for a fault injected in front of it (the demo's {@code LossyTransport}), so
      * the summary, the metrics, the SLO windows and the accounting all see the injected failures.
      */
-    CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, dev.cync.canary.metrics.TransportMetrics.Outcome outcome,
-            java.time.Duration latency);
+    CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
+            Duration latency);
 
     /** Counts since start, for the accounting check sent = succeeded + failed + in flight. */
     TransportStats stats();

@@ -1,11 +1,10 @@
 package dev.cync.canary.transport;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import java.util.Map;
 
 /**
  * A transport's counts since start, read consistently. {@code inFlight} is counted on its own, so
- * {@link #balanced} is a real check of DESIGN.md rule 3; {@code doubleResolutions} counts commands
+ * {@link #balanced} is a real check of docs/design.md rule 3; {@code doubleResolutions} counts commands
  * some code tried to resolve a second time (always 0 unless there is a bug).
  */
 public record TransportStats(long sent, long succeeded, Map<Outcome, Long> failed, long inFlight,

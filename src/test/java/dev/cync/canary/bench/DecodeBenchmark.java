@@ -8,6 +8,7 @@ import dev.cync.canary.protocol.PacketFramer;
 import dev.cync.canary.protocol.PacketType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -84,7 +86,7 @@ public class DecodeBenchmark {
     }
 
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(PACKETS)
+    @OperationsPerInvocation(PACKETS)
     public void nettyLengthFieldFraming(Blackhole bh) throws Exception {
         ByteBuf in = input.readerIndex(0);
         ByteBuf frame;
@@ -95,7 +97,7 @@ public class DecodeBenchmark {
     }
 
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(PACKETS)
+    @OperationsPerInvocation(PACKETS)
     public void cyncFraming(Blackhole bh) {
         ByteBuf in = input.readerIndex(0);
         ByteBuf frame;
@@ -106,7 +108,7 @@ public class DecodeBenchmark {
     }
 
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(PACKETS)
+    @OperationsPerInvocation(PACKETS)
     public void cyncDecode(Blackhole bh) {
         ByteBuf in = input;
         int index = 0;
@@ -128,7 +130,7 @@ public class DecodeBenchmark {
     }
 
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(PACKETS)
+    @OperationsPerInvocation(PACKETS)
     public void cyncDecodeToPackets(Blackhole bh) {
         ByteBuf in = input;
         int index = 0;
@@ -143,12 +145,12 @@ public class DecodeBenchmark {
     /** Every whole packet of both captures, concatenated; trailing bytes are left out. */
     static byte[] captureStream() {
         Path dir = Path.of(System.getProperty("cync.captures", "src/test/resources/captures"));
-        io.netty.buffer.ByteBuf all = io.netty.buffer.Unpooled.buffer();
+        ByteBuf all = Unpooled.buffer();
         int[] packets = {0};
         for (String name : new String[] {"cync-2025-11-06-a.txt", "cync-2025-11-06-b.txt"}) {
             try (BufferedReader r = Files.newBufferedReader(dir.resolve(name), StandardCharsets.UTF_8)) {
                 CaptureReader.read(r, rec -> {
-                    ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(rec.bytes().toArray());
+                    ByteBuf b = Unpooled.wrappedBuffer(rec.bytes().toArray());
                     int i = 0;
                     int len;
                     while (i < b.writerIndex() && (len = PacketFramer.frame(b, i, b.writerIndex() - i)) > 0

@@ -1,7 +1,10 @@
 package dev.cync.canary.bench;
 
+import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.routing.CanaryRouter;
+import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.routing.RoutingConfig;
+import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,10 +73,10 @@ public class RouterBenchmark {
             ids[i] = String.format("%08x", i * 0x9E3779B1);
         }
         router = new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of("0badbeef"), Set.of("0badf00d"), false, false, 0, 1),
-                new dev.cync.canary.metrics.Metrics());
-        commands = new dev.cync.canary.transport.DeviceCommand[IDS];
+                new Metrics());
+        commands = new DeviceCommand[IDS];
         for (int i = 0; i < IDS; i++) {
-            commands[i] = dev.cync.canary.transport.DeviceCommand.power(new dev.cync.canary.protocol.DeviceId(i * 0x9E3779B1), true);
+            commands[i] = DeviceCommand.power(new DeviceId(i * 0x9E3779B1), true);
         }
         memoizing = new MemoizingRouter(2500);
         for (String id : ids) {

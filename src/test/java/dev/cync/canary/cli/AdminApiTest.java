@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.time.SystemClock;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +67,7 @@ class AdminApiTest {
 
     double gauge() {
         return controller.metrics.scrape().stream().filter(s -> s.getMetadata().getName().equals("canary_percentage"))
-                .findFirst().map(s -> ((io.prometheus.metrics.model.snapshots.GaugeSnapshot) s).getDataPoints().get(0).getValue())
+                .findFirst().map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue())
                 .orElseThrow();
     }
 

@@ -3,11 +3,11 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.device.DeviceRegistry;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.sim.RawBaseline;
 import dev.cync.canary.time.VirtualClock;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.TransportStats;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -35,10 +37,10 @@ final class Browser implements AutoCloseable {
      * Selenium warns that it has no DevTools binding for Debian's chromium version; these tests use
      * WebDriver only, never DevTools, so the warning says nothing. Held here so the setting sticks.
      */
-    private static final java.util.logging.Logger CDP_LOG = quiet("org.openqa.selenium.devtools");
+    private static final Logger CDP_LOG = quiet("org.openqa.selenium.devtools");
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
         l.setLevel(Level.SEVERE);
         return l;
     }
@@ -107,7 +109,7 @@ final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // A temporary profile left behind is harmless.
             }

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.routing.CanarySender;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.SystemClock;
+import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +92,7 @@ class CanaryUnderLoadTest {
     @Test
     void darkLaunchMirrorsIdempotentCommandsAfterThePrimaryAndCountsEverything() throws Exception {
         controller.flags.darkLaunch("test", true, 10_000, "mirror everything");
-        List<dev.cync.canary.protocol.DeviceId> ids = fleet.ids();
+        List<DeviceId> ids = fleet.ids();
         for (int i = 0; i < 300; i++) {
             var o = controller.sender.send(DeviceCommand.power(ids.get(i % ids.size()), i % 2 == 0)).get(5, TimeUnit.SECONDS);
             assertThat(o.transport().label()).isEqualTo("legacy");
@@ -102,7 +106,7 @@ class CanaryUnderLoadTest {
         assertThat(controller.reliable.stats().sent()).isEqualTo(300);
         // With room for one mirror at a time, a burst drops mirrors (counted), and every primary still succeeds.
         CanarySender narrow = new CanarySender(controller.router, controller.legacy, controller.reliable, controller.metrics, 1);
-        var fs = new java.util.ArrayList<java.util.concurrent.CompletableFuture<dev.cync.canary.transport.CommandOutcome>>();
+        var fs = new ArrayList<CompletableFuture<CommandOutcome>>();
         for (int i = 0; i < 200; i++) {
             fs.add(narrow.send(DeviceCommand.power(ids.get(i % ids.size()), true)));
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,18 +98,18 @@ class ControllerConfigTest {
         assertThat(parse("{}").flags().etcd()).isFalse();
         ControllerConfig c = parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"http://10.0.0.1:2379, http://10.0.0.2:2379\"\n"
                 + "    replica: r-1\n    leaseTtl: 6s\n");
-        var e = c.etcdFor(java.util.Map.of());
+        var e = c.etcdFor(Map.of());
         assertThat(e.endpoints()).containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
         assertThat(e.replica()).isEqualTo("r-1");
-        assertThat(e.leaseTtl()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(e.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
         assertThat(e.prefix()).isEqualTo("/cync-canary/");
         // An empty replica name falls back to $HOSTNAME (the pod name).
-        assertThat(parse("flags:\n  store: etcd\n").etcdFor(java.util.Map.of("HOSTNAME", "cync-7f9")).replica()).isEqualTo("cync-7f9");
+        assertThat(parse("flags:\n  store: etcd\n").etcdFor(Map.of("HOSTNAME", "cync-7f9")).replica()).isEqualTo("cync-7f9");
         assertThatThrownBy(() -> parse("flags:\n  store: zookeeper\n")).hasMessageContaining("flags.store");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"localhost:2379\"\n"))
                 .hasMessageContaining("flags.etcd.endpoints");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    prefix: cync\n")).hasMessageContaining("flags.etcd.prefix");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    leaseTtl: 1500ms\n")).hasMessageContaining("flags.etcd.leaseTtl");
-        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n").etcdFor(java.util.Map.of())).hasMessageContaining("flags.etcd.replica");
+        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n").etcdFor(Map.of())).hasMessageContaining("flags.etcd.replica");
     }
 }

@@ -14,6 +14,8 @@ import dev.cync.canary.transport.TransportKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,8 +77,8 @@ class HomeAssistantEndToEndTest {
         return p.startsWith("{") ? json.readTree(p).get("state").asText() : p;
     }
 
-    private java.util.List<String> lagging(String want) throws Exception {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private List<String> lagging(String want) throws Exception {
+        List<String> out = new ArrayList<>();
         for (int m = 1; m <= DEVICES; m++) {
             if (!power(m).equals(want)) {
                 out.add(m + " (" + controller.devices.registry().states().get(m).orElseThrow() + ")");

@@ -12,6 +12,7 @@ import dev.cync.canary.device.SelfSignedCertificate;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.time.SystemClock;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -305,7 +306,7 @@ class HttpAttacksTest {
             assertThat(answer).startsWith("HTTP/1.1 200").contains("\"salt\"");
         }
         // plaintext on the TLS listener gets nowhere
-        assertThatThrownBy(() -> call(controller.apiHttp().port(), "GET", "/healthz", null, null)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> call(controller.apiHttp().port(), "GET", "/healthz", null, null)).isInstanceOf(IOException.class);
     }
 
     static ListAppender<ILoggingEvent> capture() {

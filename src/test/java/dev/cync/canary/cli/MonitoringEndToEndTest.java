@@ -19,6 +19,7 @@ import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -80,7 +82,7 @@ class MonitoringEndToEndTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -198,7 +200,7 @@ class MonitoringEndToEndTest {
             double mine = slo.path("objectives").get(0).path("transports").path("legacy").path("ratio").asDouble();
             double theirs = query(promPort, queries.get("success_rate_30d_recorded") + "{transport=\"legacy\"}").get(0).path("value").get(1).asDouble();
             assertThat(mine).isBetween(0.80, 0.95);
-            assertThat(theirs).isCloseTo(mine, org.assertj.core.data.Offset.offset(0.03));
+            assertThat(theirs).isCloseTo(mine, Offset.offset(0.03));
         });
 
         // Force an automatic rollback: into the 10% stage, then the new transport loses most of its commands.

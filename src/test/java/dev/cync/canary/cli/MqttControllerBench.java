@@ -8,6 +8,7 @@ import dev.cync.canary.transport.TransportKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public final class MqttControllerBench {
         Path dir = Files.createTempDirectory("mqtt-controller-bench");
         Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
         // Topics seen again after Home Assistant's birth message, while rediscovery is measured.
-        java.util.Set<String> again = ConcurrentHashMap.newKeySet();
+        Set<String> again = ConcurrentHashMap.newKeySet();
         CompletableFuture<Long> rediscovered = new CompletableFuture<>();
         boolean[] measuringBirth = {false};
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));

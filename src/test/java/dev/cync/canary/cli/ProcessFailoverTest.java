@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.EtcdCluster;
-import dev.cync.canary.time.Durations;
+import dev.cync.canary.support.Durations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

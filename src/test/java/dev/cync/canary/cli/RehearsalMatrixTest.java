@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.slo.SloSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +47,9 @@ class RehearsalMatrixTest {
                 faults:
                   - { transport: new, from: 1d, success: 0.9997 }
                 """);
-        java.io.StringWriter out = new java.io.StringWriter();
+        StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new RehearseCommand());
-        cl.setOut(new java.io.PrintWriter(out));
+        cl.setOut(new PrintWriter(out));
         int code = cl.execute("--matrix", dir.toString(), "--seeds", "1");
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).contains("wrong").contains("MISMATCH").contains("no rollback after the fault at 1d0h");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
@@ -82,7 +83,7 @@ class ReplicasTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        return new ObjectMapper().readTree(r.body());
     }
 
     private static String metrics(Controller c) throws Exception {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,7 +205,7 @@ class StateSafetyTest {
         }
         Path file = state.resolve(Controller.SLO_WINDOWS);
         byte[] whole = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(file, Arrays.copyOf(whole, whole.length / 2));
         try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             c.metrics.writeText(out);

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
@@ -168,7 +170,7 @@ class StatusPageBrowserTest {
                 try {
                     rowText[0] = d.findElement(By.cssSelector("#audit tr[data-action='rollback']")).getText();
                     return true;
-                } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                } catch (StaleElementReferenceException | NoSuchElementException e) {
                     return false;
                 }
             });

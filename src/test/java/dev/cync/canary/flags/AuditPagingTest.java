@@ -2,6 +2,7 @@ package dev.cync.canary.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import dev.cync.canary.time.VirtualClock;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class AuditPagingTest {
     }
 
     static long allocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     /** Bytes allocated to open the store and read its last 100 entries (the best of three, to leave out one-time class loading). */

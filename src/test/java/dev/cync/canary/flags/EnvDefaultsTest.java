@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DESIGN.md rule 8: persisted operator state outranks the environment, unless a variable changed since the last start. */
+/** docs/design.md rule 8: persisted operator state outranks the environment, unless a variable changed since the last start. */
 class EnvDefaultsTest {
 
     @TempDir

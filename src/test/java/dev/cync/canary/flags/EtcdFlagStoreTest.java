@@ -8,12 +8,15 @@ import dev.cync.canary.time.SystemClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -50,7 +53,7 @@ class EtcdFlagStoreTest {
         List<EtcdFlagStore> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             List<String> eps = new ArrayList<>(etcd.endpointList());
-            java.util.Collections.rotate(eps, -i);
+            Collections.rotate(eps, -i);
             out.add(EtcdFlagStore.open(new EtcdSettings(eps, prefix, "r" + i, Duration.ofSeconds(4), Duration.ofSeconds(2)),
                     SystemClock.utc()));
         }
@@ -87,7 +90,7 @@ class EtcdFlagStoreTest {
             List<AuditEntry> audit = stores.get(1).audit(100);
             assertThat(audit).hasSize(20);
             assertThat(audit).extracting(AuditEntry::version).containsExactlyElementsOf(
-                    java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+                    LongStream.rangeClosed(1, 20).boxed().toList());
             assertThat(audit).allMatch(e -> e.action().equals("cohort"));
         } finally {
             pool.shutdownNow();
@@ -112,7 +115,7 @@ class EtcdFlagStoreTest {
                 }
                 lags[i] = clock.nanoTime() - t0;
             }
-            java.util.Arrays.sort(lags);
+            Arrays.sort(lags);
             long p99 = lags[98];
             System.out.printf("flag change visible on all 3 replicas: p50 %.1f ms, p99 %.1f ms, max %.1f ms over 100 changes%n",
                     lags[49] / 1e6, p99 / 1e6, lags[99] / 1e6);

@@ -2,6 +2,7 @@ package dev.cync.canary.flags;
 
 import dev.cync.canary.time.SystemClock;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A child process for the crash test: changes flags in a loop until it is killed. */
 public final class FlagChurn {
@@ -15,7 +16,7 @@ public final class FlagChurn {
         Flags warm = new Flags(FileFlagStore.open(scratch, SystemClock.utc()));
         for (int i = 0; i < 20; i++) {
             warm.setPercentage("warmup", i, "warm up");
-            warm.cohort("warmup", java.util.List.of("dev-" + i), java.util.List.of(), "warm up");
+            warm.cohort("warmup", List.of("dev-" + i), List.of(), "warm up");
             warm.darkLaunch("warmup", i % 2 == 0, i, "warm up");
             warm.rollback("warmup", "warm up", i % 2 == 0);
         }
@@ -25,7 +26,7 @@ public final class FlagChurn {
         for (int i = 0; ; i++) {
             switch (i % 4) {
                 case 0 -> f.setPercentage("churn", (i * 37) % 10_001, "churn " + i);
-                case 1 -> f.cohort("churn", java.util.List.of("dev-" + i), java.util.List.of("dev-" + (i - 4)), "churn " + i);
+                case 1 -> f.cohort("churn", List.of("dev-" + i), List.of("dev-" + (i - 4)), "churn " + i);
                 case 2 -> f.darkLaunch("churn", i % 8 == 2, (i * 13) % 10_001, "churn " + i);
                 default -> f.rollback("churn", "churn " + i, i % 8 == 3);
             }

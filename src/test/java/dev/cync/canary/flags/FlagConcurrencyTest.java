@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,7 @@ class FlagConcurrencyTest {
         Flags flags = new Flags(FileFlagStore.open(dir, VirtualClock.startingAt(Instant.parse("2026-11-27T10:00:00Z"))));
         AtomicLong notified = new AtomicLong();
         AtomicLong lastSeen = new AtomicLong();
-        List<Long> outOfOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> outOfOrder = new CopyOnWriteArrayList<>();
         flags.store().addListener(s -> {
             notified.incrementAndGet();
             if (s.version() != lastSeen.get() + 1) {

@@ -3,9 +3,12 @@ package dev.cync.canary.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cync.canary.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,16 +46,16 @@ class AdminAuthTest {
 
     @Test
     void theRouterIsAFunctionOfTheRequest() {
-        HttpRouter router = new HttpRouter(AdminAuth.of("0123456789abcdef0123"), new dev.cync.canary.metrics.Metrics());
+        HttpRouter router = new HttpRouter(AdminAuth.of("0123456789abcdef0123"), new Metrics());
         router.add("GET", "/api/things/([0-9a-f]{8})", Access.READ, c -> HttpReply.of(200, HttpReply.TEXT, c.params().get(0)));
-        HttpCall ok = new HttpCall("GET", "/api/things/3d54861c", java.util.Map.of(),
-                java.util.Map.of("authorization", "Bearer 0123456789abcdef0123"), new byte[0], java.util.List.of(), "test");
+        HttpCall ok = new HttpCall("GET", "/api/things/3d54861c", Map.of(),
+                Map.of("authorization", "Bearer 0123456789abcdef0123"), new byte[0], List.of(), "test");
         assertThat(new String(router.dispatch(ok).body())).isEqualTo("3d54861c");
-        HttpCall longer = new HttpCall("GET", "/api/things/3d54861c/x", java.util.Map.of(), ok.headers(), new byte[0],
-                java.util.List.of(), "test");
+        HttpCall longer = new HttpCall("GET", "/api/things/3d54861c/x", Map.of(), ok.headers(), new byte[0],
+                List.of(), "test");
         assertThat(router.dispatch(longer).status()).isEqualTo(404);
-        HttpCall noToken = new HttpCall("GET", "/api/things/3d54861c", java.util.Map.of(), java.util.Map.of(), new byte[0],
-                java.util.List.of(), "test");
+        HttpCall noToken = new HttpCall("GET", "/api/things/3d54861c", Map.of(), Map.of(), new byte[0],
+                List.of(), "test");
         assertThat(router.dispatch(noToken).status()).isEqualTo(401);
     }
 }

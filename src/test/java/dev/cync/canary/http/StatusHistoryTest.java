@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.metrics.TransportMetrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.time.VirtualClock;
+import dev.cync.canary.transport.Outcome;
+import dev.cync.canary.transport.OutcomeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,9 @@ class StatusHistoryTest {
 
     final VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     final Metrics metrics = new Metrics();
-    final TransportMetrics fresh = metrics.transport(Metrics.NEW);
-    final TransportMetrics legacy = metrics.transport(Metrics.LEGACY);
+    final TransportMetrics newMetrics = metrics.transport(Metrics.NEW);
+    final OutcomeMetrics newOutcomes = new OutcomeMetrics(newMetrics);
+    final OutcomeMetrics legacyOutcomes = new OutcomeMetrics(metrics.transport(Metrics.LEGACY));
 
     @Test
     void eachSampleIsTheRatesOfItsIntervalPerTransport() {
@@ -28,12 +30,12 @@ class StatusHistoryTest {
         assertThat(h.since(0)).isEmpty();
         // 100 commands on new in 10 s: 98 fast successes, a timeout, a full queue; 3 retransmits.
         for (int i = 0; i < 98; i++) {
-            fresh.resolved(Outcome.SUCCESS, i < 50 ? 0.02 : 0.2);
+            newOutcomes.resolved(Outcome.SUCCESS, i < 50 ? 0.02 : 0.2);
         }
-        fresh.resolved(Outcome.TIMEOUT, 0);
-        fresh.resolved(Outcome.QUEUE_FULL, 0);
+        newOutcomes.resolved(Outcome.TIMEOUT, 0);
+        newOutcomes.resolved(Outcome.QUEUE_FULL, 0);
         for (int i = 0; i < 3; i++) {
-            fresh.retransmitted();
+            newMetrics.retransmitted();
         }
         clock.advance(Duration.ofSeconds(10));
         List<StatusHistory.Sample> s = h.since(0);
@@ -55,7 +57,7 @@ class StatusHistoryTest {
         assertThat(s.get(0).at()).isEqualTo(Instant.parse("2026-01-01T00:00:10Z"));
 
         // The next interval counts only what happened in it.
-        legacy.resolved(Outcome.SUCCESS, 0.004);
+        legacyOutcomes.resolved(Outcome.SUCCESS, 0.004);
         clock.advance(Duration.ofSeconds(10));
         StatusHistory.Sample second = h.since(1).get(0);
         assertThat(second.seq()).isEqualTo(2);
@@ -94,11 +96,11 @@ class StatusHistoryTest {
         h.start(clock);
         clock.advance(Duration.ofSeconds(10));
         broken[0] = true;
-        fresh.resolved(Outcome.SUCCESS, 0.02);
+        newOutcomes.resolved(Outcome.SUCCESS, 0.02);
         clock.advance(Duration.ofSeconds(10));
         assertThat(h.since(0)).hasSize(1);
         broken[0] = false;
-        fresh.resolved(Outcome.SUCCESS, 0.02);
+        newOutcomes.resolved(Outcome.SUCCESS, 0.02);
         clock.advance(Duration.ofSeconds(10));
         // The sample after the failure spans both intervals: 2 commands in 20 s.
         StatusHistory.Sample s = h.since(1).get(0);

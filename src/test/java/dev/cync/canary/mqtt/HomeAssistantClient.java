@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -21,12 +24,12 @@ public final class HomeAssistantClient implements AutoCloseable {
 
     public HomeAssistantClient(String url, String clientId) throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
-        client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+        client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {}
 
             @Override
-            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+            public void messageArrived(String topic, MqttMessage message) {
                 String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
                 if (payload.isEmpty()) {
                     latest.remove(topic);
@@ -37,7 +40,7 @@ public final class HomeAssistantClient implements AutoCloseable {
             }
 
             @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+            public void deliveryComplete(IMqttDeliveryToken token) {}
         });
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);

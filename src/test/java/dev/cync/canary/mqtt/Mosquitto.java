@@ -3,6 +3,7 @@ package dev.cync.canary.mqtt;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -49,7 +50,7 @@ public final class Mosquitto implements AutoCloseable {
     public static Mosquitto start(Path dir) throws IOException {
         Path binary = find();
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Mosquitto m = new Mosquitto(binary, dir, port);

@@ -2,9 +2,9 @@ package dev.cync.canary.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.TransportKind;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

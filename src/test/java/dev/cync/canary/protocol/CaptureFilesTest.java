@@ -2,22 +2,25 @@ package dev.cync.canary.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.StringReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * The real captures (test resources; see NOTICE for their origin and licence) decode to exactly
- * the totals PROTOCOL.md gives.
+ * the totals docs/protocol.md gives.
  */
 class CaptureFilesTest {
 
@@ -26,7 +29,7 @@ class CaptureFilesTest {
         if (stream == null) {
             throw new IllegalStateException("test resource /captures/" + name + " is missing");
         }
-        return new BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8));
+        return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
     }
 
     static CaptureReport analyze(String name) throws IOException {
@@ -93,7 +96,7 @@ class CaptureFilesTest {
             assertThat(ours.bytes()).isEqualTo(c.bytes());
             on = !on;
         }
-        // PROTOCOL.md's worked example.
+        // docs/protocol.md's worked example.
         assertThat(PacketCodec.encode(new MeshCommand(DeviceId.parse("2de4b5d2"), 0x153700, 0x21, 5, new Setting.Power(true)).toPacket()))
                 .isEqualTo(Bytes.fromHex("73 00 00 00 1f 2d e4 b5 d2 15 37 00 7e 21 00 00 00 f8 d0 0d 00 21 00 00 00 00 05 00"
                         + " d0 11 02 01 00 00 e7 7e").toArray());
@@ -107,7 +110,7 @@ class CaptureFilesTest {
         assertThat(acks).hasSize(8);
         assertThat(acks).allSatisfy(a -> assertThat(a.checksumValid()).isTrue());
         assertThat(acks.stream().filter(a -> a.bytes().length() == 24).count()).isEqualTo(7);
-        assertThat(acks.stream().map(MeshQuery::answer).flatMap(java.util.Optional::stream).findFirst().orElseThrow())
+        assertThat(acks.stream().map(MeshQuery::answer).flatMap(Optional::stream).findFirst().orElseThrow())
                 .extracting(MeshQuery.Entry::meshId).containsExactly(5, 7, 3, 2);
         List<StatusReport> own = all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report())
                 .filter(r -> r.kind() == StatusReport.Kind.OWN_STATE).toList();
@@ -117,7 +120,7 @@ class CaptureFilesTest {
         // Brightness is kept when off: on/off comes from the state byte only.
         assertThat(own).extracting(StatusReport::brightness).containsOnly(100);
         assertThat(all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report().firmware())
-                .filter(java.util.Objects::nonNull)).contains("10298");
+                .filter(Objects::nonNull)).contains("10298");
         List<StateEntry> entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
                 .flatMap(p -> ((Packet.DeviceInfo) p).entries().stream()).toList();
         assertThat(entries).filteredOn(StateEntry::own).extracting(StateEntry::meshId).containsOnly(5);
@@ -166,7 +169,7 @@ class CaptureFilesTest {
         assertThat(r.checksumValid()).containsExactlyEntriesOf(Map.of("0x73", 179));
         assertThat(r.commandsSent()).isEqualTo(179);
         assertThat(r.commandsAcked()).isEqualTo(171);
-        // PROTOCOL.md: median near 100 ms, maximum near 330 ms
+        // docs/protocol.md: median near 100 ms, maximum near 330 ms
         assertThat(r.ackLatencyMs().p50()).isBetween(80.0, 120.0);
         assertThat(r.ackLatencyMs().max()).isBetween(300.0, 360.0);
         assertThat(r.byDirection().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(r.packetsTotal());

@@ -2,6 +2,7 @@ package dev.cync.canary.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -118,7 +119,7 @@ class InnerFrameProperties {
             @ForAll("settings") Setting setting) {
         byte[] raw = PacketCodec.encode(new MeshCommand(new DeviceId(endpoint), 0x7e7d00, 0x7d, target, setting).toPacket());
         // Escape every 7d/7e between the markers, as some firmware reportedly does.
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(raw, 0, 13);
         for (int i = 13; i < raw.length - 1; i++) {
             int v = raw[i] & 0xFF;

@@ -98,7 +98,7 @@ class PacketVectorsTest {
         assertThat(f.frameClass()).isEqualTo(0xF8);
         assertThat(f.opcode()).isEqualTo(0x8E);
         assertThat(MeshCommand.target(f)).isEqualTo(0x50);
-        // Not a power command: f8 8e sets a wired switch's mode (PROTOCOL.md revision 2).
+        // Not a power command: f8 8e sets a wired switch's mode (docs/protocol.md revision 2).
         assertThat(c.command()).isEmpty();
     }
 

@@ -2,6 +2,8 @@ package dev.cync.canary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
@@ -12,6 +14,7 @@ import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.time.VirtualClock;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,10 +58,10 @@ class RolloutControllerTest {
     RolloutController start() throws IOException {
         spec = SloSpec.load(null);
         if (minuteChecks) {
-            String yaml = java.nio.file.Files.readString(Path.of("config/slo.yaml")).replace("windows: [10m, 1h, 6h]", "windows: [1m]")
+            String yaml = Files.readString(Path.of("config/slo.yaml")).replace("windows: [10m, 1h, 6h]", "windows: [1m]")
                     // One-minute checks only: the sequential test remembers hours (CusumTest covers it).
                     .replaceAll("(?m)^  sequential: .*$", "");
-            spec = SloSpec.parse(new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml));
+            spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
         }
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         flags = new Flags(FileFlagStore.open(dir, clock));

@@ -100,11 +100,4 @@ class CanaryRouterTest {
         assertThat(canary).isBetween(9_000, 11_000);
         assertThat(both).isBetween(700, 1_300);
     }
-
-    @Test
-    void percentFormatting() {
-        assertThat(CanaryRouter.percent(2500)).isEqualTo("25");
-        assertThat(CanaryRouter.percent(50)).isEqualTo("0.5");
-        assertThat(CanaryRouter.percent(1234)).isEqualTo("12.34");
-    }
 }

@@ -3,7 +3,7 @@ package dev.cync.canary.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;

@@ -5,12 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cync.canary.device.DeviceServerConfig;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
 import dev.cync.canary.protocol.PacketCodec;
+import dev.cync.canary.protocol.StateEntry;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,8 +123,8 @@ class BadInputIntegrationTest {
         try (Rig rig = rig(Duration.ofSeconds(90), 1000, false); Socket s = connect(rig.server.plainPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
             // Its own mesh id, so commands for the endpoint have a target.
-            write(s, dev.cync.canary.protocol.StateEntry.deviceInfo(ROGUE, List.of(
-                    new dev.cync.canary.protocol.StateEntry(5, 250, false, 0, 0, 0, 0, 0, true, 0, 250))));
+            write(s, StateEntry.deviceInfo(ROGUE, List.of(
+                    new StateEntry(5, 250, false, 0, 0, 0, 0, 0, true, 0, 250))));
             await().atMost(Duration.ofSeconds(5)).until(() -> rig.server.registry().find(ROGUE) != null
                     && rig.server.registry().find(ROGUE).ownMeshId() == 250);
             List<CompletableFuture<CommandOutcome>> toRogue = new ArrayList<>();

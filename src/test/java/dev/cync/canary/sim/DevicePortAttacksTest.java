@@ -14,6 +14,7 @@ import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
 import dev.cync.canary.protocol.PacketCodec;
 import dev.cync.canary.time.SystemClock;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet4Address;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -212,14 +214,14 @@ class DevicePortAttacksTest {
         Path list = state.resolve("allowed.txt");
         Files.writeString(list, "0badcafe realdevicecode01\nnot-an-id code\n");
         DeviceServer server = new DeviceServer(config(1000), guards(4096, 256, Duration.ofSeconds(30), list), SystemClock.utc(), new Metrics());
-        org.assertj.core.api.Assertions.assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class)
+        Assertions.assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(list + " line 2");
         server.close();
     }
 
     static double gauge(Metrics metrics, String name) {
         return metrics.scrape().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
-                .map(s -> ((io.prometheus.metrics.model.snapshots.GaugeSnapshot) s).getDataPoints().get(0).getValue()).orElseThrow();
+                .map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue()).orElseThrow();
     }
 
     static InetAddress nonLoopbackAddress() throws IOException {

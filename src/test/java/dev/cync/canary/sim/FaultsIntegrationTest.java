@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
+import dev.cync.canary.transport.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,8 +3,8 @@ package dev.cync.canary.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.transport.CommandOutcome;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.TransportStats;
 import java.nio.file.Path;
 import java.time.Duration;

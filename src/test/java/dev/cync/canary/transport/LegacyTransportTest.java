@@ -3,9 +3,10 @@ package dev.cync.canary.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.device.TestDevices;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
+import dev.cync.canary.protocol.Packets;
+import dev.cync.canary.protocol.Setting;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +104,7 @@ class LegacyTransportTest {
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
         int seq = c.frame().orElseThrow().sequence();
-        TestDevices.send(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, seq, 0xF0));
+        TestDevices.send(ch, Packets.executionAck(ID, 0x100, seq, 0xF0));
         assertThat(f).isNotDone();
         assertThat(devices.server.unmatchedAcks()).isEqualTo(1);
     }
@@ -122,7 +123,7 @@ class LegacyTransportTest {
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.brightness(9, 40));
         Packet.Command c = TestDevices.commands(ch).get(0);
         assertThat(c.command().orElseThrow().target()).isEqualTo(9);
-        assertThat(c.command().orElseThrow().setting()).isEqualTo(new dev.cync.canary.protocol.Setting.Brightness(40));
+        assertThat(c.command().orElseThrow().setting()).isEqualTo(new Setting.Brightness(40));
         assertThat(c.bytes().get(12)).isEqualTo(0x7E);
         TestDevices.executed(ch, c);
         assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);

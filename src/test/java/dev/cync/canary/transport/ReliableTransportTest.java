@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.device.TestDevices;
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.metrics.TransportMetrics.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.protocol.Packet;
+import dev.cync.canary.protocol.Setting;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class ReliableTransportTest {
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
-        assertThat(c.command().orElseThrow().setting()).isEqualTo(new dev.cync.canary.protocol.Setting.Power(true));
+        assertThat(c.command().orElseThrow().setting()).isEqualTo(new Setting.Power(true));
         devices.clock.advance(Duration.ofMillis(120));
         ack(ch, c);
         CommandOutcome o = f.join();

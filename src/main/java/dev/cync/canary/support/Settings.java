@@ -1,7 +1,7 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.time.Durations;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,21 +14,21 @@ import java.util.Set;
  * as it is read, and {@link #finish} refuses keys nobody read (a misspelt setting is an error, not
  * a silently ignored line).
  */
-final class Settings {
+public final class Settings {
 
     private final String path;
     private final JsonNode node;
     private final Set<String> read = new LinkedHashSet<>();
 
-    Settings(String path, JsonNode node) {
+    public Settings(String path, JsonNode node) {
         this.path = path;
-        this.node = node == null || node.isNull() || node.isMissingNode() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+        this.node = node == null || node.isNull() || node.isMissingNode() ? MissingNode.getInstance() : node;
         if (!this.node.isMissingNode() && !this.node.isObject()) {
             throw new IllegalArgumentException(where("") + ": must be a section of settings, got " + node.getNodeType().name().toLowerCase());
         }
     }
 
-    Settings section(String key) {
+    public Settings section(String key) {
         read.add(key);
         return new Settings(where(key), node.get(key));
     }
@@ -43,7 +43,7 @@ final class Settings {
         return v == null || v.isNull() ? null : v;
     }
 
-    String string(String key, String dflt) {
+    public String string(String key, String dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -54,7 +54,7 @@ final class Settings {
         return v.asText();
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -65,7 +65,7 @@ final class Settings {
         return v.intValue();
     }
 
-    double number(String key, double dflt) {
+    public double number(String key, double dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -76,7 +76,7 @@ final class Settings {
         return v.doubleValue();
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -87,7 +87,7 @@ final class Settings {
         return v.booleanValue();
     }
 
-    Duration duration(String key, Duration dflt) {
+    public Duration duration(String key, Duration dflt) {
         JsonNode v = value(key);
         if (v == null) {
             return dflt;
@@ -99,8 +99,44 @@ final class Settings {
         }
     }
 
+    /** Where this section is in the file: {@code transports.new}, {@code faults[2]}. */
+    public String path() {
+        return path;
+    }
+
+    /** True when this section is in the file (a missing section reads every value as its default). */
+    public boolean present() {
+        return !node.isMissingNode();
+    }
+
+    /** A number that has no default: null when the key is absent. */
+    public Double optionalNumber(String key) {
+        return value(key) == null ? null : number(key, 0);
+    }
+
+    /** A value whose shape the caller checks itself (a string or a section); null when absent. */
+    public JsonNode raw(String key) {
+        return value(key);
+    }
+
+    /** A list of sections ({@code key[0]}, {@code key[1]}, ...); empty when the key is absent. */
+    public List<Settings> list(String key) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(where(key) + ": must be a list, got " + v.getNodeType().name().toLowerCase());
+        }
+        List<Settings> items = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            items.add(new Settings(where(key) + "[" + i + "]", v.get(i)));
+        }
+        return items;
+    }
+
     /** Fails on keys that were never read. */
-    void finish() {
+    public void finish() {
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();

@@ -1,4 +1,4 @@
-package dev.cync.canary.time;
+package dev.cync.canary.support;
 
 import java.time.Duration;
 

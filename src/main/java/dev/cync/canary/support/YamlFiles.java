@@ -1,8 +1,7 @@
-package dev.cync.canary.time;
+package dev.cync.canary.support;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,11 +32,11 @@ public final class YamlFiles {
                 throw new IllegalStateException(resource + " is missing from the jar");
             }
             // A key given twice is refused (it is a mistake either way, and last-wins hides it).
-            return new Source(new ObjectMapper(new YAMLFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+            return new Source(Json.yaml()
                     .readTree(in), name);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such " + what);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException(name + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }

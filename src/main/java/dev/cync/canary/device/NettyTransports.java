@@ -1,4 +1,4 @@
-package dev.cync.canary.time;
+package dev.cync.canary.device;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
