@@ -346,13 +346,17 @@ final class BenchCommand implements Callable<Integer> {
         return null;
     }
 
+    private static double num(Map<String, Object> r, String key) {
+        return ((Number) r.get(key)).doubleValue();
+    }
+
     private void printArm(Map<String, Object> r) {
         @SuppressWarnings("unchecked")
         Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
-        out().printf(Locale.ROOT, "%-8s %8d cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
-                        + "  retransmit %.4f  dup-applied %d  queue-full %d  failed %s  in-flight %d  accounting %s%n",
-                r.get("arm"), r.get("commands"), r.get("throughput_per_s"), r.get("success_rate"), lat.get("p50"), lat.get("p99"),
-                lat.get("p999"), lat.get("max"), r.get("retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
+        out().printf(Locale.ROOT, "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
+                        + "  retransmit %.4f  dup-applied %s  queue-full %s  failed %s  in-flight %s  accounting %s%n",
+                r.get("arm"), r.get("commands"), num(r, "throughput_per_s"), num(r, "success_rate"), lat.get("p50"), lat.get("p99"),
+                lat.get("p999"), lat.get("max"), num(r, "retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
                 r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
         out().flush();
     }

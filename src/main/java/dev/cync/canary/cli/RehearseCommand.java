@@ -285,7 +285,7 @@ final class RehearseCommand implements Callable<Integer> {
                 }
             }
             out.println();
-            out.printf("final state: %s%ncompleted at: %s%nrollbacks: %d, holds: %d, commands: %d, virtual time %s in %d ms%n",
+            out.printf("final state: %s%ncompleted at: %s%nrollbacks: %d, holds: %d, commands: %s, virtual time %s in %s ms%n",
                     r.get("final_state"), r.get("completed_at"), ((List<?>) r.get("rollbacks")).size(), ((List<?>) r.get("holds")).size(),
                     r.get("commands"), r.get("virtual_time"), r.get("wall_ms"));
             out.println("error budget remaining: " + r.get("error_budget_remaining"));
