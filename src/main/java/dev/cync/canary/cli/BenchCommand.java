@@ -39,14 +39,13 @@ import picocli.CommandLine.Option;
  * turn (raw baseline, legacy, reliable), measured the same way.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure the transports side by side: same fleet, same load, one process.",
-            "Arms: raw (write and wait for the ack, no transport logic: the practical limit), legacy,",
-            "reliable, and mirror (legacy through the canary router at 0%% with dark launch mirroring every",
-            "device to the new transport: its latency is the primary's, to compare with legacy's).",
-            "Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
-            "accounting (sent = succeeded + failed + in flight) does not add up.",
-            "With --memory, measures the controller's heap per connected device instead, with the",
-            "fleet in a child process so that only the controller is on this heap."},
+        description = "Measure the transports side by side: same fleet, same load, one process. Arms: raw (write and wait"
+                + " for the ack, no transport logic: the practical limit), legacy, reliable, and mirror (legacy through the"
+                + " canary router at 0%% with dark launch mirroring every device to the new transport: its latency is the"
+                + " primary's, to compare with legacy's). Without --rate each arm runs closed-loop at its maximum. Exits 1"
+                + " if any arm's accounting (sent = succeeded + failed + in flight) does not add up. With --memory,"
+                + " measures the controller's heap per connected device instead, with the fleet in a child process so"
+                + " that only the controller is on this heap.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every arm's accounting added up", "1:an arm's accounting did not add up, or the fleet failed to connect"})
 final class BenchCommand implements Callable<Integer> {
@@ -72,7 +71,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", description = "Commands outstanding in closed loop (default: 2 per device).")
     Integer concurrency;
 
-    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order (default ${DEFAULT-VALUE}).")
+    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order: raw, legacy, reliable, mirror"
+            + " (default: ${DEFAULT-VALUE}).")
     List<String> arms;
 
     @Option(names = "--no-dedup", description = "Simulated devices apply repeated commands again.")

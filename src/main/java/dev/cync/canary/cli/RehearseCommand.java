@@ -44,10 +44,10 @@ import picocli.CommandLine.Option;
  * rollout controller and automatic rollback, and modelled transports in place of TCP.
  */
 @Command(name = "rehearse", mixinStandardHelpOptions = true,
-        description = {"Play a rollout plan in virtual time against a scenario, in seconds.",
-            "The real router, SLO engine, rollout controller and automatic rollback run; the transports are",
-            "modelled from the scenario (success rate, log-normal latency, faults over time). Prints the",
-            "timeline and a summary; stops when the plan completes or after --duration."})
+        description = "Play a rollout plan in virtual time against a scenario, in seconds. The real router, SLO engine,"
+                + " rollout controller and automatic rollback run; the transports are modelled from the scenario (success"
+                + " rate, log-normal latency, faults over time). Prints the timeline and a summary; stops when the plan"
+                + " completes or after --duration.")
 final class RehearseCommand implements Callable<Integer> {
 
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -70,8 +70,8 @@ final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the timeline.")
     boolean json;
 
-    @Option(names = "--matrix", paramLabel = "DIR", description = {"Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check",
-        "each against the outcome it declares (expect: complete | hold | rollback_within: D); exit 1 on a mismatch."})
+    @Option(names = "--matrix", paramLabel = "DIR", description = "Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check"
+            + " each against the outcome it declares (expect: complete, hold or rollback_within: D); exit 1 on a mismatch.")
     Path matrixDir;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 1..N for --matrix (default ${DEFAULT-VALUE}).")
