@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** The CLI's side of the admin API: where the controller is, the token, and calls with clear errors. */
 final class AdminClient {
 
-    @Option(names = "--url", paramLabel = "URL", description = "The controller (default: $CYNC_URL or http://127.0.0.1:9400).")
+    @Option(names = "--url", paramLabel = "URL", description = "The controller's address (default: $CYNC_URL, or else"
+            + " http://127.0.0.1:9400).")
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "Admin token (default: $CYNC_ADMIN_TOKEN, or the token file in --state-dir).")
@@ -30,7 +31,7 @@ final class AdminClient {
             description = "Where to find the admin-token file of a local controller (default ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who you are, for the audit log (default: $USER).")
+    /** Set by --actor on the commands that change something ({@link AdminCommands.ChangeCommand}); else $USER. */
     String actor;
 
     private final ObjectMapper json = Json.mapper();

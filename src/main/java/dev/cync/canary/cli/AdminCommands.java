@@ -58,28 +58,71 @@ final class AdminCommands {
         }
     }
 
+    /** A command that changes something: it signs the audit entry with --actor (read-only commands have none to sign). */
+    abstract static class ChangeCommand extends ClientCommand {
+        @Option(names = "--actor", paramLabel = "NAME", description = "Who you are, for the audit log (default: $USER).")
+        void actor(String name) {
+            client.actor = name;
+        }
+    }
+
+    static final String REASON = "Why; it goes in the audit log (required).";
+
     @Command(name = "set-canary", mixinStandardHelpOptions = true,
-            description = {"Set the share of devices on the new transport.",
-                "0 means nobody: it engages the kill switch, so the explicit cohort goes to legacy too."})
-    static final class SetCanary extends ClientCommand {
+            description = "Set the share of devices on the new transport. A percentage above 0 also turns the kill switch off"
+                    + " and releases a rollback hold; 0 turns the kill switch on, so the explicit cohort goes to legacy too."
+                    + " A running rollout plan pauses, so that its next promotion does not undo your choice"
+                    + " ('rollout resume' hands control back). The output names each of these that happened.")
+    static final class SetCanary extends ChangeCommand {
         @Parameters(paramLabel = "PERCENT", description = "0 to 100, up to 2 decimals (0.5 is half a percent).")
         String percent;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; it goes in the audit log.")
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = REASON)
         String reason;
 
         @Override
         public Integer call() throws Exception {
             int bp = FlagValues.parsePercentage("PERCENT", percent);
-            return showCanary(client.call("PUT", "/api/canary", body("percentage", BigDecimal.valueOf(bp, 2), "reason", reason)));
+            JsonNode before = client.call("GET", "/api/canary", null);
+            JsonNode rollout = client.call("GET", "/api/rollout", null);
+            JsonNode after = client.call("PUT", "/api/canary", body("percentage", BigDecimal.valueOf(bp, 2), "reason", reason));
+            showCanary(after);
+            if (!json) {
+                for (String effect : sideEffects(before, after, rollout)) {
+                    out().println("  also: " + effect);
+                }
+                out().flush();
+            }
+            return 0;
+        }
+
+        /** What the change did besides the percentage, from the state before and after it. */
+        static java.util.List<String> sideEffects(JsonNode before, JsonNode after, JsonNode rollout) {
+            java.util.List<String> effects = new java.util.ArrayList<>();
+            boolean killBefore = before.path("kill_switch").asBoolean();
+            boolean killAfter = after.path("kill_switch").asBoolean();
+            if (killBefore && !killAfter) {
+                effects.add("turned the kill switch off");
+            } else if (!killBefore && killAfter) {
+                effects.add("turned the kill switch on (0% sends the explicit cohort to legacy too)");
+            }
+            if (before.path("rollback_hold").asBoolean() && !after.path("rollback_hold").asBoolean()) {
+                effects.add("released the hold of an automatic rollback");
+            }
+            String status = rollout.path("status").asText();
+            if (rollout.path("enabled").asBoolean() && (status.equals("running") || status.equals("hold"))) {
+                effects.add("paused the rollout plan " + rollout.path("plan").asText()
+                        + " (cync-canary rollout resume --reason TEXT hands control back)");
+            }
+            return effects;
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = {"Send every device back to legacy now: 0%% and the kill switch.",
-                "Commands already in flight on the new transport finish there."})
-    static final class Rollback extends ClientCommand {
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; it goes in the audit log.")
+            description = "Send every device back to legacy now: 0%% and the kill switch. Commands already in flight on the new"
+                    + " transport finish there. A running rollout plan stops where it is.")
+    static final class Rollback extends ChangeCommand {
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = REASON)
         String reason;
 
         @Override
@@ -140,14 +183,14 @@ final class AdminCommands {
 
     @Command(name = "cohort", mixinStandardHelpOptions = true,
             description = "Add devices to the explicit cohort (always on the new transport) or remove them.")
-    static class Cohort extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "add|remove")
+    static class Cohort extends ChangeCommand {
+        @Parameters(index = "0", paramLabel = "add|remove", description = "Add the devices or remove them.")
         String op;
 
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID", description = "Device ids (8 hex digits).")
         List<String> ids;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = REASON)
         String reason;
 
         String path() {
@@ -173,16 +216,16 @@ final class AdminCommands {
     }
 
     @Command(name = "dark-launch", mixinStandardHelpOptions = true,
-            description = {"Mirror idempotent commands of legacy-routed devices to the new transport, or stop.",
-                "Mirrors never delay or fail the real command; they only feed the new transport's measurements."})
-    static final class DarkLaunch extends ClientCommand {
-        @Parameters(paramLabel = "on|off")
+            description = "Mirror idempotent commands of legacy-routed devices to the new transport, or stop. Mirrors never"
+                    + " delay or fail the real command; they only feed the new transport's measurements.")
+    static final class DarkLaunch extends ChangeCommand {
+        @Parameters(paramLabel = "on|off", description = "Start or stop mirroring.")
         String state;
 
         @Option(names = "--percentage", paramLabel = "P", description = "Share of devices mirrored (default: unchanged; 10 at first).")
         String percentage;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = REASON)
         String reason;
 
         @Override
@@ -194,11 +237,11 @@ final class AdminCommands {
     }
 
     @Command(name = "kill-switch", mixinStandardHelpOptions = true, description = "Everything to legacy (on), or back to the rules (off).")
-    static final class KillSwitch extends ClientCommand {
-        @Parameters(paramLabel = "on|off")
+    static final class KillSwitch extends ChangeCommand {
+        @Parameters(paramLabel = "on|off", description = "on: every device to legacy; off: the routing rules apply again.")
         String state;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT")
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = REASON)
         String reason;
 
         @Override
@@ -209,9 +252,9 @@ final class AdminCommands {
     }
 
     /** What the four device commands share: the target, the call and how the outcome is shown. */
-    abstract static class DeviceCommandBase extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "TARGET", description = "A mesh id (decimal, e.g. 5) or an endpoint (8 hex digits,"
-                + " e.g. 409e0000: its own mesh id).")
+    abstract static class DeviceCommandBase extends ChangeCommand {
+        @Parameters(index = "0", paramLabel = "TARGET", description = "A mesh id (decimal, like 5) or an endpoint (8 hex digits,"
+                + " like 409e0000: its own mesh id).")
         String target;
 
         int send(String what, Map<String, Object> body) throws Exception {
@@ -229,12 +272,11 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "power", mixinStandardHelpOptions = true, description = {
-        "Switch a mesh device on or off through its routed transport.",
-        "The result is executed (the device's execution ack came), not_executed (receipt only),",
-        "unknown_target (no connection reported that mesh id), timeout, ..., with the latency."})
+    @Command(name = "power", mixinStandardHelpOptions = true, description = "Switch a mesh device on or off through its routed"
+            + " transport. The result is executed (the device's execution ack came), not_executed (receipt only),"
+            + " unknown_target (no connection reported that mesh id), timeout, ..., with the latency.")
     static final class Power extends DeviceCommandBase {
-        @Parameters(index = "1", paramLabel = "on|off")
+        @Parameters(index = "1", paramLabel = "on|off", description = "Switch it on or off.")
         String state;
 
         @Override
@@ -268,13 +310,13 @@ final class AdminCommands {
 
     @Command(name = "rgb", mixinStandardHelpOptions = true, description = "Set a mesh device's colour, each channel 0..255.")
     static final class Rgb extends DeviceCommandBase {
-        @Parameters(index = "1", paramLabel = "RED")
+        @Parameters(index = "1", paramLabel = "RED", description = "0..255")
         int red;
 
-        @Parameters(index = "2", paramLabel = "GREEN")
+        @Parameters(index = "2", paramLabel = "GREEN", description = "0..255")
         int green;
 
-        @Parameters(index = "3", paramLabel = "BLUE")
+        @Parameters(index = "3", paramLabel = "BLUE", description = "0..255")
         int blue;
 
         @Override

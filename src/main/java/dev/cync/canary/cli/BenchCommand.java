@@ -40,15 +40,14 @@ import picocli.CommandLine.Option;
  * {@code cync-canary bench}: one process, one simulated fleet, the same load through each arm in
  * turn (raw baseline, legacy, reliable), measured the same way.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure the transports side by side: same fleet, same load, one process.",
-            "Arms: raw (write and wait for the ack, no transport logic: the practical limit), legacy,",
-            "reliable, and mirror (legacy through the canary router at 0%% with dark launch mirroring every",
-            "device to the new transport: its latency is the primary's, to compare with legacy's).",
-            "Without --rate each arm runs closed-loop at its maximum. Exits 1 if any arm's",
-            "accounting (sent = succeeded + failed + in flight) does not add up.",
-            "With --memory, measures the controller's heap per connected device instead, with the",
-            "fleet in a child process so that only the controller is on this heap."},
+@Command(name = "bench", mixinStandardHelpOptions = true, abbreviateSynopsis = true,
+        description = "Measure the transports side by side: same fleet, same load, one process. Arms: raw (write and wait"
+                + " for the ack, no transport logic: the practical limit), legacy, reliable, and mirror (legacy through the"
+                + " canary router at 0%% with dark launch mirroring every device to the new transport: its latency is the"
+                + " primary's, to compare with legacy's). Without --rate each arm runs closed-loop at its maximum. Exits 1"
+                + " if any arm's accounting (sent = succeeded + failed + in flight) does not add up. With --memory,"
+                + " measures the controller's heap per connected device instead, with the fleet in a child process so"
+                + " that only the controller is on this heap.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every arm's accounting added up", "1:an arm's accounting did not add up, or the fleet failed to connect"})
 final class BenchCommand implements Callable<Integer> {
@@ -74,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", description = "Commands outstanding in closed loop (default: 2 per device).")
     Integer concurrency;
 
-    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order (default ${DEFAULT-VALUE}).")
+    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order: raw, legacy, reliable, mirror"
+            + " (default: ${DEFAULT-VALUE}).")
     List<String> arms;
 
     @Option(names = "--no-dedup", description = "Simulated devices apply repeated commands again.")
@@ -358,13 +358,17 @@ final class BenchCommand implements Callable<Integer> {
         return null;
     }
 
+    private static double num(Map<String, Object> r, String key) {
+        return ((Number) r.get(key)).doubleValue();
+    }
+
     private void printArm(Map<String, Object> r) {
         @SuppressWarnings("unchecked")
         Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
-        out().printf(Locale.ROOT, "%-8s %8d cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
-                        + "  retransmit %.4f  dup-applied %s  queue-full %d  cpu/cmd %s us  failed %s  in-flight %d  accounting %s%n",
-                r.get("arm"), r.get("commands"), r.get("throughput_per_s"), r.get("success_rate"), lat.get("p50"), lat.get("p99"),
-                lat.get("p999"), lat.get("max"), r.get("retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
+        out().printf(Locale.ROOT, "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
+                        + "  retransmit %.4f  dup-applied %s  queue-full %s  cpu/cmd %s us  failed %s  in-flight %s  accounting %s%n",
+                r.get("arm"), r.get("commands"), num(r, "throughput_per_s"), num(r, "success_rate"), lat.get("p50"), lat.get("p99"),
+                lat.get("p999"), lat.get("max"), num(r, "retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
                 r.get("cpu_us_per_command"), r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
         out().flush();
     }

@@ -26,14 +26,12 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "capture",
         mixinStandardHelpOptions = true,
-        description = {
-            "Decode traffic captures and report what they hold, per file.",
-            "Reads the text format of docs/protocol.md and reports packets by type and direction, checksum",
-            "results, malformed packets, trailing bytes, records that are not Cync at all (TLS, say),",
-            "and the 0x73 -> 0x7B acknowledgement latency."
-        },
+        description = "Decode traffic captures and report what they hold, per file: packets by type and direction, checksum"
+                + " results, malformed packets, trailing bytes, records that are not Cync at all (TLS, say), and the"
+                + " 0x73 -> 0x7B acknowledgement latency. The capture format is described in docs/protocol.md.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every file read without problems", "1:a file was missing, unreadable or had lines that could not be parsed (reported, other files still analysed)"})
+        exitCodeList = {"0:every file read without problems", "1:a file was missing or unreadable, or had lines that could not be parsed (reported; the other"
+            + " files are still analysed)"})
 final class CaptureCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files to analyse.")
@@ -42,8 +40,8 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per file (with --packets: per packet), one per line, instead of a table.")
     boolean json;
 
-    @Option(names = "--packets", description = {"Print one line per packet: time, direction, type, endpoint, receipt key,",
-        "inner class/opcode/sequence, target mesh id, state fields, checksum verdict; then the totals."})
+    @Option(names = "--packets", description = "Print one line per packet (time, direction, type, endpoint, receipt key,"
+            + " inner class, opcode and sequence, target mesh id, state fields, checksum verdict), then the totals.")
     boolean packets;
 
     @CommandLine.Spec
@@ -114,9 +112,9 @@ final class CaptureCommand implements Callable<Integer> {
                     r.byType().get(t), framed ? get(r.checksumValid(), t) : "-", framed ? get(r.checksumInvalid(), t) : "-",
                     get(r.malformed(), t));
         }
-        out.printf("  by direction: %s%n", r.byDirection());
-        out.printf("  executed: %d server requests answered by an execution ack (class f9, same opcode and inner sequence) %s%n",
-                r.executed(), r.executedByOpcode());
+        out.printf("  by direction: %s%n", counts(r.byDirection()));
+        out.printf("  executed: %d server requests answered by an execution ack (class f9, same opcode and inner sequence)%s%n",
+                r.executed(), r.executedByOpcode().isEmpty() ? "" : "; by opcode: " + counts(r.executedByOpcode()));
         CaptureReport.LatencySummary l = r.ackLatencyMs();
         if (l.count() == 0) {
             out.printf("  ack latency: no 0x73 -> 0x7B pairs (%d commands sent)%n", r.commandsSent());
@@ -128,6 +126,16 @@ final class CaptureCommand implements Callable<Integer> {
             out.println("  ! " + p);
         }
         out.println();
+    }
+
+    /** {@code a 3, b 5}, in key order: a count per name for people, not a Java map. */
+    static String counts(Map<String, ? extends Number> m) {
+        if (m.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(m).forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return b.toString();
     }
 
     private static String get(Map<String, Integer> m, String key) {

@@ -21,7 +21,7 @@ final class ControllerOptions {
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TLS device port (default 23779; 0 picks a free one; -1 turns TLS off).")
     Integer tlsPort;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the controller keeps its state (default ./cync-canary-state).")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the controller keeps its state (default: cync-canary-state in the working directory).")
     Path stateDir;
 
     @Option(names = "--plan", paramLabel = "FILE", description = "Rollout plan (default: the config's, or the built-in phase2).")
@@ -31,9 +31,10 @@ final class ControllerOptions {
     Path slo;
 
     @Option(names = "--reset-state", paramLabel = "FILE",
-            description = {"Start this state file afresh when it is missing, unreadable or stale (flags.json, rollout.json,",
-                "slo-windows.bin, state-marker.json); audited. flags.json starts at 0%% with the kill switch on and a hold;",
-                "rollout.json starts the plan paused at its first stage. A readable, current file is left alone."})
+            description = "One of flags.json, rollout.json, slo-windows.bin or"
+                    + " state-marker.json: start it afresh when it is missing, unreadable or stale (audited). The flags start at 0%% with the kill"
+                    + " switch on and a hold; the rollout starts the plan paused at its first stage. A readable, current"
+                    + " file is left alone.")
     Set<String> resetState = new TreeSet<>();
 
     ControllerConfig load() throws IOException {

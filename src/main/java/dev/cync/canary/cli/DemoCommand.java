@@ -22,18 +22,15 @@ import picocli.CommandLine.Option;
 
 /** {@code cync-canary demo}: the controller with an embedded simulated fleet under steady load. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the controller with an embedded simulated fleet and a steady command load.",
-            "Commands go through the canary router, starting from the flags in the state directory (and the",
-            "CANARY_* environment); set-canary and rollback against it visibly move traffic. Prints one",
-            "summary line per transport every few seconds and serves the status page (printed on start),",
-            "/metrics and the admin API.",
-            "The rollout plan runs on a sped-up clock (--time-scale, a day per minute by default), so its",
-            "stages advance while you watch; --fault-at 3d makes the new transport lose commands from then,",
-            "to watch the automatic rollback.",
-            "--mqtt tcp://HOST:1883 attaches the simulated devices to that MQTT broker: Home Assistant (with",
-            "MQTT discovery) shows each as a light or switch, and switching one sends a real command through",
-            "the canary router.",
-            "Stops cleanly on Ctrl-C, or after --duration."})
+        description = "Run the controller with an embedded simulated fleet and a steady command load. Commands go through"
+                + " the canary router, starting from the flags in the state directory (and the CANARY_* environment);"
+                + " set-canary and rollback against it visibly move traffic. Prints one summary line per transport every"
+                + " few seconds and serves the status page (its address is printed on start), /metrics and the admin API."
+                + " The rollout plan runs on a sped-up clock (--time-scale, a day per minute by default), so its stages"
+                + " advance while you watch; --fault-at 3d makes the new transport lose commands from then on, to watch"
+                + " the automatic rollback. --mqtt tcp://HOST:1883 attaches the simulated devices to that MQTT broker:"
+                + " Home Assistant (with MQTT discovery) shows each as a light or switch, and switching one sends a real"
+                + " command through the canary router. Stops cleanly on Ctrl-C, or after --duration.")
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin
@@ -55,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-rollout", description = "Do not run the rollout plan; flags change only by hand.")
     boolean noRollout;
 
-    @Option(names = "--fault-at", paramLabel = "DURATION", description = "Virtual time at which the new transport starts losing commands (e.g. 3d).")
+    @Option(names = "--fault-at", paramLabel = "DURATION", description = "Virtual time at which the new transport starts losing commands (like 3d).")
     String faultAt;
 
     @Option(names = "--fault-loss", paramLabel = "RATE", defaultValue = "0.5", description = "Share of the new transport's commands lost from --fault-at (default ${DEFAULT-VALUE}).")

@@ -31,7 +31,7 @@ final class FaultOptions {
             + " but never carry out, however often resent, 0 to 1 (default 0).")
     double notExecuted;
 
-    @Option(names = "--partition-at", paramLabel = "DURATION", description = "When to cut devices off, after the fleet starts (e.g. 10s).")
+    @Option(names = "--partition-at", paramLabel = "DURATION", description = "When to cut devices off, after the fleet starts (like 10s).")
     String partitionAt;
 
     @Option(names = "--partition-for", paramLabel = "DURATION", defaultValue = "10s", description = "How long cut-off devices stay away (default ${DEFAULT-VALUE}).")

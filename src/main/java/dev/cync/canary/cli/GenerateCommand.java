@@ -14,10 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary generate monitoring}: Prometheus rules and alerts, Alertmanager routing, Grafana dashboards. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Generate the monitoring from the SLO file: generate monitoring [--slo F] [--out DIR].",
-            "Writes prometheus-rules.yml, prometheus-alerts.yml, prometheus-rules.test.yml, alertmanager.yml and",
-            "two Grafana dashboards to --out (default monitoring), queries.md to docs/ beside it, and the",
-            "Prometheus Operator's prometheusrule.yaml and servicemonitor.yaml to deploy/kubernetes/ beside it."})
+        description = "Generate the monitoring from the SLO file (generate monitoring [--slo F] [--out DIR]): the Prometheus"
+                + " rules, alerts and their unit tests, the Alertmanager routing and two Grafana dashboards go to --out,"
+                + " and queries.md to the docs directory beside it; the Prometheus Operator's"
+                + " prometheusrule.yaml and servicemonitor.yaml go to deploy/kubernetes/ beside it.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "WHAT", description = "What to generate: monitoring.")

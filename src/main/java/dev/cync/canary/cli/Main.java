@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         name = "cync-canary",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Moves a Cync device fleet from the legacy to the reliable command transport, safely.",
+        description = "Moves a Cync device fleet from the legacy to the new, reliable command transport, safely.",
         subcommands = {
             DemoCommand.class,
             ServeCommand.class,
@@ -47,9 +47,30 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        CommandLine cl = new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::invalidInput);
+                .setExecutionExceptionHandler(Main::invalidInput)
+                .setParameterExceptionHandler(Main::usageError);
+        // -V on a subcommand prints the same as on the top command.
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
+        return cl;
+    }
+
+    /**
+     * A usage error (unknown or missing option, bad value) is one line naming it, and where to read
+     * more; the full usage would bury the line that matters under twenty others.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        String name = cl.getCommandSpec().qualifiedName(" ");
+        cl.getErr().println(name + ": " + message);
+        cl.getErr().println("see: " + (cl.getParent() == null ? name + " --help" : "cync-canary help " + cl.getCommandName()));
+        cl.getErr().flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

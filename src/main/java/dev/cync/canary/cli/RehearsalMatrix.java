@@ -161,7 +161,7 @@ final class RehearsalMatrix {
         for (Map<String, Object> r : (List<Map<String, Object>>) m.get("scenarios")) {
             List<String> done = ((List<String>) r.get("completion")).stream().filter(x -> x != null).sorted(RehearsalMatrix::byDuration).toList();
             List<String> delays = ((List<String>) r.get("detection_delay")).stream().filter(x -> x != null).sorted(RehearsalMatrix::byDuration).toList();
-            b.append(String.format("%-28s %7d %-22s %5d %5d %5d %4d of %-2d %-20s %-12s %s%n", r.get("scenario"), r.get("devices"), r.get("expect"),
+            b.append(String.format("%-28s %7s %-22s %5s %5s %5s %4s of %-2s %-20s %-12s %s%n", r.get("scenario"), r.get("devices"), r.get("expect"),
                     r.get("auto_rollbacks"), r.get("gate_rollbacks"), r.get("holds"), r.get("completed"), r.get("runs"),
                     done.isEmpty() ? "-" : done.get(0).equals(done.get(done.size() - 1)) ? done.get(0) : done.get(0) + ".." + done.get(done.size() - 1),
                     delays.isEmpty() ? "-" : delays.get(delays.size() - 1), Boolean.TRUE.equals(r.get("ok")) ? "ok" : "MISMATCH"));
@@ -169,7 +169,7 @@ final class RehearsalMatrix {
                 b.append("    ").append(mm).append('\n');
             }
         }
-        b.append(String.format("%s: %d seeds, %d ms%n", Boolean.TRUE.equals(m.get("ok")) ? "all as expected" : "MISMATCHES", m.get("seeds"), m.get("wall_ms")));
+        b.append(String.format("%s: %s seeds, %s ms%n", Boolean.TRUE.equals(m.get("ok")) ? "all as expected" : "MISMATCHES", m.get("seeds"), m.get("wall_ms")));
         return b.toString();
     }
 

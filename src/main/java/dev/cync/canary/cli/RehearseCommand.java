@@ -42,10 +42,10 @@ import picocli.CommandLine.Option;
  * rollout controller and automatic rollback, and modelled transports in place of TCP.
  */
 @Command(name = "rehearse", mixinStandardHelpOptions = true,
-        description = {"Play a rollout plan in virtual time against a scenario, in seconds.",
-            "The real router, SLO engine, rollout controller and automatic rollback run; the transports are",
-            "modelled from the scenario (success rate, log-normal latency, faults over time). Prints the",
-            "timeline and a summary; stops when the plan completes or after --duration."})
+        description = "Play a rollout plan in virtual time against a scenario, in seconds. The real router, SLO engine,"
+                + " rollout controller and automatic rollback run; the transports are modelled from the scenario (success"
+                + " rate, log-normal latency, faults over time). Prints the timeline and a summary; stops when the plan"
+                + " completes or after --duration.")
 final class RehearseCommand implements Callable<Integer> {
 
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -68,8 +68,8 @@ final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the timeline.")
     boolean json;
 
-    @Option(names = "--matrix", paramLabel = "DIR", description = {"Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check",
-        "each against the outcome it declares (expect: complete | hold | rollback_within: D); exit 1 on a mismatch."})
+    @Option(names = "--matrix", paramLabel = "DIR", description = "Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check"
+            + " each against the outcome it declares (expect: complete, hold or rollback_within: D); exit 1 on a mismatch.")
     Path matrixDir;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 1..N for --matrix (default ${DEFAULT-VALUE}).")
@@ -274,8 +274,10 @@ final class RehearseCommand implements Callable<Integer> {
                         r.get("detection_delay") == null ? "not rolled back" : "rolled back " + r.get("detection_delay") + " later");
             }
             out.printf("%-14s %d%n", "holds", holds.size());
-            out.printf(Locale.ROOT, "%-14s %,d (and %,d mirrored to the new transport)%n", "commands", r.get("commands"), r.get("mirrored_commands"));
-            out.printf(Locale.ROOT, "%-14s %s in %,d ms of wall time%n", "virtual time", r.get("virtual_time"), r.get("wall_ms"));
+            out.printf(Locale.ROOT, "%-14s %,d (and %,d mirrored to the new transport)%n", "commands", ((Number) r.get("commands")).longValue(),
+                    ((Number) r.get("mirrored_commands")).longValue());
+            out.printf(Locale.ROOT, "%-14s %s in %,d ms of wall time%n", "virtual time", r.get("virtual_time"),
+                    ((Number) r.get("wall_ms")).longValue());
             out.println();
             out.printf("%-24s %8s %8s%n", "error budget remaining", "legacy", "new");
             Map<String, Map<String, Double>> budgets = (Map<String, Map<String, Double>>) r.get("error_budget_remaining");

@@ -9,16 +9,16 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary rollout status|pause|resume|promote|abort|retry}: the staged rollout on a running controller. */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
-        description = {"Show or steer the staged rollout.",
-            "status: the stage, its gates and the last automatic-rollback check;",
-            "pause / resume: stop and restart the stage clock (resume also releases a rollback and re-applies the stage);",
-            "promote: go to the next stage now; abort: everyone to legacy and stop; retry: re-enter the stage that failed."})
-final class RolloutCommand extends AdminCommands.ClientCommand {
+        description = "Show or steer the staged rollout. status: the stage, its gates and the last automatic-rollback check."
+                + " pause and resume: stop and restart the stage clock (resume also releases a rollback and applies the stage's"
+                + " percentage again). promote: go to the next stage now. abort: every device to legacy, and stop."
+                + " retry: enter the stage that failed again.")
+final class RolloutCommand extends AdminCommands.ChangeCommand {
 
     @Parameters(paramLabel = "ACTION", defaultValue = "status", description = "status, pause, resume, promote, abort or retry.")
     String action;
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required for every action but status).")
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; it goes in the audit log (required for every action but status).")
     String reason;
 
     @Override
@@ -43,12 +43,54 @@ final class RolloutCommand extends AdminCommands.ClientCommand {
             out().printf("plan %s: %s in stage %s (%s%%%s), %s of %s%n", r.path("plan").asText(), r.path("status").asText(),
                     st.path("name").asText(), st.path("percentage").asText(), st.path("dark_launch").asBoolean() ? ", dark launch" : "",
                     st.path("elapsed").asText(), st.path("min_duration").asText());
-            out().printf("gates: %s; on failure back to %s%n", st.path("gates"), st.path("rollback_to").asText());
+            out().printf("on failure: back to %s%n", text(st.path("rollback_to")));
             out().printf("automatic rollback: %d consecutive failure(s); last check: %s%n", r.path("consecutive_failures").asInt(),
-                    r.path("last_auto_rollback_check").asText());
-            out().printf("why: %s%n", r.path("reason").asText());
+                    text(r.path("last_auto_rollback_check")));
+            out().printf("why: %s%n", text(r.path("reason")));
+            printGates(st.path("gates"));
         }
         out().flush();
         return 0;
+    }
+
+    /** The stage's gates as a table: one row per gate, each field in its column; nothing as raw JSON. */
+    private void printGates(JsonNode gates) {
+        if (!gates.isArray() || gates.isEmpty()) {
+            out().println("gates: none (the stage promotes on time alone)");
+            return;
+        }
+        java.util.List<String> columns = new java.util.ArrayList<>();
+        for (JsonNode g : gates) {
+            g.fieldNames().forEachRemaining(f -> {
+                if (!columns.contains(f)) {
+                    columns.add(f);
+                }
+            });
+        }
+        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+        rows.add(columns.stream().map(c -> c.replace('_', ' ')).toList());
+        for (JsonNode g : gates) {
+            rows.add(columns.stream().map(c -> text(g.path(c))).toList());
+        }
+        out().println();
+        out().print(Table.render(rows));
+    }
+
+    /** A JSON value for people: "-" for missing or null, lists joined with commas, objects as key=value. */
+    static String text(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            return "-";
+        }
+        if (v.isArray()) {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            v.forEach(e -> parts.add(text(e)));
+            return parts.isEmpty() ? "-" : String.join(", ", parts);
+        }
+        if (v.isObject()) {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            v.fields().forEachRemaining(e -> parts.add(e.getKey().replace('_', ' ') + " " + text(e.getValue())));
+            return String.join(", ", parts);
+        }
+        return v.asText();
     }
 }

@@ -25,13 +25,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary route}: which transport a device uses, and why; online, or offline for planning. */
 @Command(name = "route", mixinStandardHelpOptions = true,
-        description = {"Show which transport each device uses and why.",
-            "Against a running controller by default. With --offline, computes it here from the flags you give",
-            "(no controller needed): plan a change before making it. Ids come from the arguments, or one per line",
-            "on standard input."})
+        description = "Show which transport each device uses and why: against a running controller by default, or with"
+                + " --offline computed here from the flags you give (no controller needed), to plan a change before making it."
+                + " Give the device ids as arguments, or - to read them from standard input, one per line.")
 final class RouteCommand extends AdminCommands.ClientCommand {
 
-    @Parameters(paramLabel = "DEVICE", arity = "0..*", description = "Device ids (default: read from standard input).")
+    @Parameters(paramLabel = "DEVICE", arity = "0..*", description = "Device ids; - reads them from standard input.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "--offline", description = "Compute locally from --percentage, --salt, --cohort-file, --exclude-file.")
@@ -53,7 +52,17 @@ final class RouteCommand extends AdminCommands.ClientCommand {
 
     @Override
     public Integer call() throws Exception {
-        List<String> ids = devices.isEmpty() ? stdinIds() : devices;
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("which devices? give their ids, or - to read them from standard input");
+        }
+        List<String> ids = new ArrayList<>();
+        for (String d : devices) {
+            if (d.equals("-")) {
+                ids.addAll(stdinIds());
+            } else {
+                ids.add(d);
+            }
+        }
         if (offline) {
             FlagValues.checkSalt("--salt", salt);
             RoutingConfig c = new RoutingConfig(FlagValues.parsePercentage("--percentage", percentage), salt,

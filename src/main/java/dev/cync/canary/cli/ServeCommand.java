@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code cync-canary serve}: the controller alone, for real devices. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the controller: the device server, both transports, /metrics and the admin API.",
-            "Stops cleanly on Ctrl-C or SIGTERM."})
+        description = "Run the controller: the device server, both transports, /metrics and the admin API. Stops cleanly on"
+                + " Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin

@@ -11,13 +11,14 @@ import picocli.CommandLine.Option;
 
 /** {@code cync-canary simulate}: a simulated fleet against a running controller. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Run a simulated device fleet against a controller, with optional network faults.",
-            "Each device is a real TCP (or TLS) client: it says hello, heartbeats, acknowledges commands",
-            "and broadcasts its status. Stops on Ctrl-C, or after --duration."})
+        description = "Run a simulated device fleet against a controller, with optional network faults. Each device is a"
+                + " real TCP (or TLS) client: it says hello, heartbeats, acknowledges commands and broadcasts its status."
+                + " Stops on Ctrl-C, or after --duration.")
 final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:23778",
-            description = "The controller's device port (default ${DEFAULT-VALUE}).")
+            description = "Where the controller's device port is, as host and port"
+                    + " (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--tls", description = "Connect with TLS (use the controller's TLS port).")

@@ -1,12 +1,12 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.metrics.BuildInfo;
 import picocli.CommandLine;
 
-/** Reads the version Maven wrote into the jar manifest; "dev" when run from classes. */
+/** {@code --version}: the version and git revision Maven wrote into build.properties (see {@link BuildInfo}). */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"cync-canary " + (v == null ? "dev" : v)};
+        return new String[] {"cync-canary " + BuildInfo.current().describe()};
     }
 }

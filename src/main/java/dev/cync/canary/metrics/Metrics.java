@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -69,6 +70,8 @@ public final class Metrics {
     public static final String STORE_AVAILABLE = "canary_store_available";
     /** Minutes of SLO counts this replica published to etcd, and merged from every replica's, for the fleet-wide view. */
     public static final String FLEET_SLO_MINUTES = "canary_fleet_slo_minutes_total";
+    /** Always 1; its labels say which build runs (version, git revision): the same as {@code cync-canary --version}. */
+    public static final String BUILD_INFO = "cync_canary_build_info";
 
     // Label names and the values they take.
     public static final String TRANSPORT = "transport";
@@ -126,6 +129,9 @@ public final class Metrics {
     private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
     public Metrics() {
+        BuildInfo build = BuildInfo.current();
+        Info.builder().name(BUILD_INFO).help("Always 1: the version and git revision of the running build.")
+                .labelNames("version", "revision").register(registry).setLabelValues(build.version(), build.revision().orElse(""));
         gauge(SEND_QUEUE_SIZE, "Commands waiting in send queues (not yet in flight), by transport.", TRANSPORT,
                 Map.of(LEGACY, () -> transport(LEGACY).queueSize(), NEW, () -> transport(NEW).queueSize()));
         transport(LEGACY);

@@ -49,9 +49,12 @@ class ClientCommandsTest {
     @Test
     void setCanaryStatusRouteAndRollback() {
         assertThat(Files.exists(state.resolve("admin-token"))).isTrue();
+        assertThat(run("kill-switch", "on", "--reason", "drill").status()).isZero();
         CaptureCommandTest.Run set = run("set-canary", "25", "--reason", "step two", "--actor", "alice");
         assertThat(set.status()).as(set.err()).isZero();
         assertThat(set.out()).contains("canary 25%").contains("by api:cli:alice");
+        // The controller starts with the kill switch on: setting a percentage turned it off, and says so.
+        assertThat(set.out()).contains("also: turned the kill switch off");
         assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(2500);
         assertThat(run("status").out()).contains("canary:       25%");
         assertThat(run("route", "dev-0000001", "dev-0000002").out()).containsPattern("dev-0000001\\s+(new|legacy)\\s+bucket \\d+");
@@ -85,7 +88,7 @@ class ClientCommandsTest {
         try {
             System.setIn(new ByteArrayInputStream("dev-0000001\ndev-0000002\ndev-0000003\n".getBytes(StandardCharsets.UTF_8)));
             CaptureCommandTest.Run r = CaptureCommandTest.run("route", "--offline", "--percentage", "25", "--cohort-file",
-                    cohort.toString(), "--json");
+                    cohort.toString(), "--json", "-");
             assertThat(r.status()).as(r.err()).isZero();
             String[] lines = r.out().strip().split("\n");
             assertThat(lines).hasSize(3);
