@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.flags.StoreUnreachableException;
 import java.net.BindException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,6 +89,13 @@ public final class Main implements Runnable {
                     + " (is another controller running? choose other ports with --http-port, --device-port, --tls-port, or 0 for free ones)");
             cl.getErr().flush();
             return 2;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnreachableException) {
+                cl.getErr().println("cync-canary " + cl.getCommandName() + ": " + t.getMessage());
+                cl.getErr().flush();
+                return 1;
+            }
         }
         throw e;
     }

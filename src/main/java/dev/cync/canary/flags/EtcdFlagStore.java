@@ -132,8 +132,9 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             s.current = s.readAtStart();
         } catch (StoreUnavailableException e) {
             s.close();
-            throw new IOException("etcd at " + String.join(",", settings.endpoints()) + " did not answer within "
-                    + settings.timeout().toMillis() + " ms (" + e.getMessage() + "); the replica does not start without the shared flags", e);
+            throw new StoreUnreachableException("etcd at " + String.join(",", settings.endpoints()) + " did not answer within "
+                    + settings.timeout().toMillis() + " ms; the replica does not start without the shared flags: start etcd, or"
+                    + " check flags.etcd.endpoints in the config file", e);
         }
         s.watch(s.current.revision());
         s.background.scheduleWithFixedDelay(s::resync, RESYNC.toMillis(), RESYNC.toMillis(), TimeUnit.MILLISECONDS);
