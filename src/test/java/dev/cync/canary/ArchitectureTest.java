@@ -50,13 +50,59 @@ class ArchitectureTest {
         t.put("monitoring", List.of("slo", "metrics", "support"));
         t.put("sim", List.of("transport", "device", "protocol", "time", "support"));
         t.put("mqtt", List.of("routing", "transport", "device", "protocol", "metrics", "time", "support"));
-        t.put("http", List.of("rollout", "slo", "flags", "routing", "transport", "device", "protocol", "metrics", "time",
-                "support"));
-        t.put("bench", List.of("sim", "slo", "routing", "transport", "device", "protocol", "metrics", "time", "support"));
-        t.put("app", List.of("bench", "http", "mqtt", "sim", "monitoring", "rollout", "slo", "flags", "routing", "transport",
-                "device", "protocol", "metrics", "time", "support"));
-        t.put("cli", List.of("app", "bench", "http", "mqtt", "sim", "monitoring", "rollout", "slo", "flags", "routing",
-                "transport", "device", "protocol", "metrics", "time", "support"));
+        t.put(
+                "http",
+                List.of(
+                        "rollout",
+                        "slo",
+                        "flags",
+                        "routing",
+                        "transport",
+                        "device",
+                        "protocol",
+                        "metrics",
+                        "time",
+                        "support"));
+        t.put(
+                "bench",
+                List.of("sim", "slo", "routing", "transport", "device", "protocol", "metrics", "time", "support"));
+        t.put(
+                "app",
+                List.of(
+                        "bench",
+                        "http",
+                        "mqtt",
+                        "sim",
+                        "monitoring",
+                        "rollout",
+                        "slo",
+                        "flags",
+                        "routing",
+                        "transport",
+                        "device",
+                        "protocol",
+                        "metrics",
+                        "time",
+                        "support"));
+        t.put(
+                "cli",
+                List.of(
+                        "app",
+                        "bench",
+                        "http",
+                        "mqtt",
+                        "sim",
+                        "monitoring",
+                        "rollout",
+                        "slo",
+                        "flags",
+                        "routing",
+                        "transport",
+                        "device",
+                        "protocol",
+                        "metrics",
+                        "time",
+                        "support"));
         return t;
     }
 
@@ -67,23 +113,29 @@ class ArchitectureTest {
     @Test
     void eachPackageUsesOnlyWhatItsRowAllows() {
         // Optional layers: a package of the table that does not exist yet (or no longer) matches nothing.
-        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true);
+        LayeredArchitecture layers =
+                layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true);
         for (String p : MAY_USE.keySet()) {
             layers = layers.layer(p).definedBy(BASE + "." + p + "..");
         }
         for (Map.Entry<String, List<String>> row : MAY_USE.entrySet()) {
             layers = row.getValue().isEmpty()
                     ? layers.whereLayer(row.getKey()).mayNotAccessAnyLayer()
-                    : layers.whereLayer(row.getKey()).mayOnlyAccessLayers(row.getValue().toArray(String[]::new));
+                    : layers.whereLayer(row.getKey())
+                            .mayOnlyAccessLayers(row.getValue().toArray(String[]::new));
         }
         layers.because("docs/design.md, the package table").check(CLASSES);
     }
 
     @Test
     void everyClassLivesInAPackageOfTheTable() {
-        String[] packages = MAY_USE.keySet().stream().map(p -> BASE + "." + p + "..").toArray(String[]::new);
-        classes().should().resideInAnyPackage(packages)
-                .because("a package outside the table would escape the layering; add its row to docs/design.md and here")
+        String[] packages =
+                MAY_USE.keySet().stream().map(p -> BASE + "." + p + "..").toArray(String[]::new);
+        classes()
+                .should()
+                .resideInAnyPackage(packages)
+                .because(
+                        "a package outside the table would escape the layering; add its row to docs/design.md and here")
                 .check(CLASSES);
     }
 
@@ -94,13 +146,21 @@ class ArchitectureTest {
 
     @Test
     void onlyTheTimePackageReadsTheSystemClockOrSleeps() {
-        noClasses().that().resideOutsideOfPackage(BASE + ".time..")
-                .should().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(Thread.class, "sleep", long.class)
-                .orShould().callMethod(Instant.class, "now")
-                .orShould().callMethod(Clock.class, "systemUTC")
-                .orShould().callMethod(Clock.class, "systemDefaultZone")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(BASE + ".time..")
+                .should()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
+                .orShould()
+                .callMethod(Thread.class, "sleep", long.class)
+                .orShould()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(Clock.class, "systemUTC")
+                .orShould()
+                .callMethod(Clock.class, "systemDefaultZone")
                 .because("docs/design.md rule 1: time is injected, so tests and rehearsals run in virtual time")
                 .check(CLASSES);
     }

@@ -20,14 +20,22 @@ import picocli.CommandLine.Option;
 /** The CLI's side of the admin API: where the controller is, the token, and calls with clear errors. */
 final class AdminClient {
 
-    @Option(names = "--url", paramLabel = "URL", description = "The controller's address (default: $CYNC_URL, or else"
-            + " http://127.0.0.1:9400).")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "The controller's address (default: $CYNC_URL, or else" + " http://127.0.0.1:9400).")
     String url;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Admin token (default: $CYNC_ADMIN_TOKEN, or the token file in --state-dir).")
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Admin token (default: $CYNC_ADMIN_TOKEN, or the token file in --state-dir).")
     String token;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "cync-canary-state",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = "cync-canary-state",
             description = "Where to find the admin-token file of a local controller (default ${DEFAULT-VALUE}).")
     Path stateDir;
 
@@ -41,7 +49,8 @@ final class AdminClient {
     JsonNode call(String method, String path, Map<String, ?> body) throws IOException, InterruptedException {
         String base = url != null ? url : System.getenv().getOrDefault("CYNC_URL", "http://127.0.0.1:9400");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
-                .timeout(Duration.ofSeconds(15)).header("Accept", "application/json");
+                .timeout(Duration.ofSeconds(15))
+                .header("Accept", "application/json");
         String t = token();
         if (t != null) {
             b.header("Authorization", "Bearer " + t);
@@ -51,7 +60,8 @@ final class AdminClient {
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
         }
         if (http == null) {
             http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,15 +70,18 @@ final class AdminClient {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
-            throw new IllegalArgumentException("cannot reach the controller at " + base + ": is it running? (set --url or $CYNC_URL)");
+            throw new IllegalArgumentException(
+                    "cannot reach the controller at " + base + ": is it running? (set --url or $CYNC_URL)");
         }
         JsonNode node = r.body().isBlank() ? json.createObjectNode() : json.readTree(r.body());
         if (r.statusCode() == 401) {
-            throw new IllegalArgumentException("the controller refused: " + node.path("error").asText()
-                    + " (pass --token, set $CYNC_ADMIN_TOKEN, or --state-dir where the controller keeps admin-token)");
+            throw new IllegalArgumentException(
+                    "the controller refused: " + node.path("error").asText()
+                            + " (pass --token, set $CYNC_ADMIN_TOKEN, or --state-dir where the controller keeps admin-token)");
         }
         if (r.statusCode() / 100 != 2) {
-            throw new IllegalArgumentException("the controller answered " + r.statusCode() + ": " + node.path("error").asText(r.body()));
+            throw new IllegalArgumentException("the controller answered " + r.statusCode() + ": "
+                    + node.path("error").asText(r.body()));
         }
         return node;
     }

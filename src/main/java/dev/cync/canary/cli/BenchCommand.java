@@ -40,16 +40,23 @@ import picocli.CommandLine.Option;
  * {@code cync-canary bench}: one process, one simulated fleet, the same load through each arm in
  * turn (raw baseline, legacy, reliable), measured the same way.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, abbreviateSynopsis = true,
-        description = "Measure the transports side by side: same fleet, same load, one process. Arms: raw (write and wait"
-                + " for the ack, no transport logic: the practical limit), legacy, reliable, and mirror (legacy through the"
-                + " canary router at 0%% with dark launch mirroring every device to the new transport: its latency is the"
-                + " primary's, to compare with legacy's). Without --rate each arm runs closed-loop at its maximum. Exits 1"
-                + " if any arm's accounting (sent = succeeded + failed + in flight) does not add up. With --memory,"
-                + " measures the controller's heap per connected device instead, with the fleet in a child process so"
-                + " that only the controller is on this heap.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        abbreviateSynopsis = true,
+        description =
+                "Measure the transports side by side: same fleet, same load, one process. Arms: raw (write and wait"
+                        + " for the ack, no transport logic: the practical limit), legacy, reliable, and mirror (legacy through the"
+                        + " canary router at 0%% with dark launch mirroring every device to the new transport: its latency is the"
+                        + " primary's, to compare with legacy's). Without --rate each arm runs closed-loop at its maximum. Exits 1"
+                        + " if any arm's accounting (sent = succeeded + failed + in flight) does not add up. With --memory,"
+                        + " measures the controller's heap per connected device instead, with the fleet in a child process so"
+                        + " that only the controller is on this heap.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every arm's accounting added up", "1:an arm's accounting did not add up, or the fleet failed to connect"})
+        exitCodeList = {
+            "0:every arm's accounting added up",
+            "1:an arm's accounting did not add up, or the fleet failed to connect"
+        })
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -58,33 +65,59 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     FaultOptions faults;
 
-    @Option(names = "--devices", paramLabel = "N", defaultValue = "1000", description = "Simulated devices (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--devices",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Simulated devices (default ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--commands", paramLabel = "N", defaultValue = "100000", description = "Measured commands per arm (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--commands",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description = "Measured commands per arm (default ${DEFAULT-VALUE}).")
     long commands;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured commands per arm first (default: a fifth of --commands).")
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            description = "Unmeasured commands per arm first (default: a fifth of --commands).")
     Long warmup;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Open loop at this rate (Poisson). Omitted: closed loop, the maximum.")
+    @Option(
+            names = "--rate",
+            paramLabel = "PER_SECOND",
+            description = "Open loop at this rate (Poisson). Omitted: closed loop, the maximum.")
     Double rate;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Commands outstanding in closed loop (default: 2 per device).")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            description = "Commands outstanding in closed loop (default: 2 per device).")
     Integer concurrency;
 
-    @Option(names = "--arms", paramLabel = "ARMS", split = ",", defaultValue = "raw,legacy,reliable", description = "Arms to run, in order: raw, legacy, reliable, mirror"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--arms",
+            paramLabel = "ARMS",
+            split = ",",
+            defaultValue = "raw,legacy,reliable",
+            description = "Arms to run, in order: raw, legacy, reliable, mirror" + " (default: ${DEFAULT-VALUE}).")
     List<String> arms;
 
     @Option(names = "--no-dedup", description = "Simulated devices apply repeated commands again.")
     boolean noDedup;
 
-    @Option(names = "--fleet-process", description = "Run the simulated fleet in a child JVM, so this one holds the controller alone"
-            + " (its heap, GC pauses and threads); the cores are still shared. Duplicate counts are then not reported.")
+    @Option(
+            names = "--fleet-process",
+            description =
+                    "Run the simulated fleet in a child JVM, so this one holds the controller alone"
+                            + " (its heap, GC pauses and threads); the cores are still shared. Duplicate counts are then not reported.")
     boolean fleetProcess;
 
-    @Option(names = "--memory", description = "Measure controller heap per connected device (fleet in a child process).")
+    @Option(
+            names = "--memory",
+            description = "Measure controller heap per connected device (fleet in a child process).")
     boolean memory;
 
     @Option(names = "--json", description = "Print the results as one JSON object.")
@@ -99,7 +132,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String arm : arms) {
             if (!List.of("raw", "legacy", "reliable", "mirror").contains(arm)) {
-                throw new IllegalArgumentException("--arms: unknown arm '" + arm + "'; use raw, legacy, reliable and/or mirror");
+                throw new IllegalArgumentException(
+                        "--arms: unknown arm '" + arm + "'; use raw, legacy, reliable and/or mirror");
             }
         }
         if (commands < 1) {
@@ -119,8 +153,10 @@ final class BenchCommand implements Callable<Integer> {
             // The bench's flags are its own business: a fresh directory, never the operator's.
             c = c.withStateDir(Files.createTempDirectory("cync-bench-"));
         }
-        return c.withPorts(options.httpPort == null ? 0 : options.httpPort,
-                options.devicePort == null ? 0 : options.devicePort, options.tlsPort == null ? -1 : options.tlsPort);
+        return c.withPorts(
+                options.httpPort == null ? 0 : options.httpPort,
+                options.devicePort == null ? 0 : options.devicePort,
+                options.tlsPort == null ? -1 : options.tlsPort);
     }
 
     private int runArms() throws Exception {
@@ -130,30 +166,62 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         boolean balanced = true;
         try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true);
-                Fleet fleet = fleetProcess ? null : new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
-                        .withFaults(faults.faults(), faults.seed).withDedup(!noDedup), clock).start();
-                FleetProcess child = fleetProcess ? FleetProcess.start(controller.devices.plainPort(), devices, !noDedup, faults,
-                        () -> controller.devices.registry().size()) : null) {
-            if (!Waits.until(() -> controller.devices.registry().size() >= devices, Duration.ofSeconds(60), Duration.ofMillis(50))) {
-                out().printf("bench: only %d of %d devices connected within 60 s%n", controller.devices.registry().size(), devices);
+                Fleet fleet = fleetProcess
+                        ? null
+                        : new Fleet(
+                                        Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
+                                                .withFaults(faults.faults(), faults.seed)
+                                                .withDedup(!noDedup),
+                                        clock)
+                                .start();
+                FleetProcess child = fleetProcess
+                        ? FleetProcess.start(
+                                controller.devices.plainPort(),
+                                devices,
+                                !noDedup,
+                                faults,
+                                () -> controller.devices.registry().size())
+                        : null) {
+            if (!Waits.until(
+                    () -> controller.devices.registry().size() >= devices,
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(50))) {
+                out().printf(
+                                "bench: only %d of %d devices connected within 60 s%n",
+                                controller.devices.registry().size(), devices);
                 return 1;
             }
-            List<DeviceId> ids = fleet != null ? fleet.ids() : controller.devices.registry().connectedIds().stream().sorted().toList();
+            List<DeviceId> ids = fleet != null
+                    ? fleet.ids()
+                    : controller.devices.registry().connectedIds().stream()
+                            .sorted()
+                            .toList();
             report.put("devices", devices);
             report.put("fleet", fleet != null ? "in this process" : "child process");
             report.put("faults", faults.faults().toString());
-            report.put("load", rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
+            report.put(
+                    "load",
+                    rate == null ? "closed loop, " + concurrency() + " outstanding" : rate + " commands/s (Poisson)");
             report.put("commands_per_arm", commands);
             report.put("netty_transport", NettyTransports.name());
-            report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+            report.put(
+                    "machine",
+                    Map.of(
+                            "cores",
+                            Runtime.getRuntime().availableProcessors(),
+                            "java",
+                            System.getProperty("java.version"),
+                            "os",
+                            System.getProperty("os.name") + " " + System.getProperty("os.arch")));
             // Every arm warms up before any is measured, so no arm is measured on a colder JIT than another.
             long warm = warmup != null ? warmup : commands / 5;
             for (String arm : arms) {
                 if (warm > 0) {
                     mirroring(controller, arm.equals("mirror"));
-                    LoadGenerator.Run w = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed + 7),
-                            sink(arm, controller, clock), warm);
+                    LoadGenerator.Run w = start(
+                            new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed + 7),
+                            sink(arm, controller, clock),
+                            warm);
                     Waits.await(w.issuingStopped(), Duration.ofMinutes(5));
                     Waits.await(w.done(), Duration.ofSeconds(5));
                 }
@@ -161,14 +229,25 @@ final class BenchCommand implements Callable<Integer> {
             for (String arm : arms) {
                 mirroring(controller, arm.equals("mirror"));
                 LoadGenerator.Sink sink = sink(arm, controller, clock);
-                Transport transport = arm.equals("reliable") ? controller.reliable : arm.equals("raw") ? null : controller.legacy;
+                Transport transport =
+                        arm.equals("reliable") ? controller.reliable : arm.equals("raw") ? null : controller.legacy;
                 double[] mirrorsBefore = mirrors(controller);
                 Map<String, Object> r = measure(arm, sink, transport, controller, fleet, clock, timer, ids);
                 if (arm.equals("mirror")) {
-                    Waits.until(() -> controller.sender.mirrorsInFlight() == 0, Duration.ofSeconds(5), Duration.ofMillis(20));
+                    Waits.until(
+                            () -> controller.sender.mirrorsInFlight() == 0,
+                            Duration.ofSeconds(5),
+                            Duration.ofMillis(20));
                     double[] after = mirrors(controller);
-                    r.put("mirrors", Map.of("success", (long) (after[0] - mirrorsBefore[0]), "failure", (long) (after[1] - mirrorsBefore[1]),
-                            "dropped", (long) (after[2] - mirrorsBefore[2])));
+                    r.put(
+                            "mirrors",
+                            Map.of(
+                                    "success",
+                                    (long) (after[0] - mirrorsBefore[0]),
+                                    "failure",
+                                    (long) (after[1] - mirrorsBefore[1]),
+                                    "dropped",
+                                    (long) (after[2] - mirrorsBefore[2])));
                 }
                 balanced &= (Boolean) r.get("accounting_ok");
                 results.add(r);
@@ -186,7 +265,10 @@ final class BenchCommand implements Callable<Integer> {
             out().println(mapper.writeValueAsString(report));
         } else {
             out().println("ratios: " + report.get("ratios"));
-            out().println(balanced ? "accounting: every arm adds up" : "accounting: MISMATCH (see accounting_ok per arm)");
+            out().println(
+                            balanced
+                                    ? "accounting: every arm adds up"
+                                    : "accounting: MISMATCH (see accounting_ok per arm)");
         }
         out().flush();
         return balanced ? 0 : 1;
@@ -201,8 +283,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double[] mirrors(Controller c) {
-        return new double[] {c.metrics.counterValue(Metrics.DARK_LAUNCH, "success"),
-            c.metrics.counterValue(Metrics.DARK_LAUNCH, "failure"), c.metrics.counterValue(Metrics.DARK_LAUNCH, "dropped")};
+        return new double[] {
+            c.metrics.counterValue(Metrics.DARK_LAUNCH, "success"),
+            c.metrics.counterValue(Metrics.DARK_LAUNCH, "failure"),
+            c.metrics.counterValue(Metrics.DARK_LAUNCH, "dropped")
+        };
     }
 
     private int concurrency() {
@@ -215,15 +300,24 @@ final class BenchCommand implements Callable<Integer> {
 
     private LoadGenerator.Sink sink(String arm, Controller c, SystemClock clock) {
         return switch (arm) {
-            case "raw" -> new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
+            case "raw" ->
+                new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
             case "legacy" -> c.legacy::send;
             case "mirror" -> c.sender::send;
             default -> c.reliable::send;
         };
     }
 
-    private Map<String, Object> measure(String arm, LoadGenerator.Sink sink, Transport transport, Controller controller,
-            Fleet fleet, SystemClock clock, ScheduledExecutorService timer, List<DeviceId> ids) throws InterruptedException {
+    private Map<String, Object> measure(
+            String arm,
+            LoadGenerator.Sink sink,
+            Transport transport,
+            Controller controller,
+            Fleet fleet,
+            SystemClock clock,
+            ScheduledExecutorService timer,
+            List<DeviceId> ids)
+            throws InterruptedException {
         String label = arm.equals("reliable") ? Metrics.NEW : Metrics.LEGACY;
         double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
         // Every arm's own counts, the raw baseline's included, checked against the load generator's.
@@ -246,7 +340,8 @@ final class BenchCommand implements Callable<Integer> {
                 (o != null && o.succeeded() ? okPerSecond : failPerSecond).incrementAndGet(s);
             });
         };
-        LoadGenerator.Run run = start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed), timed, commands);
+        LoadGenerator.Run run =
+                start(new LoadGenerator(clock, new ExecutorScheduler(timer), () -> ids, faults.seed), timed, commands);
         Waits.await(run.issuingStopped(), Duration.ofMinutes(30));
         Waits.await(run.done(), settle);
         Waits.until(() -> inFlightCounted.get() == 0 && armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
@@ -285,7 +380,8 @@ final class BenchCommand implements Callable<Integer> {
         lat.put("p999", ms(h, 99.9));
         lat.put("max", h.getTotalCount() == 0 ? null : round(h.getMaxValue() / 1000.0, 3));
         r.put("latency_ms", lat);
-        double retransmits = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
+        double retransmits =
+                transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
         r.put("retransmits", (long) retransmits);
         r.put("retransmit_rate", issued == 0 ? 0 : round(retransmits / issued, 6));
         r.put("duplicate_applications", sim == null ? null : sim.duplicateApplications());
@@ -295,8 +391,11 @@ final class BenchCommand implements Callable<Integer> {
         r.put("duration_s", round(seconds, 2));
         r.put("accounting_ok", ok);
         if (!ok) {
-            r.put("accounting_detail", "load generator: issued " + issued + ", succeeded " + succeeded + ", failed " + failedTotal
-                    + "; bench in flight " + inFlight + "; arm before " + statsBefore + ", after " + statsAfter);
+            r.put(
+                    "accounting_detail",
+                    "load generator: issued " + issued + ", succeeded " + succeeded + ", failed " + failedTotal
+                            + "; bench in flight " + inFlight + "; arm before " + statsBefore + ", after "
+                            + statsAfter);
         }
         List<Map<String, Long>> timeline = new ArrayList<>();
         int last = (int) Math.min(3599, Math.ceil(seconds));
@@ -313,8 +412,10 @@ final class BenchCommand implements Callable<Integer> {
      * down when its future completes), and the arm's own counts (a transport's, or the raw
      * baseline's) over the run. Each can disagree with the others, so the check can fail for every arm.
      */
-    static boolean accountingOk(long issued, long succeeded, long failed, long inFlight, TransportStats before, TransportStats after) {
-        return inFlight >= 0 && issued == succeeded + failed + inFlight
+    static boolean accountingOk(
+            long issued, long succeeded, long failed, long inFlight, TransportStats before, TransportStats after) {
+        return inFlight >= 0
+                && issued == succeeded + failed + inFlight
                 && after.balanced()
                 && after.sent() - before.sent() == issued
                 && after.succeeded() - before.succeeded() == succeeded
@@ -365,11 +466,25 @@ final class BenchCommand implements Callable<Integer> {
     private void printArm(Map<String, Object> r) {
         @SuppressWarnings("unchecked")
         Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
-        out().printf(Locale.ROOT, "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
-                        + "  retransmit %.4f  dup-applied %s  queue-full %s  cpu/cmd %s us  failed %s  in-flight %s  accounting %s%n",
-                r.get("arm"), r.get("commands"), num(r, "throughput_per_s"), num(r, "success_rate"), lat.get("p50"), lat.get("p99"),
-                lat.get("p999"), lat.get("max"), num(r, "retransmit_rate"), r.get("duplicate_applications"), r.get("queue_full"),
-                r.get("cpu_us_per_command"), r.get("failed_by_reason"), r.get("in_flight_at_end"), (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
+        out().printf(
+                        Locale.ROOT,
+                        "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
+                                + "  retransmit %.4f  dup-applied %s  queue-full %s  cpu/cmd %s us  failed %s  in-flight %s  accounting %s%n",
+                        r.get("arm"),
+                        r.get("commands"),
+                        num(r, "throughput_per_s"),
+                        num(r, "success_rate"),
+                        lat.get("p50"),
+                        lat.get("p99"),
+                        lat.get("p999"),
+                        lat.get("max"),
+                        num(r, "retransmit_rate"),
+                        r.get("duplicate_applications"),
+                        r.get("queue_full"),
+                        r.get("cpu_us_per_command"),
+                        r.get("failed_by_reason"),
+                        r.get("in_flight_at_end"),
+                        (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
         out().flush();
     }
 

@@ -10,13 +10,13 @@ import java.lang.management.ManagementFactory;
  */
 final class BenchCpu {
 
-    private BenchCpu() {
-    }
+    private BenchCpu() {}
 
     /** This process's CPU time so far, in nanoseconds, or -1 where the JVM does not say. */
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+                ? os.getProcessCpuTime()
+                : -1;
     }
 
     static Double perCommandMicros(long cpuNanos, long commands) {

@@ -40,7 +40,13 @@ final class BulkTraffic {
     private long commands;
     private long mirrored;
 
-    BulkTraffic(Scenario scenario, CanaryRouter router, SloWindows windows, Clock clock, Instant start, BulkOutcomes outcomes) {
+    BulkTraffic(
+            Scenario scenario,
+            CanaryRouter router,
+            SloWindows windows,
+            Clock clock,
+            Instant start,
+            BulkOutcomes outcomes) {
         this.scenario = scenario;
         this.router = router;
         this.windows = windows;
@@ -62,7 +68,8 @@ final class BulkTraffic {
             shares = FleetShares.of(c, ids);
             sharesVersion = c.version();
         }
-        double lambda = scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0 * scenario.trafficFactor(elapsed);
+        double lambda =
+                scenario.devices() * scenario.commandsPerDevicePerHour() / 60.0 * scenario.trafficFactor(elapsed);
         long n = BulkOutcomes.poisson(lambda, random);
         long[] split = BulkOutcomes.split(n, shares.sizes(), random);
         long now = clock.millis();

@@ -4,10 +4,6 @@ import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.FileFlagStore;
-import dev.cync.canary.flags.LeaderElection;
-import dev.cync.canary.rollout.EtcdRolloutStateStore;
-import dev.cync.canary.rollout.FleetSlo;
-import dev.cync.canary.rollout.OutageRollback;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.flags.LeaderElection;
@@ -26,7 +22,9 @@ import dev.cync.canary.mqtt.MqttBridge;
 import dev.cync.canary.mqtt.RoutedCommands;
 import dev.cync.canary.mqtt.StateModelView;
 import dev.cync.canary.rollout.EtcdRolloutStateStore;
+import dev.cync.canary.rollout.FleetSlo;
 import dev.cync.canary.rollout.Notifier;
+import dev.cync.canary.rollout.OutageRollback;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.SloRecorder;
@@ -56,7 +54,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,10 +71,11 @@ final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     /** Dark-launch mirrors outstanding at most; beyond this a mirror is dropped and counted. */
     static final int MIRROR_CAPACITY = 1024;
+
     static final String SLO_WINDOWS = "slo-windows.bin";
     /** The files of the state directory, as {@code --reset-state} names them. */
-    static final List<String> STATE_FILES = List.of(FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS,
-            StateMarker.FILE);
+    static final List<String> STATE_FILES = List.of(
+            FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS, StateMarker.FILE);
 
     final ControllerConfig config;
     final Clock clock;
@@ -90,6 +88,7 @@ final class Controller implements AutoCloseable {
     final FileFlagStore flagStore;
     /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
     final EtcdFlagStore etcd;
+
     final LeaderElection election;
     private boolean rolloutStarted;
     private Scheduler.Cancellable fleetSync;
@@ -100,11 +99,13 @@ final class Controller implements AutoCloseable {
     final OutcomeHistory history;
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
     final Transport fresh;
+
     final SloSpec sloSpec;
     /** This replica's own outcomes (persisted in the state directory; published to etcd with several replicas). */
     final SloWindows windows;
     /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
     final FleetSlo fleetSlo;
+
     final SloEvaluator evaluator;
     final RolloutController rollout;
     private final Clock sloClock;
@@ -119,6 +120,7 @@ final class Controller implements AutoCloseable {
     private AdminServer http;
     /** The admin API's own listener when {@code http.apiPort} is set, else null (the API shares {@link #http}). */
     private AdminServer apiHttp;
+
     private AdminApi api;
     /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
     private volatile MqttBridge mqtt;
@@ -134,8 +136,14 @@ final class Controller implements AutoCloseable {
      * @param sloScheduler their scheduler; null: a background thread on real time
      * @param decorateNew wraps the new transport (the demo's injected fault)
      */
-    Controller(ControllerConfig config, Clock clock, Map<String, String> env, Clock sloClock, Scheduler sloScheduler,
-            UnaryOperator<Transport> decorateNew) throws IOException {
+    Controller(
+            ControllerConfig config,
+            Clock clock,
+            Map<String, String> env,
+            Clock sloClock,
+            Scheduler sloScheduler,
+            UnaryOperator<Transport> decorateNew)
+            throws IOException {
         this(config, clock, env, sloClock, sloScheduler, decorateNew, Set.of(), DurableFiles.DISK);
     }
 
@@ -143,12 +151,25 @@ final class Controller implements AutoCloseable {
      * @param resetState state files the operator asked to start afresh ({@code --reset-state}), each audited
      * @param writer how state reaches the disk ({@link DurableFiles#DISK}; tests inject a failing disk)
      */
-    Controller(ControllerConfig config, Clock clock, Map<String, String> env, Clock sloClock, Scheduler sloScheduler,
-            UnaryOperator<Transport> decorateNew, Set<String> resetState, DurableFiles.Writer writer) throws IOException {
+    Controller(
+            ControllerConfig config,
+            Clock clock,
+            Map<String, String> env,
+            Clock sloClock,
+            Scheduler sloScheduler,
+            UnaryOperator<Transport> decorateNew,
+            Set<String> resetState,
+            DurableFiles.Writer writer)
+            throws IOException {
         for (String f : resetState) {
             if (!STATE_FILES.contains(f) || f.equals(FileFlagStore.AUDIT)) {
-                throw new IllegalArgumentException("--reset-state: '" + f + "' is not a state file that can be reset; use "
-                        + String.join(", ", STATE_FILES.stream().filter(n -> !n.equals(FileFlagStore.AUDIT)).toList()));
+                throw new IllegalArgumentException("--reset-state: '" + f
+                        + "' is not a state file that can be reset; use "
+                        + String.join(
+                                ", ",
+                                STATE_FILES.stream()
+                                        .filter(n -> !n.equals(FileFlagStore.AUDIT))
+                                        .toList()));
             }
         }
         this.writer = writer;
@@ -176,8 +197,8 @@ final class Controller implements AutoCloseable {
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.fresh = decorateNew.apply(reliable);
         this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(router, legacy, fresh, metrics, MIRROR_CAPACITY,
-                c -> Targets.resolve(c, devices.registry()));
+        this.sender = new CanarySender(
+                router, legacy, fresh, metrics, MIRROR_CAPACITY, c -> Targets.resolve(c, devices.registry()));
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
         history.watch(fresh);
@@ -201,22 +222,55 @@ final class Controller implements AutoCloseable {
             this.fleetSlo = null;
             this.evaluator = new SloEvaluator(sloSpec, windows);
         }
-        this.rollout = !config.rollout().enabled() ? null : election != null
-                // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in etcd.
-                ? RolloutController.shared(RolloutPlan.load(config.rollout().planFile()), evaluator, new Flags(election.fenced()),
-                        this.sloClock, metrics, new EtcdRolloutStateStore(etcd, election),
-                        new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet)
-                : new RolloutController(RolloutPlan.load(config.rollout().planFile()), evaluator, flags, this.sloClock, metrics,
-                        stateDir().resolve(RolloutController.STATE_FILE), marker, writer,
-                        new Notifier(config.rollout().alertmanagerUrl(), config.rollout().webhookUrl()), recorder::pollFleet);
+        this.rollout = !config.rollout().enabled()
+                ? null
+                : election != null
+                        // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in
+                        // etcd.
+                        ? RolloutController.shared(
+                                RolloutPlan.load(config.rollout().planFile()),
+                                evaluator,
+                                new Flags(election.fenced()),
+                                this.sloClock,
+                                metrics,
+                                new EtcdRolloutStateStore(etcd, election),
+                                new Notifier(
+                                        config.rollout().alertmanagerUrl(),
+                                        config.rollout().webhookUrl()),
+                                recorder::pollFleet)
+                        : new RolloutController(
+                                RolloutPlan.load(config.rollout().planFile()),
+                                evaluator,
+                                flags,
+                                this.sloClock,
+                                metrics,
+                                stateDir().resolve(RolloutController.STATE_FILE),
+                                marker,
+                                writer,
+                                new Notifier(
+                                        config.rollout().alertmanagerUrl(),
+                                        config.rollout().webhookUrl()),
+                                recorder::pollFleet);
         flags.store().addListener(this::flagsChanged);
-        metrics.counter(Metrics.STATE_PERSIST_FAILURES, "State writes the disk refused, by file; each is retried, and the state in memory stands.",
-                Metrics.FILE, Map.of("flags", () -> flags.store().persistence().failures(),
-                        "rollout", () -> rollout == null ? 0 : rollout.persistFailures(),
-                        "slo_windows", windowsPersistFailures::get, "marker", marker::failures));
+        metrics.counter(
+                Metrics.STATE_PERSIST_FAILURES,
+                "State writes the disk refused, by file; each is retried, and the state in memory stands.",
+                Metrics.FILE,
+                Map.of(
+                        "flags",
+                        () -> flags.store().persistence().failures(),
+                        "rollout",
+                        () -> rollout == null ? 0 : rollout.persistFailures(),
+                        "slo_windows",
+                        windowsPersistFailures::get,
+                        "marker",
+                        marker::failures));
         long loadFailures = windowsLoadFailures;
-        metrics.counter(Metrics.STATE_LOAD_FAILURES, "State files that could not be read at start and were started afresh, by file.",
-                Metrics.FILE, Map.of("slo_windows", () -> loadFailures));
+        metrics.counter(
+                Metrics.STATE_LOAD_FAILURES,
+                "State files that could not be read at start and were started afresh, by file.",
+                Metrics.FILE,
+                Map.of("slo_windows", () -> loadFailures));
         EnvDefaults.apply(flags, env);
         metrics.canaryPercentage(flags.current().percentageBasisPoints() / 100.0);
         log.info("routing at start: {}", flags.current().summary());
@@ -227,8 +281,15 @@ final class Controller implements AutoCloseable {
     }
 
     static RoutingConfig routing(FlagState s) {
-        return new RoutingConfig(s.percentageBasisPoints(), s.salt(), Set.copyOf(s.cohort()), Set.copyOf(s.exclude()),
-                s.killSwitch(), s.darkLaunch(), s.darkLaunchBasisPoints(), s.version());
+        return new RoutingConfig(
+                s.percentageBasisPoints(),
+                s.salt(),
+                Set.copyOf(s.cohort()),
+                Set.copyOf(s.exclude()),
+                s.killSwitch(),
+                s.darkLaunch(),
+                s.darkLaunchBasisPoints(),
+                s.version());
     }
 
     /** Every committed flag change reaches the router and the gauge at once, and the log says why. */
@@ -237,8 +298,15 @@ final class Controller implements AutoCloseable {
         metrics.canaryPercentage(s.killSwitch() ? 0 : s.percentageBasisPoints() / 100.0);
         var c = s.lastChange();
         if (c != null && !c.action().startsWith("env_seen")) {
-            log.info("routing change v{} by {}: {} {} -> {} (reason: {}); now {}", s.version(), c.actor(), c.action(),
-                    c.oldValue(), c.newValue(), c.reason(), s.summary());
+            log.info(
+                    "routing change v{} by {}: {} {} -> {} (reason: {}); now {}",
+                    s.version(),
+                    c.actor(),
+                    c.action(),
+                    c.oldValue(),
+                    c.newValue(),
+                    c.reason(),
+                    s.summary());
         }
     }
 
@@ -250,8 +318,16 @@ final class Controller implements AutoCloseable {
         Path file = stateDir().resolve(SLO_WINDOWS);
         if (reset && Files.exists(file)) {
             Files.move(file, file.resolveSibling(SLO_WINDOWS + ".reset"), StandardCopyOption.REPLACE_EXISTING);
-            log.warn("--reset-state {}: SLO windows start fresh; the old file is kept as {}.reset", SLO_WINDOWS, SLO_WINDOWS);
-            flags.audit("operator:--reset-state", FileFlagStore.RESET_STATE, SLO_WINDOWS, "fresh windows", "started with --reset-state " + SLO_WINDOWS);
+            log.warn(
+                    "--reset-state {}: SLO windows start fresh; the old file is kept as {}.reset",
+                    SLO_WINDOWS,
+                    SLO_WINDOWS);
+            flags.audit(
+                    "operator:--reset-state",
+                    FileFlagStore.RESET_STATE,
+                    SLO_WINDOWS,
+                    "fresh windows",
+                    "started with --reset-state " + SLO_WINDOWS);
             return;
         }
         SloWindows.LoadResult r = windows.load(file, sloClock.millis());
@@ -263,11 +339,16 @@ final class Controller implements AutoCloseable {
             } catch (IOException e) {
                 aside = file;
             }
-            log.warn("{}; the SLO windows start fresh (measurements are lost, nothing else: checks say NO_DATA until new "
-                    + "traffic arrives); the file is kept as {}", r.problem(), aside);
+            log.warn(
+                    "{}; the SLO windows start fresh (measurements are lost, nothing else: checks say NO_DATA until new "
+                            + "traffic arrives); the file is kept as {}",
+                    r.problem(),
+                    aside);
         }
         if (r.futureMinutesDropped() > 0) {
-            log.warn("{}: {} minute(s) later than now discarded (a clock that went back, or a copied file)", file,
+            log.warn(
+                    "{}: {} minute(s) later than now discarded (a clock that went back, or a copied file)",
+                    file,
                     r.futureMinutesDropped());
         }
     }
@@ -294,15 +375,28 @@ final class Controller implements AutoCloseable {
         if (election != null) {
             // (etcd retries a rollback it could not write by itself, every second.)
             String me = election.replica();
-            metrics.gauge(Metrics.LEADER, "1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others.",
-                    "replica", Map.of(me, () -> election.isLeader() ? 1 : 0));
-            metrics.counter(Metrics.STORE_UNAVAILABLE, "etcd operations that failed because etcd did not answer.", etcd::unavailableCount);
-            metrics.gauge(Metrics.STORE_AVAILABLE, "1 while etcd answers, 0 while it does not.", () -> etcd.available() ? 1 : 0);
-            metrics.counter(Metrics.FLEET_SLO_MINUTES, "Minutes of SLO counts published to etcd by this replica, and merged from every replica's.",
-                    "event", Map.of("published", fleetSlo::published, "merged", fleetSlo::merged, "failed", fleetSlo::failures));
+            metrics.gauge(
+                    Metrics.LEADER,
+                    "1 on the replica that leads (runs the rollout and the automatic rollback), 0 on the others.",
+                    "replica",
+                    Map.of(me, () -> election.isLeader() ? 1 : 0));
+            metrics.counter(
+                    Metrics.STORE_UNAVAILABLE,
+                    "etcd operations that failed because etcd did not answer.",
+                    etcd::unavailableCount);
+            metrics.gauge(
+                    Metrics.STORE_AVAILABLE,
+                    "1 while etcd answers, 0 while it does not.",
+                    () -> etcd.available() ? 1 : 0);
+            metrics.counter(
+                    Metrics.FLEET_SLO_MINUTES,
+                    "Minutes of SLO counts published to etcd by this replica, and merged from every replica's.",
+                    "event",
+                    Map.of("published", fleetSlo::published, "merged", fleetSlo::merged, "failed", fleetSlo::failures));
             fleetSync = sloScheduler.scheduleAtFixedRate(fleetSlo::sync, FleetSlo.PERIOD);
             // Without etcd nobody leads: each replica then guards its own devices (rollbacks only).
-            OutageRollback outage = new OutageRollback(sloSpec, windows, flags, sloClock, metrics, etcd::available, election::isLeader);
+            OutageRollback outage =
+                    new OutageRollback(sloSpec, windows, flags, sloClock, metrics, etcd::available, election::isLeader);
             outageCheck = sloScheduler.scheduleAtFixedRate(outage::tick, Duration.ofMinutes(1));
             election.addListener(this::leadershipChanged);
             election.start();
@@ -311,8 +405,13 @@ final class Controller implements AutoCloseable {
         }
         if (config.mqtt().enabled()) {
             // Commands from Home Assistant go through the same sender as every other: routed, judged, counted.
-            mqtt = new MqttBridge(config.mqtt(), new StateModelView(devices.registry().states()),
-                    new RoutedCommands(sender), metrics, new ExecutorScheduler(background)).start();
+            mqtt = new MqttBridge(
+                            config.mqtt(),
+                            new StateModelView(devices.registry().states()),
+                            new RoutedCommands(sender),
+                            metrics,
+                            new ExecutorScheduler(background))
+                    .start();
         }
         if (withHttp) {
             startHttp();
@@ -328,7 +427,13 @@ final class Controller implements AutoCloseable {
     private void startHttp() throws IOException, InterruptedException {
         HttpServerConfig hc = config.http();
         AdminAuth auth = AdminAuth.load(env.get(AdminAuth.ENV), env.get(AdminAuth.READ_ENV), stateDir());
-        api = new AdminApi(flags, sender, devices.registry(), history, auth, metrics,
+        api = new AdminApi(
+                flags,
+                sender,
+                devices.registry(),
+                history,
+                auth,
+                metrics,
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
         RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
         if (election != null) {
@@ -375,7 +480,9 @@ final class Controller implements AutoCloseable {
             }
             rollout.takeOver();
         } catch (IOException | RuntimeException e) {
-            log.error("this replica leads but could not take over the rollout: {}; it tries again at the next election", e.getMessage());
+            log.error(
+                    "this replica leads but could not take over the rollout: {}; it tries again at the next election",
+                    e.getMessage());
         }
     }
 
@@ -468,13 +575,15 @@ final class Controller implements AutoCloseable {
             outageCheck.cancel();
         }
         if (mqtt != null) {
-            // Before the transports: the bridge says offline while it can, and no new command arrives on a closed transport.
+            // Before the transports: the bridge says offline while it can, and no new command arrives on a closed
+            // transport.
             mqtt.close();
         }
         background.shutdownNow();
         saveWindows();
         if (flagStore != null && !flagStore.persistPending()) {
-            log.error("stopping with flag changes the disk has refused ({}); they are lost with this process",
+            log.error(
+                    "stopping with flag changes the disk has refused ({}); they are lost with this process",
                     flags.store().persistence().lastError());
         }
         legacy.close();

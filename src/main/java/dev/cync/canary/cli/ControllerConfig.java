@@ -20,15 +20,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
-record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, HttpServerConfig http, LegacyConfig legacy,
-        ReliableConfig reliable, Rollout rollout, MqttConfig mqtt, FlagsStore flags) {
+record ControllerConfig(
+        DeviceServerConfig server,
+        DeviceGuardConfig guards,
+        HttpServerConfig http,
+        LegacyConfig legacy,
+        ReliableConfig reliable,
+        Rollout rollout,
+        MqttConfig mqtt,
+        FlagsStore flags) {
 
     /**
      * {@code flags}: the file store (etcd null) or etcd. {@code replica} blank means $HOSTNAME,
      * resolved at start ({@link #etcdFor}).
      */
-    record FlagsStore(String store, String endpoints, String prefix, String replica, Duration leaseTtl,
-            Duration timeout) {
+    record FlagsStore(
+            String store, String endpoints, String prefix, String replica, Duration leaseTtl, Duration timeout) {
         boolean etcd() {
             return store.equals("etcd");
         }
@@ -38,10 +45,18 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
     EtcdSettings etcdFor(Map<String, String> env) {
         String name = flags.replica().isBlank() ? env.getOrDefault("HOSTNAME", "") : flags.replica();
         if (name.isBlank()) {
-            throw new IllegalArgumentException("flags.etcd.replica: empty and $HOSTNAME is not set; give each replica a unique name");
+            throw new IllegalArgumentException(
+                    "flags.etcd.replica: empty and $HOSTNAME is not set; give each replica a unique name");
         }
-        return new EtcdSettings(Arrays.stream(flags.endpoints().split(",")).map(String::trim)
-                .filter(e -> !e.isEmpty()).toList(), flags.prefix(), name, flags.leaseTtl(), flags.timeout());
+        return new EtcdSettings(
+                Arrays.stream(flags.endpoints().split(","))
+                        .map(String::trim)
+                        .filter(e -> !e.isEmpty())
+                        .toList(),
+                flags.prefix(),
+                name,
+                flags.leaseTtl(),
+                flags.timeout());
     }
 
     String httpHost() {
@@ -73,44 +88,69 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         Settings s = top.section("server");
         String cert = s.string("certFile", null);
         String key = s.string("keyFile", null);
-        DeviceServerConfig server = new DeviceServerConfig(s.string("host", d.host()), s.integer("plainPort", d.plainPort()),
-                tlsPort(s.integer("tlsPort", d.tlsPort())), Optional.ofNullable(cert).map(Path::of),
-                Optional.ofNullable(key).map(Path::of), d.stateDir(), s.duration("heartbeatTimeout", d.heartbeatTimeout()),
-                s.duration("helloTimeout", d.helloTimeout()), s.integer("maxConnections", d.maxConnections()),
-                s.integer("maxGarbageBytes", d.maxGarbageBytes()), s.duration("sequenceReuseDelay", d.sequenceReuseDelay()),
-                s.integer("statusDedupSize", d.statusDedupSize()), s.duration("statusDedupTtl", d.statusDedupTtl()),
+        DeviceServerConfig server = new DeviceServerConfig(
+                s.string("host", d.host()),
+                s.integer("plainPort", d.plainPort()),
+                tlsPort(s.integer("tlsPort", d.tlsPort())),
+                Optional.ofNullable(cert).map(Path::of),
+                Optional.ofNullable(key).map(Path::of),
+                d.stateDir(),
+                s.duration("heartbeatTimeout", d.heartbeatTimeout()),
+                s.duration("helloTimeout", d.helloTimeout()),
+                s.integer("maxConnections", d.maxConnections()),
+                s.integer("maxGarbageBytes", d.maxGarbageBytes()),
+                s.duration("sequenceReuseDelay", d.sequenceReuseDelay()),
+                s.integer("statusDedupSize", d.statusDedupSize()),
+                s.duration("statusDedupTtl", d.statusDedupTtl()),
                 s.integer("workerThreads", d.workerThreads()));
         DeviceGuardConfig gd = DeviceGuardConfig.defaults();
         String allowList = s.string("allowListFile", null);
-        DeviceGuardConfig guards = new DeviceGuardConfig(s.integer("maxPendingHellos", gd.maxPendingHellos()),
+        DeviceGuardConfig guards = new DeviceGuardConfig(
+                s.integer("maxPendingHellos", gd.maxPendingHellos()),
                 s.integer("maxConnectionsPerAddress", gd.maxConnectionsPerAddress()),
-                s.duration("slowReaderTimeout", gd.slowReaderTimeout()), Optional.ofNullable(allowList).map(Path::of));
+                s.duration("slowReaderTimeout", gd.slowReaderTimeout()),
+                Optional.ofNullable(allowList).map(Path::of));
         s.finish();
 
         Settings h = top.section("http");
         HttpServerConfig hd = HttpServerConfig.defaults();
         String httpCert = h.string("certFile", null);
         String httpKey = h.string("keyFile", null);
-        HttpServerConfig http = new HttpServerConfig(h.string("host", hd.host()), h.integer("port", hd.port()),
-                h.string("apiHost", hd.apiHost()), h.integer("apiPort", hd.apiPort()), h.integer("maxConnections", hd.maxConnections()),
-                h.duration("headerTimeout", hd.headerTimeout()), h.duration("bodyTimeout", hd.bodyTimeout()),
-                h.integer("maxBodyBytes", hd.maxBodyBytes()), h.integer("apiThreads", hd.apiThreads()),
-                Optional.ofNullable(httpCert).map(Path::of), Optional.ofNullable(httpKey).map(Path::of));
+        HttpServerConfig http = new HttpServerConfig(
+                h.string("host", hd.host()),
+                h.integer("port", hd.port()),
+                h.string("apiHost", hd.apiHost()),
+                h.integer("apiPort", hd.apiPort()),
+                h.integer("maxConnections", hd.maxConnections()),
+                h.duration("headerTimeout", hd.headerTimeout()),
+                h.duration("bodyTimeout", hd.bodyTimeout()),
+                h.integer("maxBodyBytes", hd.maxBodyBytes()),
+                h.integer("apiThreads", hd.apiThreads()),
+                Optional.ofNullable(httpCert).map(Path::of),
+                Optional.ofNullable(httpKey).map(Path::of));
         h.finish();
 
         LegacyConfig ld = LegacyConfig.defaults();
         Settings l = top.section("legacy");
-        LegacyConfig legacy = new LegacyConfig(l.duration("writeTimeout", ld.writeTimeout()), l.duration("ackDeadline", ld.ackDeadline()));
+        LegacyConfig legacy = new LegacyConfig(
+                l.duration("writeTimeout", ld.writeTimeout()), l.duration("ackDeadline", ld.ackDeadline()));
         l.finish();
 
         ReliableConfig rd = ReliableConfig.defaults();
         Settings r = top.section("reliable");
-        ReliableConfig reliable = new ReliableConfig(r.integer("queueCapacity", rd.queueCapacity()),
-                policy(r.string("overflowPolicy", rd.overflowPolicy().name())), r.duration("blockTimeout", rd.blockTimeout()),
-                r.integer("maxInFlight", rd.maxInFlight()), r.integer("maxAttempts", rd.maxAttempts()),
-                r.duration("deadline", rd.deadline()), r.duration("initialRto", rd.initialRto()),
-                r.duration("minRto", rd.minRto()), r.duration("maxRto", rd.maxRto()), r.duration("rtoMargin", rd.rtoMargin()),
-                r.number("backoffMultiplier", rd.backoffMultiplier()), r.number("jitter", rd.jitter()));
+        ReliableConfig reliable = new ReliableConfig(
+                r.integer("queueCapacity", rd.queueCapacity()),
+                policy(r.string("overflowPolicy", rd.overflowPolicy().name())),
+                r.duration("blockTimeout", rd.blockTimeout()),
+                r.integer("maxInFlight", rd.maxInFlight()),
+                r.integer("maxAttempts", rd.maxAttempts()),
+                r.duration("deadline", rd.deadline()),
+                r.duration("initialRto", rd.initialRto()),
+                r.duration("minRto", rd.minRto()),
+                r.duration("maxRto", rd.maxRto()),
+                r.duration("rtoMargin", rd.rtoMargin()),
+                r.number("backoffMultiplier", rd.backoffMultiplier()),
+                r.number("jitter", rd.jitter()));
         r.finish();
         Settings ro = top.section("rollout");
         boolean enabled = ro.bool("enabled", false);
@@ -128,18 +168,31 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
             throw new IllegalArgumentException("flags.store: must be file or etcd, got '" + store + "'");
         }
         Settings e = f.section("etcd");
-        FlagsStore flags = new FlagsStore(store, e.string("endpoints", "http://127.0.0.1:2379"), e.string("prefix", "/cync-canary/"),
-                e.string("replica", ""), e.duration("leaseTtl", Duration.ofSeconds(10)),
+        FlagsStore flags = new FlagsStore(
+                store,
+                e.string("endpoints", "http://127.0.0.1:2379"),
+                e.string("prefix", "/cync-canary/"),
+                e.string("replica", ""),
+                e.duration("leaseTtl", Duration.ofSeconds(10)),
                 e.duration("timeout", Duration.ofSeconds(2)));
         e.finish();
         f.finish();
         if (flags.etcd()) {
             // Checked now, with a placeholder name, so a bad endpoint or TTL stops the start with its setting named.
-            new ControllerConfig(server, guards, http, legacy, reliable, null, mqtt, flags).etcdFor(Map.of("HOSTNAME", "check"));
+            new ControllerConfig(server, guards, http, legacy, reliable, null, mqtt, flags)
+                    .etcdFor(Map.of("HOSTNAME", "check"));
         }
         top.finish();
-        return new ControllerConfig(server, guards, http, legacy, reliable, new Rollout(enabled,
-                plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook), mqtt, flags);
+        return new ControllerConfig(
+                server,
+                guards,
+                http,
+                legacy,
+                reliable,
+                new Rollout(
+                        enabled, plan.isBlank() ? null : Path.of(plan), slo.isBlank() ? null : Path.of(slo), am, hook),
+                mqtt,
+                flags);
     }
 
     /** The Home Assistant bridge; MqttConfig checks each value and names the setting when one is wrong. */
@@ -160,8 +213,18 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         boolean on = !broker.isBlank();
         // Without a broker nothing else is used, so a password file is not read then.
         String password = on && !passwordFile.isBlank() ? MqttConfig.readPassword(Path.of(passwordFile)) : null;
-        return new MqttConfig(broker, clientId, username, password, caFile.isBlank() ? null : Path.of(caFile), base, prefix,
-                reconnectMin, reconnectMax, queue, inFlight);
+        return new MqttConfig(
+                broker,
+                clientId,
+                username,
+                password,
+                caFile.isBlank() ? null : Path.of(caFile),
+                base,
+                prefix,
+                reconnectMin,
+                reconnectMax,
+                queue,
+                inFlight);
     }
 
     private static String url(String text, String name) {
@@ -186,13 +249,16 @@ record ControllerConfig(DeviceServerConfig server, DeviceGuardConfig guards, Htt
         try {
             return ReliableConfig.OverflowPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("reliable.overflowPolicy: must be reject, drop_oldest or block, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "reliable.overflowPolicy: must be reject, drop_oldest or block, got '" + text + "'", e);
         }
     }
 
     ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
-        DeviceServerConfig s = server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
-        return new ControllerConfig(s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt, flags);
+        DeviceServerConfig s =
+                server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
+        return new ControllerConfig(
+                s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt, flags);
     }
 
     ControllerConfig withHttp(HttpServerConfig h) {

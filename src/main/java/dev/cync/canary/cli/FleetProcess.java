@@ -29,25 +29,62 @@ final class FleetProcess implements AutoCloseable {
      * Starts the fleet against {@code port} and waits until {@code connected} reports every device
      * (or 60 s pass: the caller checks the count).
      */
-    static FleetProcess start(int port, int devices, boolean dedup, FaultOptions f, IntSupplier connected) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", HEAP, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "simulate", "--server", "127.0.0.1:" + port, "--devices", String.valueOf(devices),
-                "--heartbeat", "20s", "--seed", String.valueOf(f.seed),
-                "--latency-ms", String.valueOf(f.latencyMs), "--jitter-ms", String.valueOf(f.jitterMs),
-                "--loss", rate(f.loss), "--duplicate", rate(f.duplicate), "--reorder", rate(f.reorder),
-                "--corrupt", rate(f.corrupt), "--not-executed", rate(f.notExecuted),
-                "--partition-for", f.partitionFor, "--partition-share", rate(f.partitionShare)));
+    static FleetProcess start(int port, int devices, boolean dedup, FaultOptions f, IntSupplier connected)
+            throws Exception {
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xms1g",
+                HEAP,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "simulate",
+                "--server",
+                "127.0.0.1:" + port,
+                "--devices",
+                String.valueOf(devices),
+                "--heartbeat",
+                "20s",
+                "--seed",
+                String.valueOf(f.seed),
+                "--latency-ms",
+                String.valueOf(f.latencyMs),
+                "--jitter-ms",
+                String.valueOf(f.jitterMs),
+                "--loss",
+                rate(f.loss),
+                "--duplicate",
+                rate(f.duplicate),
+                "--reorder",
+                rate(f.reorder),
+                "--corrupt",
+                rate(f.corrupt),
+                "--not-executed",
+                rate(f.notExecuted),
+                "--partition-for",
+                f.partitionFor,
+                "--partition-share",
+                rate(f.partitionShare)));
         if (f.partitionAt != null) {
             cmd.addAll(List.of("--partition-at", f.partitionAt));
         }
         if (!dedup) {
             cmd.add("--no-dedup");
         }
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         FleetProcess fleet = new FleetProcess(child);
         try {
-            Waits.until(() -> connected.getAsInt() >= devices || !child.isAlive(), Duration.ofSeconds(60), Duration.ofMillis(50));
+            Waits.until(
+                    () -> connected.getAsInt() >= devices || !child.isAlive(),
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(50));
         } catch (InterruptedException e) {
             fleet.close();
             throw e;

@@ -13,11 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary generate monitoring}: Prometheus rules and alerts, Alertmanager routing, Grafana dashboards. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate the monitoring from the SLO file (generate monitoring [--slo F] [--out DIR]): the Prometheus"
-                + " rules, alerts and their unit tests, the Alertmanager routing and two Grafana dashboards go to --out,"
-                + " and queries.md to the docs directory beside it; the Prometheus Operator's"
-                + " prometheusrule.yaml and servicemonitor.yaml go to deploy/kubernetes/ beside it.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Generate the monitoring from the SLO file (generate monitoring [--slo F] [--out DIR]): the Prometheus"
+                        + " rules, alerts and their unit tests, the Alertmanager routing and two Grafana dashboards go to --out,"
+                        + " and queries.md to the docs directory beside it; the Prometheus Operator's"
+                        + " prometheusrule.yaml and servicemonitor.yaml go to deploy/kubernetes/ beside it.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "WHAT", description = "What to generate: monitoring.")
@@ -26,7 +29,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--slo", paramLabel = "F", description = "SLO file (default: the built-in config/slo.yaml).")
     Path slo;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "monitoring", description = "Where to write (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "monitoring",
+            description = "Where to write (default ${DEFAULT-VALUE}).")
     Path out;
 
     @CommandLine.Spec
@@ -38,7 +45,8 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("WHAT must be monitoring, got '" + what + "'");
         }
         Files.createDirectories(out);
-        for (Map.Entry<String, String> f : MonitoringGenerator.generate(SloSpec.load(slo)).entrySet()) {
+        for (Map.Entry<String, String> f :
+                MonitoringGenerator.generate(SloSpec.load(slo)).entrySet()) {
             Path target = out.resolve(f.getKey()).normalize();
             Files.createDirectories(target.getParent());
             Files.writeString(target, f.getValue(), StandardCharsets.UTF_8);

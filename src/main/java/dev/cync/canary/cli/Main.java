@@ -64,12 +64,15 @@ public final class Main implements Runnable {
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         String message = e.getMessage();
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getSuggestions().isEmpty()) {
             message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
         }
         String name = cl.getCommandSpec().qualifiedName(" ");
         cl.getErr().println(name + ": " + message);
-        cl.getErr().println("see: " + (cl.getParent() == null ? name + " --help" : "cync-canary help " + cl.getCommandName()));
+        cl.getErr()
+                .println("see: "
+                        + (cl.getParent() == null ? name + " --help" : "cync-canary help " + cl.getCommandName()));
         cl.getErr().flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
@@ -85,8 +88,10 @@ public final class Main implements Runnable {
             return 2;
         }
         if (e instanceof BindException) {
-            cl.getErr().println("cync-canary " + cl.getCommandName() + ": cannot listen: " + e.getMessage()
-                    + " (is another controller running? choose other ports with --http-port, --device-port, --tls-port, or 0 for free ones)");
+            cl.getErr()
+                    .println(
+                            "cync-canary " + cl.getCommandName() + ": cannot listen: " + e.getMessage()
+                                    + " (is another controller running? choose other ports with --http-port, --device-port, --tls-port, or 0 for free ones)");
             cl.getErr().flush();
             return 2;
         }

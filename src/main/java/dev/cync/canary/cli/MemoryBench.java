@@ -30,13 +30,32 @@ final class MemoryBench {
         SystemClock clock = SystemClock.utc();
         try (Controller controller = new Controller(bench.controllerConfig(), clock, Map.of()).start(false)) {
             long before = BenchCommand.heapAfterGc();
-            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            List<String> cmd = List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "simulate",
-                    "--server", "127.0.0.1:" + controller.devices.plainPort(), "--devices", String.valueOf(bench.devices),
-                    "--heartbeat", "20s");
-            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String java = ProcessHandle.current()
+                    .info()
+                    .command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                            .toString());
+            List<String> cmd = List.of(
+                    java,
+                    "-Xmx2g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "simulate",
+                    "--server",
+                    "127.0.0.1:" + controller.devices.plainPort(),
+                    "--devices",
+                    String.valueOf(bench.devices),
+                    "--heartbeat",
+                    "20s");
+            Process child = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try {
-                boolean all = Waits.until(() -> controller.devices.registry().size() >= bench.devices, Duration.ofMinutes(3),
+                boolean all = Waits.until(
+                        () -> controller.devices.registry().size() >= bench.devices,
+                        Duration.ofMinutes(3),
                         Duration.ofMillis(200));
                 int connected = controller.devices.registry().size();
                 long idle = BenchCommand.heapAfterGc();
@@ -46,7 +65,8 @@ final class MemoryBench {
                     for (DeviceId id : controller.devices.registry().connectedIds()) {
                         fs.add(transport.send(DeviceCommand.power(id, true)));
                     }
-                    CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).get();
+                    CompletableFuture.allOf(fs.toArray(new CompletableFuture[0]))
+                            .get();
                     ok += fs.stream().filter(f -> f.join().succeeded()).count();
                 }
                 long active = BenchCommand.heapAfterGc();

@@ -35,9 +35,12 @@ final class RehearsalMatrix {
         long start = wall.nanoTime();
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new IllegalArgumentException("--matrix " + dir + ": cannot list the directory (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "--matrix " + dir + ": cannot list the directory (" + e.getMessage() + ")", e);
         }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("--matrix " + dir + ": no scenario (*.yaml) in it");
@@ -46,18 +49,21 @@ final class RehearsalMatrix {
         for (Path f : files) {
             Scenario s = Scenario.load(f);
             if (s.expect() == null) {
-                throw new IllegalArgumentException(f + ": a matrix scenario needs expect: complete | hold | rollback_within: DURATION");
+                throw new IllegalArgumentException(
+                        f + ": a matrix scenario needs expect: complete | hold | rollback_within: DURATION");
             }
             scenarios.put(f, s);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         Map<Path, List<Future<Map<String, Object>>>> runs = new LinkedHashMap<>();
         try {
             for (Map.Entry<Path, Scenario> e : scenarios.entrySet()) {
                 List<Future<Map<String, Object>>> fs = new ArrayList<>();
                 for (long seed = 1; seed <= seeds; seed++) {
                     long sd = seed;
-                    fs.add(pool.submit(() -> RehearseCommand.rehearse(plan, slo, e.getValue(), sd, Duration.ofDays(30))));
+                    fs.add(pool.submit(
+                            () -> RehearseCommand.rehearse(plan, slo, e.getValue(), sd, Duration.ofDays(30))));
                 }
                 runs.put(e.getKey(), fs);
             }
@@ -69,7 +75,8 @@ final class RehearsalMatrix {
                 for (Future<Map<String, Object>> f : e.getValue()) {
                     results.add(f.get());
                 }
-                Map<String, Object> row = summarise(e.getKey().getFileName().toString().replace(".yaml", ""), sc, results);
+                Map<String, Object> row =
+                        summarise(e.getKey().getFileName().toString().replace(".yaml", ""), sc, results);
                 allOk &= Boolean.TRUE.equals(row.get("ok"));
                 rows.add(row);
             }
@@ -111,27 +118,34 @@ final class RehearsalMatrix {
             switch (sc.expect().kind()) {
                 case COMPLETE -> {
                     if (!rb.isEmpty()) {
-                        mismatches.add(seed + rb.size() + " rollback(s), first at " + rb.get(0).get("at") + ": " + rb.get(0).get("reason"));
+                        mismatches.add(seed + rb.size() + " rollback(s), first at "
+                                + rb.get(0).get("at") + ": " + rb.get(0).get("reason"));
                     } else if (done == null) {
                         mismatches.add(seed + "did not complete: " + r.get("final_state"));
                     }
                 }
                 case HOLD -> {
-                    // Thin or missing evidence: holds, extends stages, may ask an operator or complete late; never rolls back.
+                    // Thin or missing evidence: holds, extends stages, may ask an operator or complete late; never
+                    // rolls back.
                     if (!rb.isEmpty()) {
-                        mismatches.add(seed + rb.size() + " rollback(s), first at " + rb.get(0).get("at") + ": " + rb.get(0).get("reason"));
+                        mismatches.add(seed + rb.size() + " rollback(s), first at "
+                                + rb.get(0).get("at") + ": " + rb.get(0).get("reason"));
                     }
                 }
                 case ROLLBACK -> {
                     if (delay == null) {
-                        mismatches.add(seed + "no rollback after the fault at " + r.get("first_fault_at") + "; final state " + r.get("final_state"));
+                        mismatches.add(seed + "no rollback after the fault at " + r.get("first_fault_at")
+                                + "; final state " + r.get("final_state"));
                     } else if (Durations.parse(delay).compareTo(sc.expect().rollbackWithin()) > 0) {
-                        mismatches.add(seed + "rolled back " + delay + " after the fault, later than " + Durations.format(sc.expect().rollbackWithin()));
+                        mismatches.add(seed + "rolled back " + delay + " after the fault, later than "
+                                + Durations.format(sc.expect().rollbackWithin()));
                     }
                     if (!rb.isEmpty() && fault != null && delay != null && rb.size() > 1) {
-                        mismatches.add(seed + "rolled back before the fault: " + rb.get(0).get("at"));
+                        mismatches.add(seed + "rolled back before the fault: "
+                                + rb.get(0).get("at"));
                     } else if (delay == null && !rb.isEmpty()) {
-                        mismatches.add(seed + "rolled back before the fault: " + rb.get(0).get("at"));
+                        mismatches.add(seed + "rolled back before the fault: "
+                                + rb.get(0).get("at"));
                     }
                 }
                 default -> throw new IllegalStateException(sc.expect().toString());
@@ -156,20 +170,53 @@ final class RehearsalMatrix {
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> m) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%-28s %7s %-22s %5s %5s %5s %9s %-20s %-12s %s%n", "scenario", "devices", "expect", "auto", "gate", "holds",
-                "completed", "completion", "worst delay", "result"));
+        b.append(String.format(
+                "%-28s %7s %-22s %5s %5s %5s %9s %-20s %-12s %s%n",
+                "scenario",
+                "devices",
+                "expect",
+                "auto",
+                "gate",
+                "holds",
+                "completed",
+                "completion",
+                "worst delay",
+                "result"));
         for (Map<String, Object> r : (List<Map<String, Object>>) m.get("scenarios")) {
-            List<String> done = ((List<String>) r.get("completion")).stream().filter(x -> x != null).sorted(RehearsalMatrix::byDuration).toList();
-            List<String> delays = ((List<String>) r.get("detection_delay")).stream().filter(x -> x != null).sorted(RehearsalMatrix::byDuration).toList();
-            b.append(String.format("%-28s %7s %-22s %5s %5s %5s %4s of %-2s %-20s %-12s %s%n", r.get("scenario"), r.get("devices"), r.get("expect"),
-                    r.get("auto_rollbacks"), r.get("gate_rollbacks"), r.get("holds"), r.get("completed"), r.get("runs"),
-                    done.isEmpty() ? "-" : done.get(0).equals(done.get(done.size() - 1)) ? done.get(0) : done.get(0) + ".." + done.get(done.size() - 1),
-                    delays.isEmpty() ? "-" : delays.get(delays.size() - 1), Boolean.TRUE.equals(r.get("ok")) ? "ok" : "MISMATCH"));
+            List<String> done = ((List<String>) r.get("completion"))
+                    .stream()
+                            .filter(x -> x != null)
+                            .sorted(RehearsalMatrix::byDuration)
+                            .toList();
+            List<String> delays = ((List<String>) r.get("detection_delay"))
+                    .stream()
+                            .filter(x -> x != null)
+                            .sorted(RehearsalMatrix::byDuration)
+                            .toList();
+            b.append(String.format(
+                    "%-28s %7s %-22s %5s %5s %5s %4s of %-2s %-20s %-12s %s%n",
+                    r.get("scenario"),
+                    r.get("devices"),
+                    r.get("expect"),
+                    r.get("auto_rollbacks"),
+                    r.get("gate_rollbacks"),
+                    r.get("holds"),
+                    r.get("completed"),
+                    r.get("runs"),
+                    done.isEmpty()
+                            ? "-"
+                            : done.get(0).equals(done.get(done.size() - 1))
+                                    ? done.get(0)
+                                    : done.get(0) + ".." + done.get(done.size() - 1),
+                    delays.isEmpty() ? "-" : delays.get(delays.size() - 1),
+                    Boolean.TRUE.equals(r.get("ok")) ? "ok" : "MISMATCH"));
             for (String mm : (List<String>) r.get("mismatches")) {
                 b.append("    ").append(mm).append('\n');
             }
         }
-        b.append(String.format("%s: %s seeds, %s ms%n", Boolean.TRUE.equals(m.get("ok")) ? "all as expected" : "MISMATCHES", m.get("seeds"), m.get("wall_ms")));
+        b.append(String.format(
+                "%s: %s seeds, %s ms%n",
+                Boolean.TRUE.equals(m.get("ok")) ? "all as expected" : "MISMATCHES", m.get("seeds"), m.get("wall_ms")));
         return b.toString();
     }
 
@@ -185,12 +232,13 @@ final class RehearsalMatrix {
             if (Character.isDigit(c)) {
                 n = n * 10 + (c - '0');
             } else {
-                total += n * switch (c) {
-                    case 'd' -> 1440;
-                    case 'h' -> 60;
-                    case 'm' -> 1;
-                    default -> 0;
-                };
+                total += n
+                        * switch (c) {
+                            case 'd' -> 1440;
+                            case 'h' -> 60;
+                            case 'm' -> 1;
+                            default -> 0;
+                        };
                 n = 0;
             }
         }

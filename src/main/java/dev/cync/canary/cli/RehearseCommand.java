@@ -41,7 +41,9 @@ import picocli.CommandLine.Option;
  * {@code cync-canary rehearse}: the whole plan in virtual time, with the real router, SLO engine,
  * rollout controller and automatic rollback, and modelled transports in place of TCP.
  */
-@Command(name = "rehearse", mixinStandardHelpOptions = true,
+@Command(
+        name = "rehearse",
+        mixinStandardHelpOptions = true,
         description = "Play a rollout plan in virtual time against a scenario, in seconds. The real router, SLO engine,"
                 + " rollout controller and automatic rollback run; the transports are modelled from the scenario (success"
                 + " rate, log-normal latency, faults over time). Prints the timeline and a summary; stops when the plan"
@@ -50,36 +52,59 @@ final class RehearseCommand implements Callable<Integer> {
 
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
-    @Option(names = "--plan", paramLabel = "F", description = "Rollout plan (default: the built-in config/plans/phase2.yaml).")
+    @Option(
+            names = "--plan",
+            paramLabel = "F",
+            description = "Rollout plan (default: the built-in config/plans/phase2.yaml).")
     Path planFile;
 
     @Option(names = "--slo", paramLabel = "F", description = "SLO file (default: the built-in config/slo.yaml).")
     Path sloFile;
 
-    @Option(names = "--scenario", paramLabel = "F", description = "Scenario (default: the built-in healthy one, config/scenarios/healthy.yaml).")
+    @Option(
+            names = "--scenario",
+            paramLabel = "F",
+            description = "Scenario (default: the built-in healthy one, config/scenarios/healthy.yaml).")
     Path scenarioFile;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every random draw (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Seed of every random draw (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30d", description = "Longest virtual time to play (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            defaultValue = "30d",
+            description = "Longest virtual time to play (default ${DEFAULT-VALUE}).")
     String duration;
 
     @Option(names = "--json", description = "Print one JSON object instead of the timeline.")
     boolean json;
 
-    @Option(names = "--matrix", paramLabel = "DIR", description = "Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check"
-            + " each against the outcome it declares (expect: complete, hold or rollback_within: D); exit 1 on a mismatch.")
+    @Option(
+            names = "--matrix",
+            paramLabel = "DIR",
+            description =
+                    "Rehearse every scenario (*.yaml) in DIR under --seeds seeds and check"
+                            + " each against the outcome it declares (expect: complete, hold or rollback_within: D); exit 1 on a mismatch.")
     Path matrixDir;
 
-    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 1..N for --matrix (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seeds",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Seeds 1..N for --matrix (default ${DEFAULT-VALUE}).")
     int seeds;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** The result, for the command and for tests. */
-    static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit) throws Exception {
+    static Map<String, Object> rehearse(RolloutPlan plan, SloSpec slo, Scenario scenario, long seed, Duration limit)
+            throws Exception {
         // Wall time is measured, like every real time, through the real clock (docs/design.md rule 1).
         Clock wall = SystemClock.utc();
         long wallStart = wall.nanoTime();
@@ -96,13 +121,18 @@ final class RehearseCommand implements Callable<Integer> {
         SloEvaluator evaluator = new SloEvaluator(slo, windows);
         // No rollout state file: a rehearsal has nothing to restart from, and a month of minute ticks
         // would otherwise be 43,200 forced writes.
-        RolloutController rollout = new RolloutController(plan, evaluator, flags, clock, metrics, null, Notifier.none(),
-                recorder::pollFleet);
+        RolloutController rollout = new RolloutController(
+                plan, evaluator, flags, clock, metrics, null, Notifier.none(), recorder::pollFleet);
         List<RolloutState.Event> events = new ArrayList<>();
         rollout.addListener(events::add);
 
         // The bulk outcome model (sim.BulkOutcomes): each minute's commands and outcomes as counts.
-        BulkTraffic traffic = new BulkTraffic(scenario, router, windows, clock, EPOCH,
+        BulkTraffic traffic = new BulkTraffic(
+                scenario,
+                router,
+                windows,
+                clock,
+                EPOCH,
                 new BulkOutcomes(scenario, deadline, slo.latencyThreshold(), seed));
         clock.scheduleAtFixedRate(() -> packets.addAndGet(2L * traffic.minute()), Duration.ofMinutes(1));
         rollout.start(clock);
@@ -111,7 +141,8 @@ final class RehearseCommand implements Callable<Integer> {
         Duration playFor = scenario.duration() != null ? scenario.duration() : limit;
         while (Duration.between(EPOCH, clock.instant()).compareTo(playFor) < 0) {
             RolloutState.Status st = rollout.state().status();
-            if (st == RolloutState.Status.ROLLED_BACK || (st == RolloutState.Status.COMPLETE && scenario.duration() == null)) {
+            if (st == RolloutState.Status.ROLLED_BACK
+                    || (st == RolloutState.Status.COMPLETE && scenario.duration() == null)) {
                 break;
             }
             clock.advance(Duration.ofHours(1));
@@ -121,8 +152,19 @@ final class RehearseCommand implements Callable<Integer> {
 
         Map<String, Object> out = new LinkedHashMap<>();
         RolloutState s = rollout.state();
-        out.put("final_state", s.status().name().toLowerCase() + (s.status() == RolloutState.Status.COMPLETE ? "" : " in " + rollout.stage().name()));
-        out.put("completed_at", events.stream().filter(e -> e.event().equals("complete")).map(e -> at(e.at())).findFirst().orElse(null));
+        out.put(
+                "final_state",
+                s.status().name().toLowerCase()
+                        + (s.status() == RolloutState.Status.COMPLETE
+                                ? ""
+                                : " in " + rollout.stage().name()));
+        out.put(
+                "completed_at",
+                events.stream()
+                        .filter(e -> e.event().equals("complete"))
+                        .map(e -> at(e.at()))
+                        .findFirst()
+                        .orElse(null));
         List<Map<String, Object>> rollbacks = new ArrayList<>();
         List<Map<String, Object>> holds = new ArrayList<>();
         List<Map<String, Object>> stages = new ArrayList<>();
@@ -132,11 +174,32 @@ final class RehearseCommand implements Callable<Integer> {
         Map<String, Object> openHold = null;
         Instant openHoldAt = null;
         for (RolloutState.Event e : events) {
-            timeline.add(Map.of("at", at(e.at()), "event", e.event(), "stage", e.stage(), "canary_percent", e.canaryPercent(), "reason", e.reason()));
+            timeline.add(Map.of(
+                    "at",
+                    at(e.at()),
+                    "event",
+                    e.event(),
+                    "stage",
+                    e.stage(),
+                    "canary_percent",
+                    e.canaryPercent(),
+                    "reason",
+                    e.reason()));
             switch (e.event()) {
-                case "auto_rollback", "gate_failed", "manual_rollback", "abort" -> rollbacks.add(Map.of("at", at(e.at()),
-                        "trigger", e.event().equals("auto_rollback") ? "auto" : e.event().equals("gate_failed") ? "gate" : "manual",
-                        "reason", e.reason(), "from_percent", lastPercent, "to_percent", e.canaryPercent()));
+                case "auto_rollback", "gate_failed", "manual_rollback", "abort" ->
+                    rollbacks.add(Map.of(
+                            "at",
+                            at(e.at()),
+                            "trigger",
+                            e.event().equals("auto_rollback")
+                                    ? "auto"
+                                    : e.event().equals("gate_failed") ? "gate" : "manual",
+                            "reason",
+                            e.reason(),
+                            "from_percent",
+                            lastPercent,
+                            "to_percent",
+                            e.canaryPercent()));
                 case "hold" -> {
                     Map<String, Object> h = new LinkedHashMap<>();
                     h.put("start", at(e.at()));
@@ -154,25 +217,35 @@ final class RehearseCommand implements Callable<Integer> {
                         openHold = null;
                     }
                 }
-                default -> { }
+                default -> {}
             }
-            boolean leaves = List.of("promote", "complete", "auto_rollback", "gate_failed", "manual_rollback", "abort", "retry").contains(e.event());
+            boolean leaves = List.of(
+                            "promote", "complete", "auto_rollback", "gate_failed", "manual_rollback", "abort", "retry")
+                    .contains(e.event());
             if (open != null && leaves) {
                 open.put("left_at", at(e.at()));
-                open.put("outcome", switch (e.event()) {
-                    case "promote" -> "promoted";
-                    case "complete" -> "completed";
-                    case "retry" -> "retried";
-                    default -> "rolled_back";
-                });
+                open.put(
+                        "outcome",
+                        switch (e.event()) {
+                            case "promote" -> "promoted";
+                            case "complete" -> "completed";
+                            case "retry" -> "retried";
+                            default -> "rolled_back";
+                        });
                 open = null;
             }
-            if (List.of("start", "promote", "retry", "gate_failed", "auto_rollback", "resume").contains(e.event()) && !e.event().equals("complete")) {
+            if (List.of("start", "promote", "retry", "gate_failed", "auto_rollback", "resume")
+                            .contains(e.event())
+                    && !e.event().equals("complete")) {
                 open = new LinkedHashMap<>();
                 open.put("name", e.stage());
                 open.put("entered_at", at(e.at()));
                 open.put("left_at", null);
-                open.put("outcome", e.event().equals("gate_failed") || e.event().equals("auto_rollback") ? "waiting_for_operator" : "running");
+                open.put(
+                        "outcome",
+                        e.event().equals("gate_failed") || e.event().equals("auto_rollback")
+                                ? "waiting_for_operator"
+                                : "running");
                 stages.add(open);
             }
             lastPercent = e.canaryPercent();
@@ -183,7 +256,8 @@ final class RehearseCommand implements Callable<Integer> {
         out.put("detection_delay", null);
         if (fault != null) {
             for (RolloutState.Event e : events) {
-                if (List.of("auto_rollback", "gate_failed").contains(e.event()) && !e.at().isBefore(EPOCH.plus(fault))) {
+                if (List.of("auto_rollback", "gate_failed").contains(e.event())
+                        && !e.at().isBefore(EPOCH.plus(fault))) {
                     out.put("detection_delay", Durations.format(Duration.between(EPOCH.plus(fault), e.at())));
                     break;
                 }
@@ -194,7 +268,8 @@ final class RehearseCommand implements Callable<Integer> {
         Map<String, Map<String, Double>> budgets = new LinkedHashMap<>();
         for (String t : List.of(Metrics.LEGACY, Metrics.NEW)) {
             for (Check c : evaluator.checks(t, clock.millis())) {
-                budgets.computeIfAbsent(c.objective().name(), k -> new LinkedHashMap<>()).put(t, Math.round(c.budgetRemaining() * 10_000) / 10_000.0);
+                budgets.computeIfAbsent(c.objective().name(), k -> new LinkedHashMap<>())
+                        .put(t, Math.round(c.budgetRemaining() * 10_000) / 10_000.0);
             }
         }
         out.put("error_budget_remaining", budgets);
@@ -230,9 +305,11 @@ final class RehearseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (matrixDir != null) {
             if (seeds < 1 || seeds > 1000) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: must be from 1 to 1000, got " + seeds);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--seeds: must be from 1 to 1000, got " + seeds);
             }
-            Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(planFile), SloSpec.load(sloFile), matrixDir, seeds);
+            Map<String, Object> m =
+                    RehearsalMatrix.run(RolloutPlan.load(planFile), SloSpec.load(sloFile), matrixDir, seeds);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.pretty().writeValueAsString(m));
@@ -242,7 +319,11 @@ final class RehearseCommand implements Callable<Integer> {
             out.flush();
             return Boolean.TRUE.equals(m.get("ok")) ? 0 : 1;
         }
-        Map<String, Object> r = rehearse(RolloutPlan.load(planFile), SloSpec.load(sloFile), Scenario.load(scenarioFile), seed,
+        Map<String, Object> r = rehearse(
+                RolloutPlan.load(planFile),
+                SloSpec.load(sloFile),
+                Scenario.load(scenarioFile),
+                seed,
                 Durations.parse(duration));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -250,7 +331,9 @@ final class RehearseCommand implements Callable<Integer> {
         } else {
             out.printf("%-10s %-16s %-12s %-8s %s%n", "time", "event", "stage", "canary%", "reason");
             for (Map<String, Object> e : (List<Map<String, Object>>) r.get("timeline")) {
-                out.printf("%-10s %-16s %-12s %-8s %s%n", e.get("at"), e.get("event"), e.get("stage"), e.get("canary_percent"), e.get("reason"));
+                out.printf(
+                        "%-10s %-16s %-12s %-8s %s%n",
+                        e.get("at"), e.get("event"), e.get("stage"), e.get("canary_percent"), e.get("reason"));
             }
             out.println();
             List<Map<String, Object>> holds = (List<Map<String, Object>>) r.get("holds");
@@ -258,31 +341,63 @@ final class RehearseCommand implements Callable<Integer> {
                 out.println();
                 out.printf("%-10s %-10s %-10s %-12s %s%n", "hold from", "until", "for", "stage", "reason");
                 for (Map<String, Object> h : holds) {
-                    out.printf("%-10s %-10s %-10s %-12s %s%n", h.get("start"), h.get("end") == null ? "(open)" : h.get("end"),
-                            h.get("duration") == null ? "-" : h.get("duration"), h.get("stage"), h.get("reason"));
+                    out.printf(
+                            "%-10s %-10s %-10s %-12s %s%n",
+                            h.get("start"),
+                            h.get("end") == null ? "(open)" : h.get("end"),
+                            h.get("duration") == null ? "-" : h.get("duration"),
+                            h.get("stage"),
+                            h.get("reason"));
                 }
             }
             out.println();
             List<Map<String, Object>> rollbacks = (List<Map<String, Object>>) r.get("rollbacks");
-            long auto = rollbacks.stream().filter(b -> "auto".equals(b.get("trigger"))).count();
-            long gate = rollbacks.stream().filter(b -> "gate".equals(b.get("trigger"))).count();
-            out.printf("%-14s %s%n", "final state", r.get("final_state").toString().replace("rolled_back", "rolled back"));
-            out.printf("%-14s %s%n", "completed at", r.get("completed_at") == null ? "not completed" : r.get("completed_at"));
-            out.printf("%-14s %d (automatic %d, gate %d, by hand %d)%n", "rollbacks", rollbacks.size(), auto, gate, rollbacks.size() - auto - gate);
+            long auto = rollbacks.stream()
+                    .filter(b -> "auto".equals(b.get("trigger")))
+                    .count();
+            long gate = rollbacks.stream()
+                    .filter(b -> "gate".equals(b.get("trigger")))
+                    .count();
+            out.printf(
+                    "%-14s %s%n", "final state", r.get("final_state").toString().replace("rolled_back", "rolled back"));
+            out.printf(
+                    "%-14s %s%n",
+                    "completed at", r.get("completed_at") == null ? "not completed" : r.get("completed_at"));
+            out.printf(
+                    "%-14s %d (automatic %d, gate %d, by hand %d)%n",
+                    "rollbacks", rollbacks.size(), auto, gate, rollbacks.size() - auto - gate);
             if (r.get("first_fault_at") != null) {
-                out.printf("%-14s %s; %s%n", "fault", "first on the new transport at " + r.get("first_fault_at"),
-                        r.get("detection_delay") == null ? "not rolled back" : "rolled back " + r.get("detection_delay") + " later");
+                out.printf(
+                        "%-14s %s; %s%n",
+                        "fault",
+                        "first on the new transport at " + r.get("first_fault_at"),
+                        r.get("detection_delay") == null
+                                ? "not rolled back"
+                                : "rolled back " + r.get("detection_delay") + " later");
             }
             out.printf("%-14s %d%n", "holds", holds.size());
-            out.printf(Locale.ROOT, "%-14s %,d (and %,d mirrored to the new transport)%n", "commands", ((Number) r.get("commands")).longValue(),
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %,d (and %,d mirrored to the new transport)%n",
+                    "commands",
+                    ((Number) r.get("commands")).longValue(),
                     ((Number) r.get("mirrored_commands")).longValue());
-            out.printf(Locale.ROOT, "%-14s %s in %,d ms of wall time%n", "virtual time", r.get("virtual_time"),
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %s in %,d ms of wall time%n",
+                    "virtual time",
+                    r.get("virtual_time"),
                     ((Number) r.get("wall_ms")).longValue());
             out.println();
             out.printf("%-24s %8s %8s%n", "error budget remaining", "legacy", "new");
-            Map<String, Map<String, Double>> budgets = (Map<String, Map<String, Double>>) r.get("error_budget_remaining");
+            Map<String, Map<String, Double>> budgets =
+                    (Map<String, Map<String, Double>>) r.get("error_budget_remaining");
             for (Map.Entry<String, Map<String, Double>> b : budgets.entrySet()) {
-                out.printf(Locale.ROOT, "%-24s %7.1f%% %7.1f%%%n", b.getKey(), 100 * b.getValue().getOrDefault(Metrics.LEGACY, 1.0),
+                out.printf(
+                        Locale.ROOT,
+                        "%-24s %7.1f%% %7.1f%%%n",
+                        b.getKey(),
+                        100 * b.getValue().getOrDefault(Metrics.LEGACY, 1.0),
                         100 * b.getValue().getOrDefault(Metrics.NEW, 1.0));
             }
         }

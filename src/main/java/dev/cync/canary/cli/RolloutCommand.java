@@ -8,17 +8,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary rollout status|pause|resume|promote|abort|retry}: the staged rollout on a running controller. */
-@Command(name = "rollout", mixinStandardHelpOptions = true,
-        description = "Show or steer the staged rollout. status: the stage, its gates and the last automatic-rollback check."
-                + " pause and resume: stop and restart the stage clock (resume also releases a rollback and applies the stage's"
-                + " percentage again). promote: go to the next stage now. abort: every device to legacy, and stop."
-                + " retry: enter the stage that failed again.")
+@Command(
+        name = "rollout",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show or steer the staged rollout. status: the stage, its gates and the last automatic-rollback check."
+                        + " pause and resume: stop and restart the stage clock (resume also releases a rollback and applies the stage's"
+                        + " percentage again). promote: go to the next stage now. abort: every device to legacy, and stop."
+                        + " retry: enter the stage that failed again.")
 final class RolloutCommand extends AdminCommands.ChangeCommand {
 
-    @Parameters(paramLabel = "ACTION", defaultValue = "status", description = "status, pause, resume, promote, abort or retry.")
+    @Parameters(
+            paramLabel = "ACTION",
+            defaultValue = "status",
+            description = "status, pause, resume, promote, abort or retry.")
     String action;
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; it goes in the audit log (required for every action but status).")
+    @Option(
+            names = "--reason",
+            paramLabel = "TEXT",
+            description = "Why; it goes in the audit log (required for every action but status).")
     String reason;
 
     @Override
@@ -32,22 +41,31 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
             }
             r = client.call("POST", "/api/rollout/" + action, Map.of("reason", reason));
         } else {
-            throw new IllegalArgumentException("ACTION must be status, pause, resume, promote, abort or retry, got '" + action + "'");
+            throw new IllegalArgumentException(
+                    "ACTION must be status, pause, resume, promote, abort or retry, got '" + action + "'");
         }
         if (json) {
             out().println(client.pretty(r));
         } else if (!r.path("enabled").asBoolean()) {
-            out().println("the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
+            out().println(
+                            "the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
         } else if (r.path("stage").isMissingNode()) {
             out().println(following(r));
         } else {
             JsonNode st = r.path("stage");
-            out().printf("plan %s: %s in stage %s (%s%%%s), %s of %s%n", r.path("plan").asText(), r.path("status").asText(),
-                    st.path("name").asText(), st.path("percentage").asText(), st.path("dark_launch").asBoolean() ? ", dark launch" : "",
-                    st.path("elapsed").asText(), st.path("min_duration").asText());
+            out().printf(
+                            "plan %s: %s in stage %s (%s%%%s), %s of %s%n",
+                            r.path("plan").asText(),
+                            r.path("status").asText(),
+                            st.path("name").asText(),
+                            st.path("percentage").asText(),
+                            st.path("dark_launch").asBoolean() ? ", dark launch" : "",
+                            st.path("elapsed").asText(),
+                            st.path("min_duration").asText());
             out().printf("on failure: back to %s%n", text(st.path("rollback_to")));
-            out().printf("automatic rollback: %d consecutive failure(s); last check: %s%n", r.path("consecutive_failures").asInt(),
-                    text(r.path("last_auto_rollback_check")));
+            out().printf(
+                            "automatic rollback: %d consecutive failure(s); last check: %s%n",
+                            r.path("consecutive_failures").asInt(), text(r.path("last_auto_rollback_check")));
             out().printf("why: %s%n", text(r.path("reason")));
             printGates(st.path("gates"));
         }
@@ -61,9 +79,14 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
      */
     static String following(JsonNode r) {
         String leader = r.path("leader").asText("");
-        return "following: " + (leader.isEmpty() ? "no replica leads right now (etcd unreachable or an election under way)"
-                : "replica " + leader + " leads and runs the plan; ask it for the stage (cync-canary rollout status --url ...)")
-                + (r.hasNonNull("replica") ? "; this is replica " + r.path("replica").asText() : "");
+        return "following: "
+                + (leader.isEmpty()
+                        ? "no replica leads right now (etcd unreachable or an election under way)"
+                        : "replica " + leader
+                                + " leads and runs the plan; ask it for the stage (cync-canary rollout status --url ...)")
+                + (r.hasNonNull("replica")
+                        ? "; this is replica " + r.path("replica").asText()
+                        : "");
     }
 
     /** The stage's gates as a table: one row per gate, each field in its column; nothing as raw JSON. */

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cync-canary route}: which transport a device uses, and why; online, or offline for planning. */
-@Command(name = "route", mixinStandardHelpOptions = true,
+@Command(
+        name = "route",
+        mixinStandardHelpOptions = true,
         description = "Show which transport each device uses and why: against a running controller by default, or with"
                 + " --offline computed here from the flags you give (no controller needed), to plan a change before making it."
                 + " Give the device ids as arguments, or - to read them from standard input, one per line.")
@@ -33,13 +35,23 @@ final class RouteCommand extends AdminCommands.ClientCommand {
     @Parameters(paramLabel = "DEVICE", arity = "0..*", description = "Device ids; - reads them from standard input.")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = "--offline", description = "Compute locally from --percentage, --salt, --cohort-file, --exclude-file.")
+    @Option(
+            names = "--offline",
+            description = "Compute locally from --percentage, --salt, --cohort-file, --exclude-file.")
     boolean offline;
 
-    @Option(names = "--percentage", paramLabel = "P", defaultValue = "0", description = "Offline: canary percentage (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--percentage",
+            paramLabel = "P",
+            defaultValue = "0",
+            description = "Offline: canary percentage (default ${DEFAULT-VALUE}).")
     String percentage;
 
-    @Option(names = "--salt", paramLabel = "S", defaultValue = FlagState.DEFAULT_SALT, description = "Offline: the salt (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--salt",
+            paramLabel = "S",
+            defaultValue = FlagState.DEFAULT_SALT,
+            description = "Offline: the salt (default ${DEFAULT-VALUE}).")
     String salt;
 
     @Option(names = "--cohort-file", paramLabel = "F", description = "Offline: cohort ids, one per line.")
@@ -65,24 +77,41 @@ final class RouteCommand extends AdminCommands.ClientCommand {
         }
         if (offline) {
             FlagValues.checkSalt("--salt", salt);
-            RoutingConfig c = new RoutingConfig(FlagValues.parsePercentage("--percentage", percentage), salt,
-                    Set.copyOf(idsFrom(cohortFile)), Set.copyOf(idsFrom(excludeFile)), false, false, 0, 0);
+            RoutingConfig c = new RoutingConfig(
+                    FlagValues.parsePercentage("--percentage", percentage),
+                    salt,
+                    Set.copyOf(idsFrom(cohortFile)),
+                    Set.copyOf(idsFrom(excludeFile)),
+                    false,
+                    false,
+                    0,
+                    0);
             for (String id : ids) {
                 CanaryRouter.Decision d = CanaryRouter.decide(c, FlagValues.deviceId("DEVICE", id));
-                print(d.deviceId(), d.transport().label(), d.reason().label(), d.explanation(), d.bucket() < 0 ? null : d.bucket());
+                print(
+                        d.deviceId(),
+                        d.transport().label(),
+                        d.reason().label(),
+                        d.explanation(),
+                        d.bucket() < 0 ? null : d.bucket());
             }
         } else {
             for (String id : ids) {
                 JsonNode r = client.call("GET", "/api/route/" + FlagValues.deviceId("DEVICE", id), null);
-                print(r.path("device").asText(), r.path("transport").asText(), r.path("reason").asText(),
-                        r.path("explanation").asText(), r.path("bucket").isNull() ? null : r.path("bucket").asInt());
+                print(
+                        r.path("device").asText(),
+                        r.path("transport").asText(),
+                        r.path("reason").asText(),
+                        r.path("explanation").asText(),
+                        r.path("bucket").isNull() ? null : r.path("bucket").asInt());
             }
         }
         out().flush();
         return 0;
     }
 
-    private void print(String device, String transport, String reason, String explanation, Integer bucket) throws IOException {
+    private void print(String device, String transport, String reason, String explanation, Integer bucket)
+            throws IOException {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("device", device);

@@ -8,15 +8,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code cync-canary serve}: the controller alone, for real devices. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the controller: the device server, both transports, /metrics and the admin API. Stops cleanly on"
-                + " Ctrl-C or SIGTERM.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the controller: the device server, both transports, /metrics and the admin API. Stops cleanly on"
+                        + " Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ControllerOptions options;
 
-    @picocli.CommandLine.Option(names = "--rollout", description = "Drive the rollout plan (as rollout.enabled: true in the config).")
+    @picocli.CommandLine.Option(
+            names = "--rollout",
+            description = "Drive the rollout plan (as rollout.enabled: true in the config).")
     boolean rollout;
 
     @Override
@@ -26,8 +31,16 @@ final class ServeCommand implements Callable<Integer> {
             config = ControllerOptions.rollout(config, true);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(config, SystemClock.utc(), System.getenv(), null, null, UnaryOperator.identity(),
-                        options.resetState, DurableFiles.DISK).start(true)) {
+                Controller controller = new Controller(
+                                config,
+                                SystemClock.utc(),
+                                System.getenv(),
+                                null,
+                                null,
+                                UnaryOperator.identity(),
+                                options.resetState,
+                                DurableFiles.DISK)
+                        .start(true)) {
             gate.await(null);
         }
         return 0;

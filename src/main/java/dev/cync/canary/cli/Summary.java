@@ -60,14 +60,22 @@ final class Summary {
             long resolved = t.resolved.sum();
             long succeeded = t.succeeded.sum();
             long queueFull = t.queueFull.sum();
-            double retransmits = metrics.counterValue(Metrics.RETRANSMIT, e.getKey().label());
+            double retransmits =
+                    metrics.counterValue(Metrics.RETRANSMIT, e.getKey().label());
             long n = resolved - t.lastResolved;
             long ok = succeeded - t.lastSucceeded;
             Histogram h = t.latencyMicros.getIntervalHistogram();
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "[%5ds] %-6s %8.1f cmd/s  success %7s  p50 %8s  p99 %8s  retransmit %6.2f%%  queue-full %d%n",
-                    elapsedSeconds, e.getKey().label(), n / seconds, n == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * ok / n),
-                    ms(h, 50), ms(h, 99), n == 0 ? 0.0 : 100.0 * (retransmits - t.lastRetransmits) / n, queueFull - t.lastQueueFull));
+                    elapsedSeconds,
+                    e.getKey().label(),
+                    n / seconds,
+                    n == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * ok / n),
+                    ms(h, 50),
+                    ms(h, 99),
+                    n == 0 ? 0.0 : 100.0 * (retransmits - t.lastRetransmits) / n,
+                    queueFull - t.lastQueueFull));
             t.lastResolved = resolved;
             t.lastSucceeded = succeeded;
             t.lastQueueFull = queueFull;

@@ -23,7 +23,9 @@ final class Table {
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
-                line.append(i == 0 ? "" : "  ").append(row.get(i)).append(" ".repeat(widths.get(i) - row.get(i).length()));
+                line.append(i == 0 ? "" : "  ")
+                        .append(row.get(i))
+                        .append(" ".repeat(widths.get(i) - row.get(i).length()));
             }
             b.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }

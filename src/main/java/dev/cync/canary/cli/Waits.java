@@ -29,11 +29,15 @@ final class Waits {
         ScheduledExecutorService ex = daemonScheduler("wait");
         try {
             CompletableFuture<Void> met = new CompletableFuture<>();
-            ex.scheduleAtFixedRate(() -> {
-                if (condition.getAsBoolean()) {
-                    met.complete(null);
-                }
-            }, 0, poll.toNanos(), TimeUnit.NANOSECONDS);
+            ex.scheduleAtFixedRate(
+                    () -> {
+                        if (condition.getAsBoolean()) {
+                            met.complete(null);
+                        }
+                    },
+                    0,
+                    poll.toNanos(),
+                    TimeUnit.NANOSECONDS);
             met.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
@@ -57,14 +61,16 @@ final class Waits {
         private final Thread hook;
 
         ShutdownGate() {
-            hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    cleanedUp.await(15, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "shutdown");
+            hook = new Thread(
+                    () -> {
+                        stop.countDown();
+                        try {
+                            cleanedUp.await(15, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
 

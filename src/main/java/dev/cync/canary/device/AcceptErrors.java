@@ -32,8 +32,11 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
         metrics.connectionFailure("accept_error");
         long n = count.incrementAndGet();
         if (n == 1 || n % 1000 == 0) {
-            log.warn("accepting a device connection failed ({} so far): {}; if it says 'Too many open files', raise the"
-                    + " process's open-file limit (ulimit -n) or lower server.maxConnections", n, cause.toString());
+            log.warn(
+                    "accepting a device connection failed ({} so far): {}; if it says 'Too many open files', raise the"
+                            + " process's open-file limit (ulimit -n) or lower server.maxConnections",
+                    n,
+                    cause.toString());
         }
         // Not passed on (the pipeline's tail would log the trace); the acceptor's pause, done here instead.
         var config = ctx.channel().config();

@@ -31,6 +31,7 @@ final class AckMatcher extends ChannelInboundHandlerAdapter {
     private final Metrics metrics;
     /** An execution ack waiting for the next packet of its read: its sequence, or -1 when none waits. */
     private int heldSequence = -1;
+
     private int heldOpcode;
 
     AckMatcher(DeviceSession session, SessionEvents events, Metrics metrics) {
@@ -72,7 +73,8 @@ final class AckMatcher extends ChannelInboundHandlerAdapter {
         if (waiter != null) {
             waiter.onAck(session.clock().nanoTime());
         } else if (!(session.meshQueried()
-                && receipt.key().bits() == AckKey.pack(session.deviceId().value(), ProtocolAnswers.MESH_QUERY_SEQUENCE))) {
+                && receipt.key().bits()
+                        == AckKey.pack(session.deviceId().value(), ProtocolAnswers.MESH_QUERY_SEQUENCE))) {
             events.unmatchedAck();
         }
     }

@@ -46,7 +46,10 @@ final class AuthCodes implements AutoCloseable {
 
     /** What a hello gets. */
     enum Verdict {
-        KNOWN("known", true), PINNED("pinned", true), MISMATCH("auth_code_mismatch", false), NOT_ALLOWED("not_allowed", false);
+        KNOWN("known", true),
+        PINNED("pinned", true),
+        MISMATCH("auth_code_mismatch", false),
+        NOT_ALLOWED("not_allowed", false);
 
         private final String label;
         private final boolean accepted;
@@ -74,11 +77,13 @@ final class AuthCodes implements AutoCloseable {
     private AuthCodes(boolean allowList, Path pinsFile) {
         this.allowList = allowList;
         this.pinsFile = pinsFile;
-        this.writer = allowList || pinsFile == null ? null : Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "auth-code-pins");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = allowList || pinsFile == null
+                ? null
+                : Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "auth-code-pins");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** The allow-list when {@code allowListFile} is given, else the pins of {@code stateDir}. */
@@ -120,7 +125,8 @@ final class AuthCodes implements AutoCloseable {
             String[] parts = line.split("\\s+");
             String where = file + " line " + (i + 1) + " (" + what + ")";
             if (parts.length != 2 || !parts[1].matches("[\\x21-\\x7e]{16}")) {
-                throw new IllegalArgumentException(where + ": expected 'ENDPOINT CODE' (8 hex digits, 16 printable ASCII characters)");
+                throw new IllegalArgumentException(
+                        where + ": expected 'ENDPOINT CODE' (8 hex digits, 16 printable ASCII characters)");
             }
             DeviceId id;
             try {
@@ -164,14 +170,18 @@ final class AuthCodes implements AutoCloseable {
 
     private void write() {
         dirty.set(false);
-        StringBuilder sb = new StringBuilder("# endpoint auth-code, pinned on first hello (trust on first use); see docs/security.md\n");
-        new TreeMap<>(codes).forEach((id, code) -> sb.append(id).append(' ').append(code).append('\n'));
+        StringBuilder sb = new StringBuilder(
+                "# endpoint auth-code, pinned on first hello (trust on first use); see docs/security.md\n");
+        new TreeMap<>(codes)
+                .forEach((id, code) -> sb.append(id).append(' ').append(code).append('\n'));
         try {
             Files.createDirectories(pinsFile.getParent());
             DurableFiles.replace(pinsFile, sb.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
-            log.error("could not save the pinned device auth codes to {}: {} (they hold in memory; retried on the next pin)",
-                    pinsFile, e.toString());
+            log.error(
+                    "could not save the pinned device auth codes to {}: {} (they hold in memory; retried on the next pin)",
+                    pinsFile,
+                    e.toString());
         }
     }
 

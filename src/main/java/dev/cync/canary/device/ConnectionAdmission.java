@@ -61,7 +61,8 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
         }
         ctx.channel().attr(COUNTED).set(Boolean.TRUE);
         if (active.incrementAndGet() > maxConnections) {
-            // The message an operator needs is in the debug log: raise server.maxConnections if the fleet is that large.
+            // The message an operator needs is in the debug log: raise server.maxConnections if the fleet is that
+            // large.
             refuse(ctx, "too_many_connections");
             return;
         }

@@ -32,7 +32,8 @@ final class DescriptorLimit {
         }
         return Optional.of("server.maxConnections is " + maxConnections + " but this process may open only " + limit
                 + " files, so accepts will fail (counted as accept_error) near " + Math.max(0, limit - HEADROOM)
-                + " devices: raise the limit to at least " + needed + " (ulimit -n " + needed + ", or LimitNOFILE=" + needed
+                + " devices: raise the limit to at least " + needed + " (ulimit -n " + needed + ", or LimitNOFILE="
+                + needed
                 + " in the systemd unit), or lower server.maxConnections to " + Math.max(1, limit - HEADROOM));
     }
 }

@@ -15,10 +15,15 @@ final class DeviceCounters implements SessionEvents {
 
     DeviceCounters(Metrics metrics) {
         this.metrics = metrics;
-        metrics.counter(Metrics.UNMATCHED_ACKS, "Receipts (0x7B) and execution acks that matched no command sent on their connection.",
+        metrics.counter(
+                Metrics.UNMATCHED_ACKS,
+                "Receipts (0x7B) and execution acks that matched no command sent on their connection.",
                 unmatchedAcks::sum);
-        metrics.counter(Metrics.AMBIGUOUS_ACKS, "Execution acks ignored because the receipt sent with them names another"
-                + " command waiting for the same answer (the inner sequence byte is outside the checksum).", ambiguousAcks::sum);
+        metrics.counter(
+                Metrics.AMBIGUOUS_ACKS,
+                "Execution acks ignored because the receipt sent with them names another"
+                        + " command waiting for the same answer (the inner sequence byte is outside the checksum).",
+                ambiguousAcks::sum);
         // The one count of received packets: the SLO windows read it, and so does Prometheus.
         metrics.counter(Metrics.PACKETS_RECEIVED, "Whole packets received from devices.", packetsReceived::sum);
     }

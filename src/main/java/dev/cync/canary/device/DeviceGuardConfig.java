@@ -17,8 +17,8 @@ import java.util.Optional;
  *        before it is closed as {@code slow_reader}
  * @param allowListFile endpoints and their auth codes; when set, nothing else may connect
  */
-public record DeviceGuardConfig(int maxPendingHellos, int maxConnectionsPerAddress, Duration slowReaderTimeout,
-        Optional<Path> allowListFile) {
+public record DeviceGuardConfig(
+        int maxPendingHellos, int maxConnectionsPerAddress, Duration slowReaderTimeout, Optional<Path> allowListFile) {
 
     public DeviceGuardConfig {
         Validate.range("server.maxPendingHellos", maxPendingHellos, 1, 1_000_000);

@@ -41,7 +41,11 @@ final class DeviceIdentity extends ChannelInboundHandlerAdapter {
             }
             AuthCodes.Verdict v = codes.check(hello.deviceId(), hello.authCode());
             if (!v.accepted()) {
-                refuse(ctx, v.label(), "hello for " + hello.deviceId() + " from " + ctx.channel().remoteAddress() + " refused: " + v.label());
+                refuse(
+                        ctx,
+                        v.label(),
+                        "hello for " + hello.deviceId() + " from "
+                                + ctx.channel().remoteAddress() + " refused: " + v.label());
                 return;
             }
             if (accepted == null) {

@@ -49,9 +49,18 @@ final class DevicePipeline {
     private final Metrics metrics;
     private final AtomicLong connectionIds;
 
-    DevicePipeline(DeviceServerConfig config, DeviceGuardConfig guards, ConnectionAdmission admission, AuthCodes authCodes,
-            DeviceRegistry registry, DeviceCounters counters, RecentStatuses statusSeen,
-            SessionAnswers answers, Clock clock, Metrics metrics, AtomicLong connectionIds) {
+    DevicePipeline(
+            DeviceServerConfig config,
+            DeviceGuardConfig guards,
+            ConnectionAdmission admission,
+            AuthCodes authCodes,
+            DeviceRegistry registry,
+            DeviceCounters counters,
+            RecentStatuses statusSeen,
+            SessionAnswers answers,
+            Clock clock,
+            Metrics metrics,
+            AtomicLong connectionIds) {
         this.config = config;
         this.guards = guards;
         this.admission = admission;
@@ -79,13 +88,22 @@ final class DevicePipeline {
         }
         p.addLast("slow-reader", new SlowReaderGuard(timers, guards.slowReaderTimeout(), metrics));
         p.addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER, true));
-        p.addLast("frames", new CyncFrameDecoder((reason, bytes) -> counters.decodeError(reason), config.maxGarbageBytes()));
+        p.addLast(
+                "frames",
+                new CyncFrameDecoder((reason, bytes) -> counters.decodeError(reason), config.maxGarbageBytes()));
         p.addLast("packets", new PacketDecoder((reason, bytes) -> counters.decodeError(reason)));
         p.addLast("encoder", new PacketEncoder());
         p.addLast("identity", new DeviceIdentity(authCodes, admission, metrics));
-        DeviceSession session = new DeviceSession(ch, clock, timers, connectionIds.incrementAndGet(), ssl != null,
+        DeviceSession session = new DeviceSession(
+                ch,
+                clock,
+                timers,
+                connectionIds.incrementAndGet(),
+                ssl != null,
                 config.sequenceReuseDelay().toNanos());
-        p.addLast("liveness", new SessionLiveness(session, counters, metrics, config.heartbeatTimeout(), config.helloTimeout()));
+        p.addLast(
+                "liveness",
+                new SessionLiveness(session, counters, metrics, config.heartbeatTimeout(), config.helloTimeout()));
         p.addLast("session", new DeviceSessionHandler(session, registry, metrics));
         p.addLast("answers", new ProtocolAnswers(session, answers, metrics));
         p.addLast("acks", new AckMatcher(session, counters, metrics));

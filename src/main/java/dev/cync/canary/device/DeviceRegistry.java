@@ -68,7 +68,9 @@ public final class DeviceRegistry {
     void register(DeviceSession session) {
         DeviceSession old = sessions.put(session.deviceId(), session);
         if (old != null && old != session) {
-            log.info("device {} reconnected from {}; closing its previous connection", session.deviceId(),
+            log.info(
+                    "device {} reconnected from {}; closing its previous connection",
+                    session.deviceId(),
                     session.remoteAddress());
             old.close();
         }

@@ -2,29 +2,23 @@ package dev.cync.canary.device;
 
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.CyncFrameDecoder;
-import dev.cync.canary.protocol.DecodeListener;
-import dev.cync.canary.protocol.PacketDecoder;
-import dev.cync.canary.protocol.PacketEncoder;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.ExecutorScheduler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +64,8 @@ public final class DeviceServer implements AutoCloseable {
         this(config, DeviceGuardConfig.defaults(), clock, metrics, answers);
     }
 
-    public DeviceServer(DeviceServerConfig config, DeviceGuardConfig guards, Clock clock, Metrics metrics, SessionAnswers answers) {
+    public DeviceServer(
+            DeviceServerConfig config, DeviceGuardConfig guards, Clock clock, Metrics metrics, SessionAnswers answers) {
         this.answers = answers;
         this.config = config;
         this.guards = guards;
@@ -78,36 +73,52 @@ public final class DeviceServer implements AutoCloseable {
         this.acceptErrors = new AcceptErrors(metrics);
         this.clock = clock;
         this.metrics = metrics;
-        this.statusSeen = new RecentStatuses(config.statusDedupSize(), config.statusDedupTtl().toNanos());
+        this.statusSeen = new RecentStatuses(
+                config.statusDedupSize(), config.statusDedupTtl().toNanos());
         this.counters = new DeviceCounters(metrics);
         metrics.gauge(Metrics.CONNECTED_DEVICES, "Devices connected now (after their hello).", registry::size);
-        metrics.gauge(Metrics.RECV_QUEUE_SIZE, "Bytes received from devices and held until the rest of their packet arrives.",
+        metrics.gauge(
+                Metrics.RECV_QUEUE_SIZE,
+                "Bytes received from devices and held until the rest of their packet arrives.",
                 this::bufferedBytes);
     }
 
     /** Binds the plaintext port, and the TLS port unless it is -1. Port 0 picks a free port. */
     public DeviceServer start() throws IOException, InterruptedException {
         authCodes = AuthCodes.open(guards.allowListFile(), config.stateDir());
-        DescriptorLimit.current().flatMap(limit -> DescriptorLimit.advice(config.maxConnections(), limit)).ifPresent(log::warn);
-        int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
+        DescriptorLimit.current()
+                .flatMap(limit -> DescriptorLimit.advice(config.maxConnections(), limit))
+                .ifPresent(log::warn);
+        int threads = config.workerThreads() > 0
+                ? config.workerThreads()
+                : Runtime.getRuntime().availableProcessors();
         boss = NettyTransports.group(1, "device-accept");
         workers = NettyTransports.group(threads, "device-io");
         plainChannel = bind(config.plainPort(), null);
         if (config.tlsPort() >= 0) {
             tlsChannel = bind(config.tlsPort(), sslContext());
         }
-        log.info("device server listening ({}): plaintext {}:{}{}", NettyTransports.name(), config.host(), plainPort(),
+        log.info(
+                "device server listening ({}): plaintext {}:{}{}",
+                NettyTransports.name(),
+                config.host(),
+                plainPort(),
                 tlsChannel == null ? " (TLS off)" : ", TLS " + config.host() + ":" + tlsPort());
         return this;
     }
 
     private SslContext sslContext() throws IOException {
         if (config.certFile().isPresent()) {
-            return SslContextBuilder.forServer(config.certFile().get().toFile(), config.keyFile().get().toFile()).build();
+            return SslContextBuilder.forServer(
+                            config.certFile().get().toFile(),
+                            config.keyFile().get().toFile())
+                    .build();
         }
         SelfSignedCertificate cert = SelfSignedCertificate.loadOrCreate(config.stateDir(), clock.instant());
         log.info("TLS port uses the self-signed certificate {}", cert.certFile().toAbsolutePath());
-        return SslContextBuilder.forServer(cert.certFile().toFile(), cert.keyFile().toFile()).build();
+        return SslContextBuilder.forServer(
+                        cert.certFile().toFile(), cert.keyFile().toFile())
+                .build();
     }
 
     private Channel bind(int port, SslContext ssl) throws InterruptedException {
@@ -133,9 +144,10 @@ public final class DeviceServer implements AutoCloseable {
         } catch (Exception e) {
             // Netty's epoll bind error is no BindException and carries a trace: one line naming the port instead.
             close();
-            throw new IllegalArgumentException("cannot listen for devices on " + config.host() + ":" + port + " ("
-                    + (ssl == null ? "server.plainPort" : "server.tlsPort") + "): " + e.getMessage()
-                    + "; is another controller running? free the port or choose another (--device-port, --tls-port, 0 for a free one)");
+            throw new IllegalArgumentException(
+                    "cannot listen for devices on " + config.host() + ":" + port + " ("
+                            + (ssl == null ? "server.plainPort" : "server.tlsPort") + "): " + e.getMessage()
+                            + "; is another controller running? free the port or choose another (--device-port, --tls-port, 0 for a free one)");
         }
     }
 
@@ -174,7 +186,17 @@ public final class DeviceServer implements AutoCloseable {
 
     /** The connection pipeline of this server with {@code codes} deciding hellos; the tests' in-memory channels use it too. */
     DevicePipeline pipeline(AuthCodes codes) {
-        return new DevicePipeline(config, guards, admission, codes, registry, counters, statusSeen, answers, clock, metrics,
+        return new DevicePipeline(
+                config,
+                guards,
+                admission,
+                codes,
+                registry,
+                counters,
+                statusSeen,
+                answers,
+                clock,
+                metrics,
                 connectionIds);
     }
 

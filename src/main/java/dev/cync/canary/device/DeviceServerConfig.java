@@ -46,28 +46,92 @@ public record DeviceServerConfig(
     }
 
     public static DeviceServerConfig defaults() {
-        return new DeviceServerConfig("0.0.0.0", 23778, 23779, Optional.empty(), Optional.empty(),
-                Path.of("cync-canary-state"), Duration.ofSeconds(90), Duration.ofSeconds(10), 20_000, 4096,
-                Duration.ofSeconds(5), 100_000, Duration.ofSeconds(30), 0);
+        return new DeviceServerConfig(
+                "0.0.0.0",
+                23778,
+                23779,
+                Optional.empty(),
+                Optional.empty(),
+                Path.of("cync-canary-state"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                20_000,
+                4096,
+                Duration.ofSeconds(5),
+                100_000,
+                Duration.ofSeconds(30),
+                0);
     }
 
     public DeviceServerConfig withPorts(int plain, int tls) {
-        return new DeviceServerConfig(host, plain, tls, certFile, keyFile, stateDir, heartbeatTimeout, helloTimeout,
-                maxConnections, maxGarbageBytes, sequenceReuseDelay, statusDedupSize, statusDedupTtl, workerThreads);
+        return new DeviceServerConfig(
+                host,
+                plain,
+                tls,
+                certFile,
+                keyFile,
+                stateDir,
+                heartbeatTimeout,
+                helloTimeout,
+                maxConnections,
+                maxGarbageBytes,
+                sequenceReuseDelay,
+                statusDedupSize,
+                statusDedupTtl,
+                workerThreads);
     }
 
     public DeviceServerConfig withHost(String h) {
-        return new DeviceServerConfig(h, plainPort, tlsPort, certFile, keyFile, stateDir, heartbeatTimeout, helloTimeout,
-                maxConnections, maxGarbageBytes, sequenceReuseDelay, statusDedupSize, statusDedupTtl, workerThreads);
+        return new DeviceServerConfig(
+                h,
+                plainPort,
+                tlsPort,
+                certFile,
+                keyFile,
+                stateDir,
+                heartbeatTimeout,
+                helloTimeout,
+                maxConnections,
+                maxGarbageBytes,
+                sequenceReuseDelay,
+                statusDedupSize,
+                statusDedupTtl,
+                workerThreads);
     }
 
     public DeviceServerConfig withStateDir(Path dir) {
-        return new DeviceServerConfig(host, plainPort, tlsPort, certFile, keyFile, dir, heartbeatTimeout, helloTimeout,
-                maxConnections, maxGarbageBytes, sequenceReuseDelay, statusDedupSize, statusDedupTtl, workerThreads);
+        return new DeviceServerConfig(
+                host,
+                plainPort,
+                tlsPort,
+                certFile,
+                keyFile,
+                dir,
+                heartbeatTimeout,
+                helloTimeout,
+                maxConnections,
+                maxGarbageBytes,
+                sequenceReuseDelay,
+                statusDedupSize,
+                statusDedupTtl,
+                workerThreads);
     }
 
     public DeviceServerConfig withLimits(Duration heartbeat, Duration hello, int maxConns) {
-        return new DeviceServerConfig(host, plainPort, tlsPort, certFile, keyFile, stateDir, heartbeat, hello,
-                maxConns, maxGarbageBytes, sequenceReuseDelay, statusDedupSize, statusDedupTtl, workerThreads);
+        return new DeviceServerConfig(
+                host,
+                plainPort,
+                tlsPort,
+                certFile,
+                keyFile,
+                stateDir,
+                heartbeat,
+                hello,
+                maxConns,
+                maxGarbageBytes,
+                sequenceReuseDelay,
+                statusDedupSize,
+                statusDedupTtl,
+                workerThreads);
     }
 }

@@ -36,17 +36,24 @@ public final class DeviceSession {
     private volatile int ownMeshId = -1;
     /** Mesh ids this device relays; bounded, since a relayed entry has a one-byte mesh id. */
     private final Set<Integer> relayed = ConcurrentHashMap.newKeySet();
+
     private volatile boolean controlled;
     private boolean meshQueried;
     /** The clock's nanoTime at connection, so {@link #lastSeen} needs no Instant per packet. */
     private final long connectedNanos;
+
     private volatile long lastPacketNanos;
     private SequenceSlots slots;
     private final List<Runnable> closeListeners = new ArrayList<>(2);
     private final List<Runnable> writableListeners = new ArrayList<>(2);
     private boolean closed;
 
-    DeviceSession(Channel channel, Clock clock, Scheduler scheduler, long connectionId, boolean tls,
+    DeviceSession(
+            Channel channel,
+            Clock clock,
+            Scheduler scheduler,
+            long connectionId,
+            boolean tls,
             long sequenceReuseDelayNanos) {
         this.channel = channel;
         this.clock = clock;

@@ -32,7 +32,11 @@ final class DeviceSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Packet.Hello hello) {
             if (session.deviceId() != null && !session.deviceId().equals(hello.deviceId())) {
-                SessionClose.fail(ctx, metrics, "id_changed", "hello for " + hello.deviceId() + " on a connection of " + session.deviceId());
+                SessionClose.fail(
+                        ctx,
+                        metrics,
+                        "id_changed",
+                        "hello for " + hello.deviceId() + " on a connection of " + session.deviceId());
                 return;
             }
             session.identified(hello.deviceId());

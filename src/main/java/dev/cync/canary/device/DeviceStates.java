@@ -94,15 +94,39 @@ public final class DeviceStates implements DeviceStateView {
     void entry(DeviceId endpoint, StateEntry e, Instant now) {
         boolean rgb = e.colorTemp() > 100;
         // A 0x43 says brightness 0 whenever the device is off; the level it returns to is the last one seen.
-        apply(e.meshId(), endpoint, !e.own(), e.on(), e.on() ? e.brightness() : -1, rgb ? -1 : e.colorTemp(), rgb, e.red(),
-                e.green(), e.blue(), e.online(), now, null);
+        apply(
+                e.meshId(),
+                endpoint,
+                !e.own(),
+                e.on(),
+                e.on() ? e.brightness() : -1,
+                rgb ? -1 : e.colorTemp(),
+                rgb,
+                e.red(),
+                e.green(),
+                e.blue(),
+                e.online(),
+                now,
+                null);
     }
 
     /** A 42-byte own-state 0x83 from {@code endpoint}'s connection. */
     void ownStatus(DeviceId endpoint, StatusReport r, Instant now) {
         boolean rgb = r.colorTemp() > 100;
-        apply(r.meshId(), endpoint, false, r.on(), r.brightness(), rgb ? -1 : r.colorTemp(), rgb, r.red(), r.green(),
-                r.blue(), r.online(), now, null);
+        apply(
+                r.meshId(),
+                endpoint,
+                false,
+                r.on(),
+                r.brightness(),
+                rgb ? -1 : r.colorTemp(),
+                rgb,
+                r.red(),
+                r.green(),
+                r.blue(),
+                r.online(),
+                now,
+                null);
     }
 
     /** A mesh id listed in a mesh-query answer on {@code endpoint}'s connection; state only if new. */
@@ -121,8 +145,21 @@ public final class DeviceStates implements DeviceStateView {
         synchronized (lock) {
             MeshDeviceState s = byMesh.get(meshId);
             if (s != null && !firmware.equals(s.firmware())) {
-                changed = new MeshDeviceState(s.meshId(), s.endpoint(), s.relayed(), s.type(), s.on(), s.brightness(),
-                        s.colorTemp(), s.rgbMode(), s.red(), s.green(), s.blue(), s.online(), s.lastReport(), firmware);
+                changed = new MeshDeviceState(
+                        s.meshId(),
+                        s.endpoint(),
+                        s.relayed(),
+                        s.type(),
+                        s.on(),
+                        s.brightness(),
+                        s.colorTemp(),
+                        s.rgbMode(),
+                        s.red(),
+                        s.green(),
+                        s.blue(),
+                        s.online(),
+                        s.lastReport(),
+                        firmware);
                 byMesh.put(meshId, changed);
             }
         }
@@ -135,9 +172,21 @@ public final class DeviceStates implements DeviceStateView {
         synchronized (lock) {
             for (MeshDeviceState s : byMesh.values()) {
                 if (s.endpoint().equals(endpoint) && s.online()) {
-                    MeshDeviceState off = new MeshDeviceState(s.meshId(), s.endpoint(), s.relayed(), s.type(), s.on(),
-                            s.brightness(), s.colorTemp(), s.rgbMode(), s.red(), s.green(), s.blue(), false,
-                            s.lastReport(), s.firmware());
+                    MeshDeviceState off = new MeshDeviceState(
+                            s.meshId(),
+                            s.endpoint(),
+                            s.relayed(),
+                            s.type(),
+                            s.on(),
+                            s.brightness(),
+                            s.colorTemp(),
+                            s.rgbMode(),
+                            s.red(),
+                            s.green(),
+                            s.blue(),
+                            false,
+                            s.lastReport(),
+                            s.firmware());
                     changed.add(off);
                 }
             }
@@ -148,16 +197,32 @@ public final class DeviceStates implements DeviceStateView {
         changed.forEach(this::notify);
     }
 
-    private void apply(int meshId, DeviceId endpoint, boolean relayed, boolean on, int brightness, int colorTemp,
-            boolean rgbMode, int r, int g, int b, boolean online, Instant now, String firmware) {
+    private void apply(
+            int meshId,
+            DeviceId endpoint,
+            boolean relayed,
+            boolean on,
+            int brightness,
+            int colorTemp,
+            boolean rgbMode,
+            int r,
+            int g,
+            int b,
+            boolean online,
+            Instant now,
+            String firmware) {
         MeshDeviceState next;
         synchronized (lock) {
             MeshDeviceState prev = byMesh.get(meshId);
             if (prev == null && byMesh.size() >= capacity) {
                 dropped++;
                 if (dropped == 1 || dropped % 1000 == 0) {
-                    log.warn("device state model full ({} mesh ids): dropped a report for mesh id {} ({} so far); raise"
-                            + " server.maxMeshDevices", capacity, meshId, dropped);
+                    log.warn(
+                            "device state model full ({} mesh ids): dropped a report for mesh id {} ({} so far); raise"
+                                    + " server.maxMeshDevices",
+                            capacity,
+                            meshId,
+                            dropped);
                 }
                 return;
             }
@@ -170,8 +235,21 @@ public final class DeviceStates implements DeviceStateView {
             }
             int temp = colorTemp < 0 ? (prev == null ? 0 : prev.colorTemp()) : colorTemp;
             int level = brightness < 0 ? (prev == null ? 0 : prev.brightness()) : brightness;
-            next = new MeshDeviceState(meshId, endpoint, relayed, types.getOrDefault(meshId, DeviceType.UNKNOWN), on,
-                    level, temp, rgbMode, r, g, b, online, now, prev == null ? firmware : prev.firmware());
+            next = new MeshDeviceState(
+                    meshId,
+                    endpoint,
+                    relayed,
+                    types.getOrDefault(meshId, DeviceType.UNKNOWN),
+                    on,
+                    level,
+                    temp,
+                    rgbMode,
+                    r,
+                    g,
+                    b,
+                    online,
+                    now,
+                    prev == null ? firmware : prev.firmware());
             if (next.equals(prev)) {
                 return;
             }

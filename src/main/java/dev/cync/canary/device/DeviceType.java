@@ -5,7 +5,13 @@ package dev.cync.canary.device;
  * type byte the project can read with confidence, so a real device is UNKNOWN until configured;
  * the simulator knows the types it plays.
  */
-public enum DeviceType { PLUG, SWITCH, DIMMABLE, TUNABLE_WHITE, RGB, UNKNOWN;
+public enum DeviceType {
+    PLUG,
+    SWITCH,
+    DIMMABLE,
+    TUNABLE_WHITE,
+    RGB,
+    UNKNOWN;
 
     /** Whether a device of this type takes a brightness command. */
     public boolean dims() {

@@ -13,7 +13,18 @@ import java.time.Instant;
  * @param relayed true when the state came from another device's relayed entry
  * @param firmware null when unknown
  */
-public record MeshDeviceState(int meshId, DeviceId endpoint, boolean relayed, DeviceType type, boolean on,
-        int brightness, int colorTemp, boolean rgbMode, int red, int green, int blue, boolean online,
-        Instant lastReport, String firmware) {
-}
+public record MeshDeviceState(
+        int meshId,
+        DeviceId endpoint,
+        boolean relayed,
+        DeviceType type,
+        boolean on,
+        int brightness,
+        int colorTemp,
+        boolean rgbMode,
+        int red,
+        int green,
+        int blue,
+        boolean online,
+        Instant lastReport,
+        String firmware) {}

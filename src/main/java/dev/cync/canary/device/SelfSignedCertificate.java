@@ -41,11 +41,16 @@ public record SelfSignedCertificate(Path certFile, Path keyFile) {
             kpg.initialize(2048, new SecureRandom());
             KeyPair pair = kpg.generateKeyPair();
             X500Name name = new X500Name("CN=cync-canary");
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(3650))),
+                    name,
+                    pair.getPublic());
             X509Certificate x509 = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
             writeOwnerOnly(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             DurableFiles.replace(cert, pem("CERTIFICATE", x509.getEncoded()).getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -59,7 +64,8 @@ public record SelfSignedCertificate(Path certFile, Path keyFile) {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

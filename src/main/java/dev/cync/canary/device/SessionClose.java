@@ -16,8 +16,7 @@ final class SessionClose {
     private static final Logger log = LoggerFactory.getLogger(SessionClose.class);
     private static final AttributeKey<String> REASON = AttributeKey.valueOf("cync.closeReason");
 
-    private SessionClose() {
-    }
+    private SessionClose() {}
 
     /** Closes the connection; counts {@code reason} unless an earlier one was counted. Event loop only. */
     static void fail(ChannelHandlerContext ctx, Metrics metrics, String reason, String detail) {

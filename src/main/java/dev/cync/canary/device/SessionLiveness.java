@@ -21,7 +21,12 @@ final class SessionLiveness extends ChannelInboundHandlerAdapter {
     private final Duration helloTimeout;
     private Scheduler.Cancellable check;
 
-    SessionLiveness(DeviceSession session, SessionEvents events, Metrics metrics, Duration heartbeatTimeout, Duration helloTimeout) {
+    SessionLiveness(
+            DeviceSession session,
+            SessionEvents events,
+            Metrics metrics,
+            Duration heartbeatTimeout,
+            Duration helloTimeout) {
         this.session = session;
         this.events = events;
         this.metrics = metrics;
@@ -31,7 +36,9 @@ final class SessionLiveness extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        Duration every = heartbeatTimeout.dividedBy(4).compareTo(helloTimeout) < 0 ? heartbeatTimeout.dividedBy(4) : helloTimeout;
+        Duration every = heartbeatTimeout.dividedBy(4).compareTo(helloTimeout) < 0
+                ? heartbeatTimeout.dividedBy(4)
+                : helloTimeout;
         check = session.scheduler().scheduleAtFixedRate(() -> check(ctx), every);
         ctx.fireChannelActive();
     }
@@ -39,12 +46,18 @@ final class SessionLiveness extends ChannelInboundHandlerAdapter {
     private void check(ChannelHandlerContext ctx) {
         long silentNanos = session.clock().nanoTime() - session.lastPacketNanos();
         if (session.deviceId() == null) {
-            long connectedNanos = Duration.between(session.connectedAt(), session.clock().instant()).toNanos();
+            long connectedNanos = Duration.between(
+                            session.connectedAt(), session.clock().instant())
+                    .toNanos();
             if (connectedNanos >= helloTimeout.toNanos()) {
                 SessionClose.fail(ctx, metrics, "hello_timeout", "no hello within " + helloTimeout.toMillis() + " ms");
             }
         } else if (silentNanos >= heartbeatTimeout.toNanos()) {
-            SessionClose.fail(ctx, metrics, "heartbeat_timeout", "no whole packet for " + Duration.ofNanos(silentNanos).toMillis() + " ms");
+            SessionClose.fail(
+                    ctx,
+                    metrics,
+                    "heartbeat_timeout",
+                    "no whole packet for " + Duration.ofNanos(silentNanos).toMillis() + " ms");
         }
     }
 

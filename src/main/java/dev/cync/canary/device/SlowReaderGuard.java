@@ -37,13 +37,15 @@ final class SlowReaderGuard extends ChannelInboundHandlerAdapter {
         } else {
             ctx.channel().config().setAutoRead(false);
             if (deadline == null) {
-                deadline = scheduler.schedule(() -> {
-                    deadline = null;
-                    if (ctx.channel().isActive() && !ctx.channel().isWritable()) {
-                        metrics.connectionFailure("slow_reader");
-                        ctx.close();
-                    }
-                }, timeout);
+                deadline = scheduler.schedule(
+                        () -> {
+                            deadline = null;
+                            if (ctx.channel().isActive() && !ctx.channel().isWritable()) {
+                                metrics.connectionFailure("slow_reader");
+                                ctx.close();
+                            }
+                        },
+                        timeout);
             }
         }
         ctx.fireChannelWritabilityChanged();

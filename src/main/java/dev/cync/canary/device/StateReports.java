@@ -68,7 +68,13 @@ final class StateReports extends ChannelInboundHandlerAdapter {
                 if (e.meshId() != session.ownMeshId()) {
                     session.relaying(e.meshId());
                 }
-                states.listed(session.deviceId(), e.meshId(), e.on(), e.brightness(), e.colorTemp(), session.clock().instant());
+                states.listed(
+                        session.deviceId(),
+                        e.meshId(),
+                        e.on(),
+                        e.brightness(),
+                        e.colorTemp(),
+                        session.clock().instant());
             }
         });
     }

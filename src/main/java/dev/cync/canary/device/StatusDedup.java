@@ -31,7 +31,11 @@ final class StatusDedup extends ChannelInboundHandlerAdapter {
                 events.badChecksum();
                 return;
             }
-            if (!seen.firstSighting(status.deviceId().value(), status.sequenceField(), status.bytes().hashCode(), clock.nanoTime())) {
+            if (!seen.firstSighting(
+                    status.deviceId().value(),
+                    status.sequenceField(),
+                    status.bytes().hashCode(),
+                    clock.nanoTime())) {
                 return;
             }
         }

@@ -11,5 +11,4 @@ public record AuditEntry(
         @JsonProperty("action") String action,
         @JsonProperty("old") String oldValue,
         @JsonProperty("new") String newValue,
-        @JsonProperty("reason") String reason) {
-}
+        @JsonProperty("reason") String reason) {}

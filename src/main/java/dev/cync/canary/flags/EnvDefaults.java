@@ -36,8 +36,8 @@ public final class EnvDefaults {
     public static final String CANARY_EXCLUDE = "CANARY_EXCLUDE";
     public static final String CANARY_SALT = "CANARY_SALT";
     public static final String DARK_LAUNCH_PERCENTAGE = "DARK_LAUNCH_PERCENTAGE";
-    static final List<String> VARIABLES = List.of(CANARY_SALT, CANARY_COHORT, CANARY_EXCLUDE, DARK_LAUNCH_PERCENTAGE,
-            DARK_LAUNCH, CANARY_PERCENTAGE);
+    static final List<String> VARIABLES =
+            List.of(CANARY_SALT, CANARY_COHORT, CANARY_EXCLUDE, DARK_LAUNCH_PERCENTAGE, DARK_LAUNCH, CANARY_PERCENTAGE);
 
     private EnvDefaults() {}
 
@@ -59,22 +59,33 @@ public final class EnvDefaults {
         }
         FlagState before = flags.current();
         boolean fresh = before.version() == 0;
-        if (before.lastChange() != null && FileFlagStore.RESET_STATE.equals(before.lastChange().action())
+        if (before.lastChange() != null
+                && FileFlagStore.RESET_STATE.equals(before.lastChange().action())
                 && before.lastChange().oldValue().startsWith(FileFlagStore.STATE)) {
             // The flags were just reset by an operator because their file could not be trusted: the
             // environment's values are remembered, not applied, so a lost file never loosens the canary.
             if (!valid.isEmpty()) {
-                log.warn("flags reset with --reset-state: the environment's values {} are remembered, not applied; "
-                        + "set the canary by hand to move traffic", valid);
+                log.warn(
+                        "flags reset with --reset-state: the environment's values {} are remembered, not applied; "
+                                + "set the canary by hand to move traffic",
+                        valid);
             }
-            flags.store().update("env", "environment values remembered, not applied, after --reset-state",
-                    s -> new FlagChange("env_seen", String.valueOf(s.lastEnv()), String.valueOf(valid), s.edit().lastEnv(valid).build()));
+            flags.store()
+                    .update(
+                            "env",
+                            "environment values remembered, not applied, after --reset-state",
+                            s -> new FlagChange(
+                                    "env_seen",
+                                    String.valueOf(s.lastEnv()),
+                                    String.valueOf(valid),
+                                    s.edit().lastEnv(valid).build()));
             return problems;
         }
         for (Map.Entry<String, String> e : valid.entrySet()) {
             String var = e.getKey();
             if (fresh || !Objects.equals(before.lastEnv().get(var), e.getValue())) {
-                String reason = fresh ? "environment default at first start"
+                String reason = fresh
+                        ? "environment default at first start"
                         : "environment value changed since the last start (was "
                                 + before.lastEnv().getOrDefault(var, "unset") + ")";
                 applyOne(flags, var, e.getValue(), reason);
@@ -85,8 +96,15 @@ public final class EnvDefaults {
             flags.audit("env", "env_refused", "", "", p);
         }
         if (!valid.equals(flags.current().lastEnv())) {
-            flags.store().update("env", "environment values remembered to spot later changes",
-                    s -> new FlagChange("env_seen", String.valueOf(s.lastEnv()), String.valueOf(valid), s.edit().lastEnv(valid).build()));
+            flags.store()
+                    .update(
+                            "env",
+                            "environment values remembered to spot later changes",
+                            s -> new FlagChange(
+                                    "env_seen",
+                                    String.valueOf(s.lastEnv()),
+                                    String.valueOf(valid),
+                                    s.edit().lastEnv(valid).build()));
         }
         return problems;
     }
@@ -105,8 +123,8 @@ public final class EnvDefaults {
         String actor = "env:" + var;
         switch (var) {
             case CANARY_PERCENTAGE -> flags.setPercentage(actor, FlagValues.parsePercentage(var, value), reason);
-            case DARK_LAUNCH_PERCENTAGE -> flags.darkLaunch(actor, flags.current().darkLaunch(),
-                    FlagValues.parsePercentage(var, value), reason);
+            case DARK_LAUNCH_PERCENTAGE ->
+                flags.darkLaunch(actor, flags.current().darkLaunch(), FlagValues.parsePercentage(var, value), reason);
             case DARK_LAUNCH -> flags.darkLaunch(actor, FlagValues.parseBoolean(var, value), null, reason);
             case CANARY_COHORT -> {
                 List<String> ids = FlagValues.parseIds(var, value);

@@ -100,6 +100,7 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private Snapshot current;
     /** A rollback applied here while etcd was unavailable, still to be written; null when none. */
     private PendingRollback pending;
+
     private boolean available = true;
 
     private record PendingRollback(String actor, String reason, Function<FlagState, FlagChange> change) {}
@@ -107,8 +108,10 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private EtcdFlagStore(EtcdSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.client = Client.builder().endpoints(settings.endpoints().toArray(String[]::new))
-                .connectTimeout(settings.timeout()).build();
+        this.client = Client.builder()
+                .endpoints(settings.endpoints().toArray(String[]::new))
+                .connectTimeout(settings.timeout())
+                .build();
         this.kv = client.getKVClient();
         this.flagsKey = bytes(settings.prefix() + "flags");
         this.auditPrefix = settings.prefix() + "audit/";
@@ -132,13 +135,19 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             s.current = s.readAtStart();
         } catch (StoreUnavailableException e) {
             s.close();
-            throw new StoreUnreachableException("etcd at " + String.join(",", settings.endpoints()) + " did not answer within "
-                    + settings.timeout().toMillis() + " ms; the replica does not start without the shared flags: start etcd, or"
-                    + " check flags.etcd.endpoints in the config file", e);
+            throw new StoreUnreachableException(
+                    "etcd at " + String.join(",", settings.endpoints()) + " did not answer within "
+                            + settings.timeout().toMillis()
+                            + " ms; the replica does not start without the shared flags: start etcd, or"
+                            + " check flags.etcd.endpoints in the config file",
+                    e);
         }
         s.watch(s.current.revision());
         s.background.scheduleWithFixedDelay(s::resync, RESYNC.toMillis(), RESYNC.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("flags in etcd at {} under {}: version {}", String.join(",", settings.endpoints()), settings.prefix(),
+        log.info(
+                "flags in etcd at {} under {}: version {}",
+                String.join(",", settings.endpoints()),
+                settings.prefix(),
                 s.current.state().version());
         return s;
     }
@@ -202,7 +211,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
      * @param writePending true for the resync writing a pending rollback: it must reach etcd, so it
      *        does not take the local path below
      */
-    private FlagState update(String actor, String reason, Function<FlagState, FlagChange> change, Supplier<List<Cmp>> fence,
+    private FlagState update(
+            String actor,
+            String reason,
+            Function<FlagState, FlagChange> change,
+            Supplier<List<Cmp>> fence,
             boolean writePending) {
         Snapshot base;
         synchronized (this) {
@@ -211,22 +224,38 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         int unanswered = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             FlagChange c = change.apply(base.state());
-            AuditEntry entry = new AuditEntry(base.state().version() + 1, clock.instant(), actor, c.action(), c.oldValue(), c.newValue(),
+            AuditEntry entry = new AuditEntry(
+                    base.state().version() + 1,
+                    clock.instant(),
+                    actor,
+                    c.action(),
+                    c.oldValue(),
+                    c.newValue(),
                     reason == null ? "" : reason);
             FlagState next = c.next().committed(entry);
             if (!writePending && isRollback(next) && !available()) {
-                // etcd is known not to answer: the rollback applies here now rather than after a timeout; the resync writes it.
+                // etcd is known not to answer: the rollback applies here now rather than after a timeout; the resync
+                // writes it.
                 writeFailures.incrementAndGet();
-                return rollbackLocally(actor, reason, change, next,
-                        new StoreUnavailableException("etcd did not answer the last operation (within " + settings.timeout().toMillis() + " ms)", null));
+                return rollbackLocally(
+                        actor,
+                        reason,
+                        change,
+                        next,
+                        new StoreUnavailableException(
+                                "etcd did not answer the last operation (within "
+                                        + settings.timeout().toMillis() + " ms)",
+                                null));
             }
             List<Cmp> guard = isRollback(next) ? List.of() : fence.get();
             List<Cmp> cmps = new ArrayList<>(guard);
             cmps.add(new Cmp(flagsKey, Cmp.Op.EQUAL, CmpTarget.modRevision(base.revision())));
             TxnResponse r;
             try {
-                r = call(kv.txn().If(cmps.toArray(Cmp[]::new))
-                        .Then(Op.put(flagsKey, bytes(write(next)), PutOption.DEFAULT),
+                r = call(kv.txn()
+                        .If(cmps.toArray(Cmp[]::new))
+                        .Then(
+                                Op.put(flagsKey, bytes(write(next)), PutOption.DEFAULT),
                                 Op.put(bytes(auditKey(entry.version())), bytes(write(entry)), PutOption.DEFAULT))
                         .Else(Op.get(flagsKey, GetOption.DEFAULT))
                         .commit());
@@ -244,7 +273,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             if (r.isSucceeded()) {
                 return applied(new Snapshot(next, r.getHeader().getRevision()), true);
             }
-            Snapshot seen = snapshotOf(r.getGetResponses().isEmpty() ? null : r.getGetResponses().get(0));
+            Snapshot seen = snapshotOf(
+                    r.getGetResponses().isEmpty() ? null : r.getGetResponses().get(0));
             if (seen.revision() == base.revision() && !guard.isEmpty()) {
                 throw new FencedException("this replica (" + settings.replica() + ") no longer holds the leader lease; "
                         + "the change '" + c.action() + "' was not written");
@@ -252,8 +282,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             base = seen;
             applied(seen, false);
         }
-        throw new IllegalStateException("the flags changed " + MAX_ATTEMPTS + " times while '" + actor
-                + "' tried to change them; try again");
+        throw new IllegalStateException(
+                "the flags changed " + MAX_ATTEMPTS + " times while '" + actor + "' tried to change them; try again");
     }
 
     /**
@@ -272,7 +302,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     @Override
     public synchronized PersistStatus persistence() {
         long failures = writeFailures.get();
-        return pending == null ? new PersistStatus(false, failures, null, null)
+        return pending == null
+                ? new PersistStatus(false, failures, null, null)
                 : new PersistStatus(true, failures, pendingError, pendingSince);
     }
 
@@ -294,7 +325,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         }
     }
 
-    private FlagState rollbackLocally(String actor, String reason, Function<FlagState, FlagChange> change, FlagState next,
+    private FlagState rollbackLocally(
+            String actor,
+            String reason,
+            Function<FlagState, FlagChange> change,
+            FlagState next,
             StoreUnavailableException e) {
         FlagState local;
         synchronized (this) {
@@ -308,7 +343,9 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             pendingError = e.getMessage();
             delivery.enqueue(local);
         }
-        log.error("etcd is unavailable ({}); rollback by {} applied here now and will be written to etcd when it answers", e.getMessage(),
+        log.error(
+                "etcd is unavailable ({}); rollback by {} applied here now and will be written to etcd when it answers",
+                e.getMessage(),
                 actor);
         delivery.deliver();
         return local;
@@ -331,8 +368,10 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
                         pendingSince = null;
                     }
                 }
-                log.warn("etcd answers again: the rollback applied here during the outage is written as version {} (was {})",
-                        written.version(), before.version());
+                log.warn(
+                        "etcd answers again: the rollback applied here during the outage is written as version {} (was {})",
+                        written.version(),
+                        before.version());
             }
             applied(read(), false);
         } catch (StoreUnavailableException e) {
@@ -371,7 +410,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         try {
             return json.readValue(value.getBytes(), FlagState.class);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("the flags in etcd at " + settings.prefix() + "flags are not valid: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the flags in etcd at " + settings.prefix() + "flags are not valid: " + e.getMessage(), e);
         }
     }
 
@@ -383,7 +423,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     private FlagState applied(Snapshot s, boolean own) {
         boolean advanced;
         synchronized (this) {
-            boolean newer = s.revision() > current.revision() || own && s.state().version() > current.state().version();
+            boolean newer = s.revision() > current.revision()
+                    || own && s.state().version() > current.state().version();
             boolean allowed = pending == null || isRollback(s.state());
             advanced = newer && allowed && s.revision() > 0;
             if (advanced) {
@@ -398,9 +439,16 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
 
     private void watch(long fromRevision) {
         WatchOption o = WatchOption.builder().withRevision(fromRevision + 1).build();
-        watcher = client.getWatchClient().watch(flagsKey, o, Watch.listener(this::onWatch,
-                e -> log.warn("the watch on the flags in etcd failed ({}); the state is read every {} ms meanwhile", e.toString(),
-                        RESYNC.toMillis())));
+        watcher = client.getWatchClient()
+                .watch(
+                        flagsKey,
+                        o,
+                        Watch.listener(
+                                this::onWatch,
+                                e -> log.warn(
+                                        "the watch on the flags in etcd failed ({}); the state is read every {} ms meanwhile",
+                                        e.toString(),
+                                        RESYNC.toMillis())));
     }
 
     /**
@@ -419,7 +467,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         for (WatchEvent e : r.getEvents()) {
             if (e.getEventType() == WatchEvent.EventType.PUT) {
                 try {
-                    applied(new Snapshot(parse(e.getKeyValue().getValue()), e.getKeyValue().getModRevision()), false);
+                    applied(
+                            new Snapshot(
+                                    parse(e.getKeyValue().getValue()),
+                                    e.getKeyValue().getModRevision()),
+                            false);
                 } catch (IllegalStateException bad) {
                     log.error("{}; the previous flags stay in force", bad.getMessage());
                 }
@@ -429,8 +481,12 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
 
     @Override
     public List<AuditEntry> audit(int limit) {
-        GetOption o = GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY)
-                .withSortOrder(GetOption.SortOrder.DESCEND).withLimit(limit).build();
+        GetOption o = GetOption.builder()
+                .isPrefix(true)
+                .withSortField(GetOption.SortTarget.KEY)
+                .withSortOrder(GetOption.SortOrder.DESCEND)
+                .withLimit(limit)
+                .build();
         GetResponse r = call(kv.get(bytes(auditPrefix), o));
         List<AuditEntry> out = new ArrayList<>();
         for (KeyValue k : r.getKvs()) {
@@ -447,16 +503,21 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
     /** Reads one document under the prefix (the rollout state, ...); empty when there is none. */
     public Optional<byte[]> readDocument(String name) {
         GetResponse r = call(kv.get(bytes(settings.prefix() + name)));
-        return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().getBytes());
+        return r.getKvs().isEmpty()
+                ? Optional.empty()
+                : Optional.of(r.getKvs().get(0).getValue().getBytes());
     }
 
     /** Writes one document under the prefix, under the {@code fence} comparisons (empty: unfenced). */
     public void writeDocument(String name, byte[] value, Supplier<List<Cmp>> fence) {
         List<Cmp> cmps = fence.get();
-        TxnResponse r = call(kv.txn().If(cmps.toArray(Cmp[]::new))
-                .Then(Op.put(bytes(settings.prefix() + name), ByteSequence.from(value), PutOption.DEFAULT)).commit());
+        TxnResponse r = call(kv.txn()
+                .If(cmps.toArray(Cmp[]::new))
+                .Then(Op.put(bytes(settings.prefix() + name), ByteSequence.from(value), PutOption.DEFAULT))
+                .commit());
         if (!r.isSucceeded()) {
-            throw new FencedException("this replica (" + settings.replica() + ") no longer holds the leader lease; " + name + " was not written");
+            throw new FencedException("this replica (" + settings.replica() + ") no longer holds the leader lease; "
+                    + name + " was not written");
         }
     }
 
@@ -473,7 +534,8 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
      * after revision {@code after} (0: all of them), read at {@code atRevision} (0: the latest).
      */
     public Documents readDocuments(String from, String to, long after, long atRevision) {
-        GetOption.Builder o = GetOption.builder().withRange(bytes(settings.prefix() + to)).withSortField(GetOption.SortTarget.KEY);
+        GetOption.Builder o =
+                GetOption.builder().withRange(bytes(settings.prefix() + to)).withSortField(GetOption.SortTarget.KEY);
         if (after > 0) {
             o.withMinModRevision(after + 1);
         }
@@ -484,7 +546,9 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
         java.util.SortedMap<String, byte[]> out = new java.util.TreeMap<>();
         int cut = settings.prefix().length();
         for (KeyValue k : r.getKvs()) {
-            out.put(k.getKey().toString(StandardCharsets.UTF_8).substring(cut), k.getValue().getBytes());
+            out.put(
+                    k.getKey().toString(StandardCharsets.UTF_8).substring(cut),
+                    k.getValue().getBytes());
         }
         return new Documents(out, r.getHeader().getRevision());
     }
@@ -497,16 +561,24 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
      */
     public void writeDocuments(Map<String, byte[]> create, Map<String, byte[]> puts, Map<String, String> deletes) {
         List<Op> always = new ArrayList<>();
-        puts.forEach((k, v) -> always.add(Op.put(bytes(settings.prefix() + k), ByteSequence.from(v), PutOption.DEFAULT)));
-        deletes.forEach((from, to) -> always.add(Op.delete(bytes(settings.prefix() + from),
-                io.etcd.jetcd.options.DeleteOption.builder().withRange(bytes(settings.prefix() + to)).build())));
+        puts.forEach(
+                (k, v) -> always.add(Op.put(bytes(settings.prefix() + k), ByteSequence.from(v), PutOption.DEFAULT)));
+        deletes.forEach((from, to) -> always.add(Op.delete(
+                bytes(settings.prefix() + from),
+                io.etcd.jetcd.options.DeleteOption.builder()
+                        .withRange(bytes(settings.prefix() + to))
+                        .build())));
         List<Op> then = new ArrayList<>(always);
         List<Cmp> absent = new ArrayList<>();
         create.forEach((k, v) -> {
             then.add(Op.put(bytes(settings.prefix() + k), ByteSequence.from(v), PutOption.DEFAULT));
             absent.add(new Cmp(bytes(settings.prefix() + k), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
         });
-        call(kv.txn().If(absent.toArray(Cmp[]::new)).Then(then.toArray(Op[]::new)).Else(always.toArray(Op[]::new)).commit());
+        call(kv.txn()
+                .If(absent.toArray(Cmp[]::new))
+                .Then(then.toArray(Op[]::new))
+                .Else(always.toArray(Op[]::new))
+                .commit());
     }
 
     /** Waits for one etcd operation at most {@code timeout}; counts and reports unavailability. */
@@ -520,8 +592,11 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             unavailable.incrementAndGet();
             availability(false);
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new StoreUnavailableException("etcd did not answer within " + settings.timeout().toMillis() + " ms: "
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+            throw new StoreUnavailableException(
+                    "etcd did not answer within " + settings.timeout().toMillis() + " ms: "
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for etcd", e);
@@ -538,8 +613,10 @@ public final class EtcdFlagStore implements FlagStore, AutoCloseable {
             if (up) {
                 log.warn("etcd answers again at {}", String.join(",", settings.endpoints()));
             } else {
-                log.error("etcd at {} is unavailable: routing stays on the last known flags (version {}); a rollback still applies here",
-                        String.join(",", settings.endpoints()), current().version());
+                log.error(
+                        "etcd at {} is unavailable: routing stays on the last known flags (version {}); a rollback still applies here",
+                        String.join(",", settings.endpoints()),
+                        current().version());
             }
             for (Consumer<Boolean> l : availabilityListeners) {
                 l.accept(up);

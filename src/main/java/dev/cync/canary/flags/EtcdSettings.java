@@ -17,18 +17,21 @@ public record EtcdSettings(List<String> endpoints, String prefix, String replica
     public EtcdSettings {
         endpoints = List.copyOf(endpoints);
         if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("flags.etcd.endpoints: at least one etcd client URL is needed, e.g. http://127.0.0.1:2379");
+            throw new IllegalArgumentException(
+                    "flags.etcd.endpoints: at least one etcd client URL is needed, e.g. http://127.0.0.1:2379");
         }
         for (String e : endpoints) {
             if (!e.matches("https?://[^\\s/]+(:\\d+)?/?")) {
-                throw new IllegalArgumentException("flags.etcd.endpoints: '" + e + "' is not an http:// or https:// host:port URL");
+                throw new IllegalArgumentException(
+                        "flags.etcd.endpoints: '" + e + "' is not an http:// or https:// host:port URL");
             }
         }
         if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
             throw new IllegalArgumentException("flags.etcd.prefix: must start and end with '/', got '" + prefix + "'");
         }
         if (replica.isBlank() || !replica.matches("[A-Za-z0-9._-]{1,63}")) {
-            throw new IllegalArgumentException("flags.etcd.replica: letters, digits, '.', '_' or '-', 1 to 63 of them, got '" + replica + "'");
+            throw new IllegalArgumentException(
+                    "flags.etcd.replica: letters, digits, '.', '_' or '-', 1 to 63 of them, got '" + replica + "'");
         }
         // etcd leases are whole seconds; 1 s works on a quiet network (the failover test uses it), 10 s is the default.
         if (leaseTtl.compareTo(Duration.ofSeconds(1)) < 0 || leaseTtl.toMillis() % 1000 != 0) {

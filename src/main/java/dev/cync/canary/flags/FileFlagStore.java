@@ -60,6 +60,7 @@ public final class FileFlagStore implements FlagStore {
     public static final String AUDIT = "audit.jsonl";
     /** The audit action of a state reset by an operator ({@code --reset-state flags.json}). */
     public static final String RESET_STATE = "reset_state";
+
     static final String RESET_ACTOR = "operator:--reset-state";
 
     private final Path dir;
@@ -76,6 +77,7 @@ public final class FileFlagStore implements FlagStore {
     private final ArrayDeque<AuditEntry> unaudited = new ArrayDeque<>();
     /** Guarded by {@code persistLock}. */
     private long persistedVersion = -1;
+
     private volatile PersistStatus status = PersistStatus.PERSISTED;
 
     private FileFlagStore(Path dir, Clock clock, StateMarker marker, DurableFiles.Writer writer) {
@@ -87,7 +89,10 @@ public final class FileFlagStore implements FlagStore {
 
     /** Opens the store in {@code dir} on the real disk, with its own state marker. */
     public static FileFlagStore open(Path dir, Clock clock) throws IOException {
-        return open(dir, clock, StateMarker.open(dir, clock.instant().toString(), List.of(STATE, AUDIT), Set.of(), DurableFiles.DISK),
+        return open(
+                dir,
+                clock,
+                StateMarker.open(dir, clock.instant().toString(), List.of(STATE, AUDIT), Set.of(), DurableFiles.DISK),
                 DurableFiles.DISK);
     }
 
@@ -98,7 +103,8 @@ public final class FileFlagStore implements FlagStore {
      * @param writer how state reaches the disk ({@link DurableFiles#DISK}; tests inject failures)
      * @throws dev.cync.canary.support.StateFileException when {@code flags.json} cannot be trusted
      */
-    public static FileFlagStore open(Path dir, Clock clock, StateMarker marker, DurableFiles.Writer writer) throws IOException {
+    public static FileFlagStore open(Path dir, Clock clock, StateMarker marker, DurableFiles.Writer writer)
+            throws IOException {
         FileFlagStore s = new FileFlagStore(dir, clock, marker, writer);
         Files.createDirectories(dir);
         s.load();
@@ -127,8 +133,8 @@ public final class FileFlagStore implements FlagStore {
                         + Math.max(lastWritten, lastAudited) + "): it is a stale copy";
             }
         } else if (lastWritten >= 0 || lastAudited > 0) {
-            problem = "is missing, but this state directory held flags up to version " + Math.max(lastWritten, lastAudited)
-                    + " (" + StateMarker.FILE + ", " + AUDIT + ")";
+            problem = "is missing, but this state directory held flags up to version "
+                    + Math.max(lastWritten, lastAudited) + " (" + StateMarker.FILE + ", " + AUDIT + ")";
         }
         if (problem != null) {
             if (!marker.resetRequested(STATE)) {
@@ -147,7 +153,10 @@ public final class FileFlagStore implements FlagStore {
             synchronized (lock) {
                 unaudited.add(pending);
             }
-            log.warn("recovering audit entry {} ({}), committed before an unclean stop", pending.version(), pending.action());
+            log.warn(
+                    "recovering audit entry {} ({}), committed before an unclean stop",
+                    pending.version(),
+                    pending.action());
             persistPending();
         }
     }
@@ -156,14 +165,22 @@ public final class FileFlagStore implements FlagStore {
     private void reset(String problem, long lastVersion) {
         Instant at = clock.instant();
         FlagState base = FlagState.initial(at);
-        AuditEntry entry = new AuditEntry(lastVersion + 1, at, RESET_ACTOR, RESET_STATE, STATE + " " + problem,
-                "0% (kill switch on, held until an operator resumes)", "started with --reset-state " + STATE);
+        AuditEntry entry = new AuditEntry(
+                lastVersion + 1,
+                at,
+                RESET_ACTOR,
+                RESET_STATE,
+                STATE + " " + problem,
+                "0% (kill switch on, held until an operator resumes)",
+                "started with --reset-state " + STATE);
         current = base.edit().killSwitch(true).rollbackSticky(true).build().committed(entry);
         synchronized (lock) {
             unaudited.add(entry);
         }
-        log.warn("--reset-state {}: the file {}; starting afresh at 0% with the kill switch on, held until an operator "
-                + "resumes (audited as version {})", STATE, problem, entry.version());
+        log.warn(
+                "--reset-state {}: the file {}; starting afresh at 0% with the kill switch on, held until an operator "
+                        + "resumes (audited as version {})",
+                STATE, problem, entry.version());
         persistPending();
     }
 
@@ -213,7 +230,13 @@ public final class FileFlagStore implements FlagStore {
         synchronized (lock) {
             FlagState before = current;
             FlagChange c = Objects.requireNonNull(change.apply(before), "a flag change function returned null");
-            AuditEntry entry = new AuditEntry(before.version() + 1, clock.instant(), actor, c.action(), c.oldValue(), c.newValue(),
+            AuditEntry entry = new AuditEntry(
+                    before.version() + 1,
+                    clock.instant(),
+                    actor,
+                    c.action(),
+                    c.oldValue(),
+                    c.newValue(),
                     reason == null ? "" : reason);
             next = c.next().committed(entry);
             current = next;
@@ -242,7 +265,9 @@ public final class FileFlagStore implements FlagStore {
             }
             try {
                 if (s.version() > persistedVersion) {
-                    writer.replace(dir.resolve(STATE), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
+                    writer.replace(
+                            dir.resolve(STATE),
+                            json.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
                     persistedVersion = s.version();
                     if (marker.generation(STATE) < 0) {
                         // The marker learns once that flags.json exists; a stale copy is caught by the audit log,
@@ -251,23 +276,35 @@ public final class FileFlagStore implements FlagStore {
                     }
                 }
                 for (AuditEntry e : entries) {
-                    writer.append(dir.resolve(AUDIT), (json.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8));
+                    writer.append(
+                            dir.resolve(AUDIT), (json.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8));
                     synchronized (lock) {
                         unaudited.removeFirst();
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 PersistStatus was = status;
-                status = new PersistStatus(true, was.failures() + 1, oneLine(e.toString()),
+                status = new PersistStatus(
+                        true,
+                        was.failures() + 1,
+                        oneLine(e.toString()),
                         was.failingSince() != null ? was.failingSince() : clock.instant());
                 if (was.failingSince() == null || status.failures() % 100 == 0) {
-                    log.error("could not persist the flags in {} ({} failure(s) so far): {}; the change stands in memory and "
-                            + "routing already follows it; retrying", dir, status.failures(), status.lastError());
+                    log.error(
+                            "could not persist the flags in {} ({} failure(s) so far): {}; the change stands in memory and "
+                                    + "routing already follows it; retrying",
+                            dir,
+                            status.failures(),
+                            status.lastError());
                 }
                 return false;
             }
             if (status.pending()) {
-                log.warn("flags persisted again in {} after {} failure(s) since {}", dir, status.failures(), status.failingSince());
+                log.warn(
+                        "flags persisted again in {} after {} failure(s) since {}",
+                        dir,
+                        status.failures(),
+                        status.failingSince());
                 status = new PersistStatus(false, status.failures(), status.lastError(), null);
             }
             return true;
@@ -279,7 +316,9 @@ public final class FileFlagStore implements FlagStore {
         PersistStatus s = status;
         synchronized (lock) {
             boolean pending = !unaudited.isEmpty() || s.pending();
-            return pending == s.pending() ? s : new PersistStatus(pending, s.failures(), s.lastError(), s.failingSince());
+            return pending == s.pending()
+                    ? s
+                    : new PersistStatus(pending, s.failures(), s.lastError(), s.failingSince());
         }
     }
 
@@ -294,7 +333,10 @@ public final class FileFlagStore implements FlagStore {
             out.addAll(page.entries());
         } catch (IOException e) {
             // The trail in memory (the entries the disk has not taken yet) is still worth showing.
-            log.error("cannot read the audit log {}: {}; showing only the entries not yet written to it", dir.resolve(AUDIT), e.toString());
+            log.error(
+                    "cannot read the audit log {}: {}; showing only the entries not yet written to it",
+                    dir.resolve(AUDIT),
+                    e.toString());
         }
         long lastOnDisk = out.isEmpty() ? 0 : out.get(out.size() - 1).version();
         synchronized (lock) {

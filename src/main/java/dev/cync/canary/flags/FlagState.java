@@ -46,14 +46,38 @@ public record FlagState(
 
     /** Nothing on the canary, no dark launch, never changed. */
     public static FlagState initial(Instant now) {
-        return new FlagState(0, 0, DEFAULT_SALT, List.of(), List.of(), false, false, DEFAULT_DARK_LAUNCH_BP, false, now,
-                "default", Map.of(), null);
+        return new FlagState(
+                0,
+                0,
+                DEFAULT_SALT,
+                List.of(),
+                List.of(),
+                false,
+                false,
+                DEFAULT_DARK_LAUNCH_BP,
+                false,
+                now,
+                "default",
+                Map.of(),
+                null);
     }
 
     /** This state committed as the change {@code entry}: its version, time, actor and audit entry. For stores. */
     public FlagState committed(AuditEntry entry) {
-        return new FlagState(entry.version(), percentageBasisPoints, salt, cohort, exclude, killSwitch, darkLaunch,
-                darkLaunchBasisPoints, rollbackSticky, entry.at(), entry.actor(), lastEnv, entry);
+        return new FlagState(
+                entry.version(),
+                percentageBasisPoints,
+                salt,
+                cohort,
+                exclude,
+                killSwitch,
+                darkLaunch,
+                darkLaunchBasisPoints,
+                rollbackSticky,
+                entry.at(),
+                entry.actor(),
+                lastEnv,
+                entry);
     }
 
     /** A copy to edit field by field. */
@@ -139,8 +163,20 @@ public record FlagState(
          * @throws IllegalArgumentException when a value is out of range
          */
         public FlagState build() {
-            return new FlagState(from.version, percentage, salt, cohort, exclude, killSwitch, darkLaunch, darkLaunchBp,
-                    sticky, from.updatedAt, from.updatedBy, lastEnv, from.lastChange);
+            return new FlagState(
+                    from.version,
+                    percentage,
+                    salt,
+                    cohort,
+                    exclude,
+                    killSwitch,
+                    darkLaunch,
+                    darkLaunchBp,
+                    sticky,
+                    from.updatedAt,
+                    from.updatedBy,
+                    lastEnv,
+                    from.lastChange);
         }
     }
 
@@ -150,7 +186,8 @@ public record FlagState(
                 + (killSwitch ? ", kill switch ON" : "")
                 + (rollbackSticky ? " (held by an automatic rollback)" : "")
                 + ", cohort " + cohort.size() + ", excluded " + exclude.size()
-                + ", dark launch " + (darkLaunch ? "on at " + Percentages.fromBasisPoints(darkLaunchBasisPoints) + "%" : "off")
+                + ", dark launch "
+                + (darkLaunch ? "on at " + Percentages.fromBasisPoints(darkLaunchBasisPoints) + "%" : "off")
                 + ", salt '" + salt + "'";
     }
 }

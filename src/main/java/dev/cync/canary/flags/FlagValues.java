@@ -27,10 +27,12 @@ public final class FlagValues {
         try {
             v = new BigDecimal(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number from 0 to 100 (up to 2 decimals), got '" + text + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a number from 0 to 100 (up to 2 decimals), got '" + text + "'");
         }
         if (v.signum() < 0 || v.compareTo(BigDecimal.valueOf(100)) > 0) {
-            throw new IllegalArgumentException(name + " must be a number from 0 to 100 (up to 2 decimals), got '" + text + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a number from 0 to 100 (up to 2 decimals), got '" + text + "'");
         }
         BigDecimal bp = v.movePointRight(2);
         if (bp.stripTrailingZeros().scale() > 0) {
@@ -42,7 +44,8 @@ public final class FlagValues {
     /** A JSON number as a percentage: the same rules as {@link #parsePercentage}. */
     public static int percentage(String name, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be a number from 0 to 100 (up to 2 decimals), got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be a number from 0 to 100 (up to 2 decimals), got " + value);
         }
         return parsePercentage(name, BigDecimal.valueOf(value).toPlainString());
     }
@@ -75,14 +78,16 @@ public final class FlagValues {
     public static String deviceId(String name, String id) {
         String t = id == null ? "" : id.trim();
         if (!DEVICE_ID.matcher(t).matches()) {
-            throw new IllegalArgumentException(name + ": '" + id + "' is not a device id (letters, digits, _ . : -; at most 64)");
+            throw new IllegalArgumentException(
+                    name + ": '" + id + "' is not a device id (letters, digits, _ . : -; at most 64)");
         }
         return HEX_ID.matcher(t).matches() ? t.toLowerCase(Locale.ROOT) : t;
     }
 
     static void checkBasisPoints(String name, int bp) {
         if (bp < 0 || bp > 10_000) {
-            throw new IllegalArgumentException(name + " must be from 0 to 100%, got " + Percentages.fromBasisPoints(bp) + "%");
+            throw new IllegalArgumentException(
+                    name + " must be from 0 to 100%, got " + Percentages.fromBasisPoints(bp) + "%");
         }
     }
 

@@ -38,9 +38,18 @@ public final class Flags {
 
     public FlagState setPercentage(String actor, int basisPoints, String reason) {
         FlagValues.checkBasisPoints("percentage", basisPoints);
-        return store.update(actor, reason, s -> new FlagChange("set_percentage", describe(s),
-                Percentages.fromBasisPoints(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
-                s.edit().percentage(basisPoints).killSwitch(basisPoints == 0).rollbackSticky(false).build()));
+        return store.update(
+                actor,
+                reason,
+                s -> new FlagChange(
+                        "set_percentage",
+                        describe(s),
+                        Percentages.fromBasisPoints(basisPoints) + "%" + (basisPoints == 0 ? " (kill switch on)" : ""),
+                        s.edit()
+                                .percentage(basisPoints)
+                                .killSwitch(basisPoints == 0)
+                                .rollbackSticky(false)
+                                .build()));
     }
 
     /**
@@ -50,22 +59,44 @@ public final class Flags {
      */
     public FlagState rollback(String actor, String reason, boolean automatic) {
         // The mirror (dark launch) stops too: after a rollback no command of any device goes to the new transport.
-        return store.update(actor, reason, s -> new FlagChange(automatic ? "auto_rollback" : "rollback", describe(s),
-                "0% (kill switch on" + (automatic || s.rollbackSticky() ? ", held until an operator resumes" : "")
-                        + (s.darkLaunch() ? ", mirror off)" : ")"),
-                s.edit().percentage(0).killSwitch(true).darkLaunch(false).rollbackSticky(automatic || s.rollbackSticky()).build()));
+        return store.update(
+                actor,
+                reason,
+                s -> new FlagChange(
+                        automatic ? "auto_rollback" : "rollback",
+                        describe(s),
+                        "0% (kill switch on"
+                                + (automatic || s.rollbackSticky() ? ", held until an operator resumes" : "")
+                                + (s.darkLaunch() ? ", mirror off)" : ")"),
+                        s.edit()
+                                .percentage(0)
+                                .killSwitch(true)
+                                .darkLaunch(false)
+                                .rollbackSticky(automatic || s.rollbackSticky())
+                                .build()));
     }
 
     public FlagState killSwitch(String actor, boolean on, String reason) {
-        return store.update(actor, reason, s -> new FlagChange(on ? "kill_switch_on" : "kill_switch_off",
-                String.valueOf(s.killSwitch()), String.valueOf(on),
-                s.edit().killSwitch(on).rollbackSticky(on && s.rollbackSticky()).build()));
+        return store.update(
+                actor,
+                reason,
+                s -> new FlagChange(
+                        on ? "kill_switch_on" : "kill_switch_off",
+                        String.valueOf(s.killSwitch()),
+                        String.valueOf(on),
+                        s.edit()
+                                .killSwitch(on)
+                                .rollbackSticky(on && s.rollbackSticky())
+                                .build()));
     }
 
     public FlagState cohort(String actor, List<String> add, List<String> remove, String reason) {
         return store.update(actor, reason, s -> {
             List<String> next = edited(s.cohort(), add, remove);
-            return new FlagChange("cohort", s.cohort().size() + " devices", next.size() + " devices (" + delta(add, remove) + ")",
+            return new FlagChange(
+                    "cohort",
+                    s.cohort().size() + " devices",
+                    next.size() + " devices (" + delta(add, remove) + ")",
                     s.edit().cohort(next).build());
         });
     }
@@ -73,7 +104,10 @@ public final class Flags {
     public FlagState exclude(String actor, List<String> add, List<String> remove, String reason) {
         return store.update(actor, reason, s -> {
             List<String> next = edited(s.exclude(), add, remove);
-            return new FlagChange("exclude", s.exclude().size() + " devices", next.size() + " devices (" + delta(add, remove) + ")",
+            return new FlagChange(
+                    "exclude",
+                    s.exclude().size() + " devices",
+                    next.size() + " devices (" + delta(add, remove) + ")",
                     s.edit().exclude(next).build());
         });
     }
@@ -85,14 +119,21 @@ public final class Flags {
         }
         return store.update(actor, reason, s -> {
             int bp = basisPoints == null ? s.darkLaunchBasisPoints() : basisPoints;
-            return new FlagChange("dark_launch", darkLaunchValue(s.darkLaunch(), s.darkLaunchBasisPoints()), darkLaunchValue(on, bp),
+            return new FlagChange(
+                    "dark_launch",
+                    darkLaunchValue(s.darkLaunch(), s.darkLaunchBasisPoints()),
+                    darkLaunchValue(on, bp),
                     s.edit().darkLaunch(on).darkLaunchPercentage(bp).build());
         });
     }
 
     public FlagState salt(String actor, String salt, String reason) {
         FlagValues.checkSalt("salt", salt);
-        return store.update(actor, reason, s -> new FlagChange("set_salt", s.salt(), salt, s.edit().salt(salt).build()));
+        return store.update(
+                actor,
+                reason,
+                s -> new FlagChange(
+                        "set_salt", s.salt(), salt, s.edit().salt(salt).build()));
     }
 
     /** An audited action that changes no flag (a rollout action, a refused value). */
@@ -126,6 +167,7 @@ public final class Flags {
     }
 
     static String describe(FlagState s) {
-        return Percentages.fromBasisPoints(s.percentageBasisPoints()) + "%" + (s.killSwitch() ? " (kill switch on)" : "");
+        return Percentages.fromBasisPoints(s.percentageBasisPoints()) + "%"
+                + (s.killSwitch() ? " (kill switch on)" : "");
     }
 }

@@ -53,6 +53,7 @@ public final class LeaderElection implements AutoCloseable {
     private ByteSequence mine;
     /** Leader until this {@link Clock#nanoTime}; meaningful while {@code leading}. */
     private long validUntil;
+
     private boolean leading;
     private String leader = "";
 
@@ -145,15 +146,22 @@ public final class LeaderElection implements AutoCloseable {
                 leaseId = 0;
             }
             if (leaseId == 0) {
-                leaseId = store.call(store.client().getLeaseClient().grant(ttlSeconds)).getID();
+                leaseId = store.call(store.client().getLeaseClient().grant(ttlSeconds))
+                        .getID();
                 sent = clock.nanoTime();
             }
             ByteSequence value = ByteSequence.from(replica() + "/" + Long.toHexString(leaseId), StandardCharsets.UTF_8);
-            TxnResponse r = store.call(store.client().getKVClient().txn()
+            TxnResponse r = store.call(store.client()
+                    .getKVClient()
+                    .txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(key, value, PutOption.builder().withLeaseId(leaseId).build()))
-                    .Else(Op.get(key, GetOption.DEFAULT)).commit());
-            String holder = r.isSucceeded() ? value.toString(StandardCharsets.UTF_8) : holder(r.getGetResponses().get(0));
+                    .Then(Op.put(
+                            key, value, PutOption.builder().withLeaseId(leaseId).build()))
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit());
+            String holder = r.isSucceeded()
+                    ? value.toString(StandardCharsets.UTF_8)
+                    : holder(r.getGetResponses().get(0));
             boolean now = holder.equals(value.toString(StandardCharsets.UTF_8));
             synchronized (this) {
                 leader = holder.contains("/") ? holder.substring(0, holder.lastIndexOf('/')) : holder;
@@ -176,22 +184,35 @@ public final class LeaderElection implements AutoCloseable {
      */
     private boolean renew() {
         Lease lease = store.client().getLeaseClient();
-        java.util.concurrent.CompletableFuture<io.etcd.jetcd.lease.LeaseKeepAliveResponse> f = lease.keepAliveOnce(leaseId);
+        java.util.concurrent.CompletableFuture<io.etcd.jetcd.lease.LeaseKeepAliveResponse> f =
+                lease.keepAliveOnce(leaseId);
         try {
-            return f.get(store.settings().timeout().toMillis(), TimeUnit.MILLISECONDS).getTTL() > 0;
+            return f.get(store.settings().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .getTTL()
+                    > 0;
         } catch (java.util.concurrent.ExecutionException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t.getMessage() != null && t.getMessage().contains("lease not found")) {
-                    log.warn("replica {}: its lease {} has expired; it asks for a new one", replica(), Long.toHexString(leaseId));
+                    log.warn(
+                            "replica {}: its lease {} has expired; it asks for a new one",
+                            replica(),
+                            Long.toHexString(leaseId));
                     return false;
                 }
             }
             // Anything else: through the store, which counts and reports etcd as unavailable.
-            return store.call(java.util.concurrent.CompletableFuture.<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e.getCause()))
-                    .getTTL() > 0;
+            return store.call(
+                                    java.util.concurrent.CompletableFuture
+                                            .<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e.getCause()))
+                            .getTTL()
+                    > 0;
         } catch (java.util.concurrent.TimeoutException e) {
             f.cancel(true);
-            return store.call(java.util.concurrent.CompletableFuture.<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e)).getTTL() > 0;
+            return store.call(
+                                    java.util.concurrent.CompletableFuture
+                                            .<io.etcd.jetcd.lease.LeaseKeepAliveResponse>failedFuture(e))
+                            .getTTL()
+                    > 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while renewing the leader lease", e);
@@ -209,7 +230,8 @@ public final class LeaderElection implements AutoCloseable {
             }
         }
         if (stepDown) {
-            log.error("replica {} steps down: etcd has not renewed its lease in time; it stops deciding before the lease can expire",
+            log.error(
+                    "replica {} steps down: etcd has not renewed its lease in time; it stops deciding before the lease can expire",
                     replica());
             changed(true, false);
         }
@@ -255,7 +277,10 @@ public final class LeaderElection implements AutoCloseable {
             try {
                 store.call(store.client().getLeaseClient().revoke(leaseId));
             } catch (RuntimeException e) {
-                log.warn("could not release the leader lease ({}); it expires by itself within {} s", e.getMessage(), ttlSeconds);
+                log.warn(
+                        "could not release the leader lease ({}); it expires by itself within {} s",
+                        e.getMessage(),
+                        ttlSeconds);
             }
         }
         changed(was, false);

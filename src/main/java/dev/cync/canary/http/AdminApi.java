@@ -107,7 +107,8 @@ public final class AdminApi {
                 throw ApiError.badRequest(name + " must be a whole number, got '" + LogText.escape(v) + "'");
             }
             if (n < min || n > max) {
-                throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + LogText.escape(v));
+                throw ApiError.badRequest(
+                        name + " must be between " + min + " and " + max + ", got " + LogText.escape(v));
             }
             return (int) n;
         }
@@ -119,7 +120,8 @@ public final class AdminApi {
                 for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
                     if (!allowed.contains(f)) {
-                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes " + String.join(", ", new TreeSet<>(allowed)));
+                        throw ApiError.badRequest("unknown field '" + f + "'; this call takes "
+                                + String.join(", ", new TreeSet<>(allowed)));
                     }
                 }
             }
@@ -147,8 +149,14 @@ public final class AdminApi {
 
     private record Route(String method, Pattern path, boolean mutating, Handler handler) {}
 
-    public AdminApi(Flags flags, CanarySender sender, DeviceRegistry registry, OutcomeHistory history, AdminAuth auth,
-            Metrics metrics, Duration powerTimeout) {
+    public AdminApi(
+            Flags flags,
+            CanarySender sender,
+            DeviceRegistry registry,
+            OutcomeHistory history,
+            AdminAuth auth,
+            Metrics metrics,
+            Duration powerTimeout) {
         this.flags = flags;
         this.sender = sender;
         this.registry = registry;
@@ -174,9 +182,12 @@ public final class AdminApi {
         });
         add("GET", "/api/route/([^/]+)", false, r -> routeView(deviceId(r.param(0))));
         add("GET", "/api/devices", false, this::devices);
-        add("GET", "/api/audit", false, r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
+        add(
+                "GET",
+                "/api/audit",
+                false,
+                r -> Map.of("entries", flags.store().audit(r.queryInt("limit", 100, 1, 10_000))));
     }
-
 
     /**
      * Adds an endpoint; {@code path} is a literal path, or a regular expression matched against the
@@ -268,7 +279,8 @@ public final class AdminApi {
         List<String> add = idList(b, "add");
         List<String> remove = idList(b, "remove");
         if (add.isEmpty() && remove.isEmpty()) {
-            throw ApiError.badRequest("give device ids to add and/or remove: {\"add\": [\"3d54861c\"], \"reason\": \"...\"}");
+            throw ApiError.badRequest(
+                    "give device ids to add and/or remove: {\"add\": [\"3d54861c\"], \"reason\": \"...\"}");
         }
         if (cohort) {
             flags.cohort(r.actor(), add, remove, r.reason(true));
@@ -316,8 +328,13 @@ public final class AdminApi {
         v.put("rollback_hold", s.rollbackSticky());
         v.put("cohort", s.cohort());
         v.put("exclude", s.exclude());
-        v.put("dark_launch", Map.of("enabled", s.darkLaunch(),
-                "percentage", BigDecimal.valueOf(s.darkLaunchBasisPoints(), 2).stripTrailingZeros()));
+        v.put(
+                "dark_launch",
+                Map.of(
+                        "enabled",
+                        s.darkLaunch(),
+                        "percentage",
+                        BigDecimal.valueOf(s.darkLaunchBasisPoints(), 2).stripTrailingZeros()));
         v.put("salt", s.salt());
         v.put("version", s.version());
         v.put("updated_at", s.updatedAt());
@@ -327,9 +344,17 @@ public final class AdminApi {
         var p = flags.store().persistence();
         v.put("persisted", !p.pending());
         if (p.pending()) {
-            v.put("persistence", Map.of("failures", p.failures(), "last_error", String.valueOf(p.lastError()),
-                    "failing_since", String.valueOf(p.failingSince()),
-                    "note", "in effect now; not yet on disk, retried every few seconds (see /healthz)"));
+            v.put(
+                    "persistence",
+                    Map.of(
+                            "failures",
+                            p.failures(),
+                            "last_error",
+                            String.valueOf(p.lastError()),
+                            "failing_since",
+                            String.valueOf(p.failingSince()),
+                            "note",
+                            "in effect now; not yet on disk, retried every few seconds (see /healthz)"));
         }
         return v;
     }
@@ -374,7 +399,9 @@ public final class AdminApi {
             v.put("tls", s.tls());
             v.put("own_mesh_id", s.ownMeshId() < 0 ? null : s.ownMeshId());
             v.put("relayed_mesh_ids", s.relayedMeshIds());
-            v.put("recent_outcomes", history.of(s.deviceId()).stream().map(AdminApi::outcomeView).toList());
+            v.put(
+                    "recent_outcomes",
+                    history.of(s.deviceId()).stream().map(AdminApi::outcomeView).toList());
             out.add(v);
         }
         return Map.of("connected", sessions.size(), "offset", offset, "devices", out);
@@ -382,7 +409,9 @@ public final class AdminApi {
 
     static Map<String, Object> outcomeView(CommandOutcome o) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("device", o.command().deviceId() == null ? null : o.command().deviceId().toString());
+        v.put(
+                "device",
+                o.command().deviceId() == null ? null : o.command().deviceId().toString());
         v.put("command", o.command().setting().describe());
         v.put("target", o.command().target());
         v.put("transport", o.transport().label());

@@ -83,7 +83,9 @@ public final class AdminAuth {
         new SecureRandom().nextBytes(random);
         String t = HexFormat.of().formatHex(random);
         DurableFiles.replaceOwnerOnly(file, (t + "\n").getBytes(StandardCharsets.UTF_8));
-        log.info("admin API token generated in {} (owner-only); the CLI reads it from there, or pass --token", file.toAbsolutePath());
+        log.info(
+                "admin API token generated in {} (owner-only); the CLI reads it from there, or pass --token",
+                file.toAbsolutePath());
         return of(t, read);
     }
 
@@ -100,7 +102,8 @@ public final class AdminAuth {
         loose.retainAll(perms);
         if (!loose.isEmpty()) {
             throw new IllegalArgumentException(file.toAbsolutePath() + ": the admin token file is "
-                    + PosixFilePermissions.toString(perms) + " (others may read it); run 'chmod 600 " + file.toAbsolutePath()
+                    + PosixFilePermissions.toString(perms) + " (others may read it); run 'chmod 600 "
+                    + file.toAbsolutePath()
                     + "', or delete it to have a new token generated");
         }
     }
@@ -114,7 +117,9 @@ public final class AdminAuth {
     /** Whether an {@code Authorization} header carries the admin token or the read-only token. */
     public boolean acceptsRead(String authorizationHeader) {
         byte[] offered = offered(authorizationHeader);
-        return offered != null && (MessageDigest.isEqual(offered, token) || readToken != null && MessageDigest.isEqual(offered, readToken));
+        return offered != null
+                && (MessageDigest.isEqual(offered, token)
+                        || readToken != null && MessageDigest.isEqual(offered, readToken));
     }
 
     private static byte[] offered(String authorizationHeader) {

@@ -48,6 +48,7 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     /** Request line and header bounds: generous for curl, Prometheus and browsers, small for an attacker. */
     static final int MAX_INITIAL_LINE = 4096;
+
     static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final ObjectMapper HEALTH_JSON = Json.mapper();
 
@@ -68,7 +69,13 @@ public final class AdminServer implements AutoCloseable {
      * @param ssl the TLS context, or null for plaintext
      * @param serves what this listener serves, for the start log line ("/metrics, /healthz, /api")
      */
-    public AdminServer(String host, int port, HttpRouter router, HttpServerConfig config, SslContext ssl, String serves,
+    public AdminServer(
+            String host,
+            int port,
+            HttpRouter router,
+            HttpServerConfig config,
+            SslContext ssl,
+            String serves,
             Metrics metrics) {
         this.host = host;
         this.requestedPort = port;
@@ -78,8 +85,8 @@ public final class AdminServer implements AutoCloseable {
         this.metrics = metrics;
         this.limit = new HttpConnectionLimit(config.maxConnections(), metrics);
         AtomicInteger n = new AtomicInteger();
-        this.apiPool = new ThreadPoolExecutor(config.apiThreads(), config.apiThreads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), r -> {
+        this.apiPool = new ThreadPoolExecutor(
+                config.apiThreads(), config.apiThreads(), 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                     Thread t = new Thread(r, "admin-api-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -118,11 +125,15 @@ public final class AdminServer implements AutoCloseable {
             return null;
         }
         try {
-            return SslContextBuilder.forServer(config.certFile().get().toFile(), config.keyFile().get().toFile()).build();
+            return SslContextBuilder.forServer(
+                            config.certFile().get().toFile(),
+                            config.keyFile().get().toFile())
+                    .build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("http.certFile " + config.certFile().get() + " / http.keyFile "
-                    + config.keyFile().get() + ": cannot be used for TLS (" + e.getMessage()
-                    + "); give a PEM certificate and its PKCS#8 PEM key");
+            throw new IllegalArgumentException(
+                    "http.certFile " + config.certFile().get() + " / http.keyFile "
+                            + config.keyFile().get() + ": cannot be used for TLS (" + e.getMessage()
+                            + "); give a PEM certificate and its PKCS#8 PEM key");
         }
     }
 
@@ -142,7 +153,8 @@ public final class AdminServer implements AutoCloseable {
                             p.addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         p.addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
-                        p.addLast("deadlines", new HttpDeadlines(config.headerTimeout(), config.bodyTimeout(), metrics));
+                        p.addLast(
+                                "deadlines", new HttpDeadlines(config.headerTimeout(), config.bodyTimeout(), metrics));
                         p.addLast("aggregate", new BoundedAggregator(config.maxBodyBytes(), metrics));
                         p.addLast("dispatch", dispatcher);
                         channels.add(ch);
@@ -155,8 +167,9 @@ public final class AdminServer implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw new IllegalArgumentException("cannot listen for HTTP on " + host + ":" + requestedPort + ": " + e.getMessage()
-                    + " (is another controller running? choose another port with --http-port, or 0 for a free one)");
+            throw new IllegalArgumentException(
+                    "cannot listen for HTTP on " + host + ":" + requestedPort + ": " + e.getMessage()
+                            + " (is another controller running? choose another port with --http-port, or 0 for a free one)");
         }
         log.info("HTTP{} on {}:{} ({})", ssl == null ? "" : "S", host, port(), serves);
         return this;

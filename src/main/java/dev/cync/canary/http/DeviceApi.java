@@ -38,6 +38,7 @@ public final class DeviceApi {
 
     /** Device commands waiting for their outcome at most at once, so they never fill the API pool. */
     static final int MAX_COMMAND_CALLS = 4;
+
     private final Semaphore commandCalls = new Semaphore(MAX_COMMAND_CALLS);
 
     private final CanarySender sender;
@@ -51,7 +52,13 @@ public final class DeviceApi {
     }
 
     public void install(AdminApi api) {
-        api.add("GET", "/api/mesh", false, r -> Map.of("mesh_devices", registry.states().all().stream().map(DeviceApi::view).toList()));
+        api.add(
+                "GET",
+                "/api/mesh",
+                false,
+                r -> Map.of(
+                        "mesh_devices",
+                        registry.states().all().stream().map(DeviceApi::view).toList()));
         api.add("GET", "/api/devices/([^/]+)", false, r -> one(r.param(0)));
         api.add("POST", "/api/devices/([^/]+)/(power|brightness|color-temp|rgb)", true, r -> command(r));
     }
@@ -91,7 +98,9 @@ public final class DeviceApi {
             return v;
         }
         int mesh = meshId(id);
-        return registry.states().get(mesh).map(DeviceApi::view)
+        return registry.states()
+                .get(mesh)
+                .map(DeviceApi::view)
                 .orElseThrow(() -> ApiError.notFound("no connection reported mesh id " + mesh));
     }
 
@@ -104,7 +113,8 @@ public final class DeviceApi {
             case "color-temp" -> colorTemp(r.body(Set.of("kelvin", "temp", "reason")));
             default -> {
                 JsonNode b = r.body(Set.of("red", "green", "blue", "reason"));
-                yield new Setting.Rgb(integer(b, "red", 0, 255), integer(b, "green", 0, 255), integer(b, "blue", 0, 255));
+                yield new Setting.Rgb(
+                        integer(b, "red", 0, 255), integer(b, "green", 0, 255), integer(b, "blue", 0, 255));
             }
         };
         DeviceCommand c;
@@ -118,13 +128,17 @@ public final class DeviceApi {
             c = DeviceCommand.mesh(meshId(id), setting);
         }
         if (!commandCalls.tryAcquire()) {
-            throw new ApiError(503, "busy", MAX_COMMAND_CALLS + " device commands are already waiting for their outcome; try again");
+            throw new ApiError(
+                    503,
+                    "busy",
+                    MAX_COMMAND_CALLS + " device commands are already waiting for their outcome; try again");
         }
         try {
             CommandOutcome o = sender.send(c).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return AdminApi.outcomeView(o);
         } catch (TimeoutException e) {
-            throw new ApiError(504, "timeout", "no outcome within " + timeout.toMillis() + " ms; the command may still resolve");
+            throw new ApiError(
+                    504, "timeout", "no outcome within " + timeout.toMillis() + " ms; the command may still resolve");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "interrupted", "the controller is stopping");
@@ -140,7 +154,8 @@ public final class DeviceApi {
             throw ApiError.badRequest("give exactly one of kelvin (2000..7000) or temp (0..100)");
         }
         return b.has("kelvin")
-                ? new Setting.ColorTemp(DeviceCommand.kelvinToPercent(integer(b, "kelvin", DeviceCommand.MIN_KELVIN, DeviceCommand.MAX_KELVIN)))
+                ? new Setting.ColorTemp(DeviceCommand.kelvinToPercent(
+                        integer(b, "kelvin", DeviceCommand.MIN_KELVIN, DeviceCommand.MAX_KELVIN)))
                 : new Setting.ColorTemp(integer(b, "temp", 0, 100));
     }
 
@@ -161,7 +176,8 @@ public final class DeviceApi {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiError.badRequest("a mesh id is a decimal number 1..65535 and an endpoint 8 hex digits, got '" + id + "'");
+        throw ApiError.badRequest(
+                "a mesh id is a decimal number 1..65535 and an endpoint 8 hex digits, got '" + id + "'");
     }
 
     private static boolean bool(JsonNode b, String field) {
@@ -175,7 +191,9 @@ public final class DeviceApi {
     private static int integer(JsonNode b, String field, int min, int max) {
         JsonNode n = b.get(field);
         // The API's parser keeps numbers exact (BigInteger/BigDecimal), so range-check the exact value.
-        if (n == null || !n.isIntegralNumber() || n.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
+        if (n == null
+                || !n.isIntegralNumber()
+                || n.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
                 || n.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
             throw ApiError.badRequest(field + " is required: a whole number " + min + ".." + max);
         }

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param params the path's captured segments, in order (filled in by {@link HttpRouter})
  * @param remote the peer's address, for logs
  */
-public record HttpCall(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body,
-        List<String> params, String remote) {
+public record HttpCall(
+        String method,
+        String path,
+        Map<String, String> query,
+        Map<String, String> headers,
+        byte[] body,
+        List<String> params,
+        String remote) {
 
     public HttpCall {
         query = Map.copyOf(query);

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HttpConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            + "Connection: close\r\nContent-Length: 60\r\n\r\n"
-            + "{\"error\":\"too many HTTP connections; try again in a moment\"}").getBytes(StandardCharsets.US_ASCII);
+                    + "Connection: close\r\nContent-Length: 60\r\n\r\n"
+                    + "{\"error\":\"too many HTTP connections; try again in a moment\"}")
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final int max;
     private final Metrics metrics;

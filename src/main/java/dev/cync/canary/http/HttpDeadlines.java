@@ -98,9 +98,11 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         if (inBody) {
             byte[] body = ("{\"error\":\"the request body did not arrive within " + bodyTimeout.toMillis() + " ms\"}\n")
                     .getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-                    Unpooled.wrappedBuffer(body));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpReply.JSON).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.wrappedBuffer(body));
+            r.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpReply.JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -72,7 +72,10 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         try {
             apiPool.execute(() -> reply(ctx, router.dispatch(call), keepAlive));
         } catch (RejectedExecutionException e) {
-            reply(ctx, router.refuse(new ApiError(503, "busy", "the admin API is busy with other calls; try again")), false);
+            reply(
+                    ctx,
+                    router.refuse(new ApiError(503, "busy", "the admin API is busy with other calls; try again")),
+                    false);
         }
     }
 
@@ -96,14 +99,21 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the path is not valid percent-encoding");
         }
-        return new HttpCall(request.method().name(), path, query, headers, ByteBufUtil.getBytes(request.content()),
-                List.of(), String.valueOf(ctx.channel().remoteAddress()));
+        return new HttpCall(
+                request.method().name(),
+                path,
+                query,
+                headers,
+                ByteBufUtil.getBytes(request.content()),
+                List.of(),
+                String.valueOf(ctx.channel().remoteAddress()));
     }
 
     private static void reply(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
-                Unpooled.wrappedBuffer(reply.body()));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         reply.headers().forEach((k, v) -> r.headers().set(k, v));
         if (!keepAlive) {
@@ -118,7 +128,9 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof IOException || c instanceof SSLException || c instanceof NotSslRecordException
+        if (c instanceof IOException
+                || c instanceof SSLException
+                || c instanceof NotSslRecordException
                 || c instanceof PrematureChannelClosureException) {
             // The peer hung up, reset, or spoke something else (plaintext on the TLS port): nothing to answer.
             log.debug("HTTP connection from {} ended: {}", ctx.channel().remoteAddress(), c.toString());

@@ -66,7 +66,9 @@ public final class HttpRouter {
     public HttpRouter add(String method, String path, Access access, HttpRoute route) {
         boolean literal = !PATTERN_CHARS.matcher(path).find();
         for (Entry e : entries) {
-            if (e.method().equals(method) && path.equals(e.literal() != null ? e.literal() : e.pattern().pattern())) {
+            if (e.method().equals(method)
+                    && path.equals(
+                            e.literal() != null ? e.literal() : e.pattern().pattern())) {
                 throw new IllegalStateException(method + " " + path + " is routed twice");
             }
         }
@@ -79,7 +81,8 @@ public final class HttpRouter {
 
     /** Whether any route lives at or under {@code prefix} (to tell which server serves what). */
     boolean serves(String prefix) {
-        return entries.stream().anyMatch(e -> (e.literal() != null ? e.literal() : e.pattern().pattern()).startsWith(prefix));
+        return entries.stream()
+                .anyMatch(e -> (e.literal() != null ? e.literal() : e.pattern().pattern()).startsWith(prefix));
     }
 
     /**
@@ -122,8 +125,12 @@ public final class HttpRouter {
                 if (allowed.contains("GET")) {
                     allowed.add("HEAD");
                 }
-                throw new ApiError(405, "method_not_allowed", call.method() + " is not allowed on " + call.path()
-                        + "; use " + String.join(" or ", allowed)).allow(String.join(", ", allowed));
+                throw new ApiError(
+                                405,
+                                "method_not_allowed",
+                                call.method() + " is not allowed on " + call.path() + "; use "
+                                        + String.join(" or ", allowed))
+                        .allow(String.join(", ", allowed));
             }
             throw ApiError.notFound("no such endpoint: " + call.method() + " " + call.path() + " (see docs/api.md)");
         } catch (ApiError e) {
@@ -149,8 +156,11 @@ public final class HttpRouter {
             return;
         }
         if (header == null) {
-            throw new ApiError(401, "unauthorized", "every /api call needs 'Authorization: Bearer TOKEN' (the token is "
-                    + AdminAuth.ENV + " or <state-dir>/" + AdminAuth.FILE + "; reads also take " + AdminAuth.READ_ENV + ")");
+            throw new ApiError(
+                    401,
+                    "unauthorized",
+                    "every /api call needs 'Authorization: Bearer TOKEN' (the token is " + AdminAuth.ENV
+                            + " or <state-dir>/" + AdminAuth.FILE + "; reads also take " + AdminAuth.READ_ENV + ")");
         }
         if (access == Access.WRITE && auth.acceptsRead(header)) {
             throw new ApiError(403, "forbidden", "the read-only token cannot change anything; use the admin token");

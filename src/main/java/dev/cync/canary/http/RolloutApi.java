@@ -60,11 +60,17 @@ public final class RolloutApi {
         JsonNode b = r.body(Set.of("reason"));
         String reason = r.reason(true);
         if (rollout == null) {
-            throw new ApiError(409, "conflict", "the rollout is off on this controller: set rollout.enabled in cync-canary.yaml or start serve --rollout");
+            throw new ApiError(
+                    409,
+                    "conflict",
+                    "the rollout is off on this controller: set rollout.enabled in cync-canary.yaml or start serve --rollout");
         }
         if (!leads.getAsBoolean()) {
-            throw new ApiError(409, "conflict", "replica " + replica + " does not lead the rollout; send this to the leader ("
-                    + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
+            throw new ApiError(
+                    409,
+                    "conflict",
+                    "replica " + replica + " does not lead the rollout; send this to the leader ("
+                            + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
         }
         try {
             switch (r.param(0)) {
@@ -112,7 +118,9 @@ public final class RolloutApi {
         st.put("gates", stage.gates().stream().map(RolloutPlan.Gate::describe).toList());
         st.put("rollback_to", stage.rollbackTo());
         v.put("stage", st);
-        v.put("stages", rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList());
+        v.put(
+                "stages",
+                rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList());
         v.put("consecutive_failures", s.consecutiveFailures());
         v.put("last_auto_rollback_check", rollout.lastAutoCheck());
         v.put("reason", s.reason());
@@ -152,7 +160,13 @@ public final class RolloutApi {
             ov.put("transports", per);
             for (Baseline b : baselines) {
                 if (b.objective().equals(o.name())) {
-                    ov.put("baseline", Map.of("verdict", b.verdict().label(), "z", Double.isNaN(b.z()) || Double.isInfinite(b.z()) ? "n/a" : b.z()));
+                    ov.put(
+                            "baseline",
+                            Map.of(
+                                    "verdict",
+                                    b.verdict().label(),
+                                    "z",
+                                    Double.isNaN(b.z()) || Double.isInfinite(b.z()) ? "n/a" : b.z()));
                 }
             }
             objectives.add(ov);

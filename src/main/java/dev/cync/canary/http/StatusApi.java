@@ -38,8 +38,14 @@ public final class StatusApi {
     private final Clock clock;
 
     /** @param rollout null when the rollout is off */
-    public StatusApi(AdminApi admin, RolloutApi rolloutApi, RolloutController rollout, Flags flags, DeviceRegistry registry,
-            OutcomeHistory history, Clock clock) {
+    public StatusApi(
+            AdminApi admin,
+            RolloutApi rolloutApi,
+            RolloutController rollout,
+            Flags flags,
+            DeviceRegistry registry,
+            OutcomeHistory history,
+            Clock clock) {
         this.admin = admin;
         this.rolloutApi = rolloutApi;
         this.rollout = rollout;
@@ -86,18 +92,30 @@ public final class StatusApi {
         @SuppressWarnings("unchecked")
         Map<String, Object> st = (Map<String, Object>) v.get("stage");
         st.put("remaining", Durations.format(Duration.ofMillis(remaining)));
-        st.put("elapsed_fraction", stage.minDuration().isZero() ? 1.0
-                : Math.min(1.0, s.stageElapsedMillis() / (double) stage.minDuration().toMillis()));
+        st.put(
+                "elapsed_fraction",
+                stage.minDuration().isZero()
+                        ? 1.0
+                        : Math.min(
+                                1.0,
+                                s.stageElapsedMillis()
+                                        / (double) stage.minDuration().toMillis()));
         st.put("gate_states", rollout.gateStates());
         List<RolloutState.Event> h = s.history();
-        List<String> names = rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList();
+        List<String> names =
+                rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList();
         v.put("timeline", StatusTimeline.stages(names, s.stage(), StatusTimeline.visits(h)));
-        v.put("stage_percentages", rollout.plan().stages().stream()
-                .map(x -> Percentages.fromBasisPoints(x.percentageBasisPoints())).toList());
+        v.put(
+                "stage_percentages",
+                rollout.plan().stages().stream()
+                        .map(x -> Percentages.fromBasisPoints(x.percentageBasisPoints()))
+                        .toList());
         v.put("events", StatusTimeline.events(h, EVENTS_TAIL));
         v.put("last_automatic_decision", StatusTimeline.lastAutomatic(h));
         // After a failed gate or a rollback the rollout waits in an earlier stage; say which one failed.
-        st.put("failed_stage", s.failedStage() >= 0 && s.failedStage() < names.size() ? names.get(s.failedStage()) : null);
+        st.put(
+                "failed_stage",
+                s.failedStage() >= 0 && s.failedStage() < names.size() ? names.get(s.failedStage()) : null);
         v.remove("history");
         return v;
     }
@@ -123,9 +141,16 @@ public final class StatusApi {
             v.put("tls", s.tls());
         }
         // What the device itself last reported, per mesh id it reaches (its own and any it relays).
-        v.put("mesh", registry.states().all().stream().filter(m -> m.endpoint().equals(device)).map(StatusApi::meshView).toList());
+        v.put(
+                "mesh",
+                registry.states().all().stream()
+                        .filter(m -> m.endpoint().equals(device))
+                        .map(StatusApi::meshView)
+                        .toList());
         v.put("route", admin.routeView(id));
-        v.put("recent_outcomes", history.of(device).stream().map(AdminApi::outcomeView).toList());
+        v.put(
+                "recent_outcomes",
+                history.of(device).stream().map(AdminApi::outcomeView).toList());
         return v;
     }
 

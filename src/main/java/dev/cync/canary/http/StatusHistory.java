@@ -35,22 +35,41 @@ public final class StatusHistory {
 
     /** The default sampling: every 5 s for an hour. */
     public static final Duration EVERY = Duration.ofSeconds(5);
+
     public static final int CAPACITY = 720;
     /** The outcome label of a command the device received but did not carry out (docs/design.md rule 2). */
     static final String NOT_EXECUTED = "not_executed";
+
     private static final List<String> TRANSPORTS = List.of(Metrics.LEGACY, Metrics.NEW);
 
     /** One transport over one interval; null values mean "no commands in that interval" (a gap, not a zero). */
-    public record Point(double commandsPerSecond, Double successRate, Double p50Ms, Double p99Ms,
-            double retransmitsPerSecond, double notExecutedPerSecond, double queueFullPerSecond) {}
+    public record Point(
+            double commandsPerSecond,
+            Double successRate,
+            Double p50Ms,
+            Double p99Ms,
+            double retransmitsPerSecond,
+            double notExecutedPerSecond,
+            double queueFullPerSecond) {}
 
     /** One sample: when, its sequence number, and each transport's point. */
-    public record Sample(long seq, Instant at, double intervalSeconds, Map<String, Point> transports,
-            double canaryPercentage, double connectedDevices) {}
+    public record Sample(
+            long seq,
+            Instant at,
+            double intervalSeconds,
+            Map<String, Point> transports,
+            double canaryPercentage,
+            double connectedDevices) {}
 
     /** The cumulative counters of one transport at one scrape. */
-    record Totals(double commands, double successes, double retransmits, double notExecuted, double queueFull,
-            double[] bounds, long[] buckets) {}
+    record Totals(
+            double commands,
+            double successes,
+            double retransmits,
+            double notExecuted,
+            double queueFull,
+            double[] bounds,
+            long[] buckets) {}
 
     private final Metrics metrics;
     private final Clock clock;
@@ -182,8 +201,11 @@ public final class StatusHistory {
                 delta[i] = Math.max(0, after.buckets()[i] - before.buckets()[i]);
             }
         }
-        return new Point(commands / seconds, commands == 0 ? null : successes / commands,
-                quantileMs(after.bounds(), delta, 0.50), quantileMs(after.bounds(), delta, 0.99),
+        return new Point(
+                commands / seconds,
+                commands == 0 ? null : successes / commands,
+                quantileMs(after.bounds(), delta, 0.50),
+                quantileMs(after.bounds(), delta, 0.99),
                 Math.max(0, after.retransmits() - before.retransmits()) / seconds,
                 Math.max(0, after.notExecuted() - before.notExecuted()) / seconds,
                 Math.max(0, after.queueFull() - before.queueFull()) / seconds);
@@ -266,7 +288,8 @@ public final class StatusHistory {
 
     private static double gauge(MetricSnapshots snapshots, String name) {
         for (MetricSnapshot s : snapshots) {
-            if (s instanceof GaugeSnapshot g && s.getMetadata().getPrometheusName().equals(name)) {
+            if (s instanceof GaugeSnapshot g
+                    && s.getMetadata().getPrometheusName().equals(name)) {
                 double sum = 0;
                 for (var dp : g.getDataPoints()) {
                     sum += dp.getValue();

@@ -31,8 +31,9 @@ public final class StatusPage {
      * nothing but this controller: no CDN, no outside font, no request leaves the machine.
      */
     public static final Map<String, String> HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "Content-Security-Policy",
+                    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer",
             "Cache-Control", "no-cache");
@@ -56,7 +57,8 @@ public final class StatusPage {
     private void asset(String path, String file, String type) {
         try (InputStream in = StatusPage.class.getResourceAsStream("/status/" + file)) {
             if (in == null) {
-                throw new IllegalStateException("status page file /status/" + file + " is missing from the jar; rebuild it");
+                throw new IllegalStateException(
+                        "status page file /status/" + file + " is missing from the jar; rebuild it");
             }
             assets.put(path, new Reply(200, type, in.readAllBytes()));
         } catch (IOException e) {
@@ -116,7 +118,8 @@ public final class StatusPage {
         }
         for (String kv : rawQuery.split("&")) {
             int eq = kv.indexOf('=');
-            if (URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+            if (URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8)
+                    .equals(name)) {
                 return eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }

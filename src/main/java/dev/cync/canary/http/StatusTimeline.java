@@ -20,6 +20,7 @@ final class StatusTimeline {
 
     /** What the page marks on the timeline, and the decisions the controller takes by itself. */
     static final Set<String> ROLLBACKS = Set.of("auto_rollback", "gate_failed", "manual_rollback", "abort");
+
     static final Set<String> HOLDS = Set.of("hold", "pause");
     private static final Set<String> AUTOMATIC = Set.of("hold", "gate_failed", "auto_rollback");
     /** An operator's promotion reads "promoted by ACTOR: ..."; the plan's own reads "gates passed: ...". */
@@ -116,8 +117,11 @@ final class StatusTimeline {
         v.put("from_stage", previousStage == null || previousStage.equals(e.stage()) ? null : previousStage);
         v.put("canary_percent", e.canaryPercent());
         v.put("reason", e.reason());
-        v.put("kind", ROLLBACKS.contains(e.event()) ? "rollback" : HOLDS.contains(e.event()) ? "hold"
-                : automatic(e) ? "automatic" : "operator");
+        v.put(
+                "kind",
+                ROLLBACKS.contains(e.event())
+                        ? "rollback"
+                        : HOLDS.contains(e.event()) ? "hold" : automatic(e) ? "automatic" : "operator");
         v.put("automatic", automatic(e));
         return v;
     }

@@ -47,6 +47,7 @@ public final class Metrics {
     /** Not in the spec: whole packets received from devices (the decode error rate's denominator). */
     /** Receipts and execution acks from devices that matched no command on their connection. */
     public static final String UNMATCHED_ACKS = "tcp_comm_unmatched_acks_total";
+
     public static final String AMBIGUOUS_ACKS = "tcp_comm_ambiguous_acks_total";
     public static final String PACKETS_RECEIVED = "tcp_comm_packets_received_total";
     /** Not in the spec: 1 for the rollout's status (running, hold, paused, rolled_back, complete). */
@@ -57,6 +58,7 @@ public final class Metrics {
     public static final String STATE_PERSIST_FAILURES = "canary_state_persist_failures_total";
     /** State files that could not be used at start and were started afresh (only the SLO windows may be). */
     public static final String STATE_LOAD_FAILURES = "canary_state_load_failures_total";
+
     public static final String FILE = "file";
     /** Not in the spec: Home Assistant bridge messages, by direction (in, out) and outcome. */
     public static final String MQTT_MESSAGES = "cync_mqtt_messages_total";
@@ -80,6 +82,7 @@ public final class Metrics {
     public static final String SUCCESS = "success";
     /** The {@code transport} label values: the legacy path and the new, reliable one (as in the spec's queries). */
     public static final String LEGACY = "legacy";
+
     public static final String NEW = "new";
 
     /** Latency buckets in seconds; 0.8 and 1.5 are the lab and field latency objectives. */
@@ -93,47 +96,89 @@ public final class Metrics {
     /** Each counter's label names in declaration order, so {@link #counterValue} can take values in that order. */
     private final Map<String, String[]> counterLabels = new ConcurrentHashMap<>();
 
-
-    final Counter packetSent = counter(PACKET_SENT, "Commands resolved, by transport and outcome (success or the failure reason).", TRANSPORT, OUTCOME);
-    final Histogram packetLatency = Histogram.builder().name(PACKET_LATENCY)
+    final Counter packetSent = counter(
+            PACKET_SENT,
+            "Commands resolved, by transport and outcome (success or the failure reason).",
+            TRANSPORT,
+            OUTCOME);
+    final Histogram packetLatency = Histogram.builder()
+            .name(PACKET_LATENCY)
             .help("Time from send to the device's acknowledgement, for commands that succeeded.")
-            .labelNames(TRANSPORT).classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+            .labelNames(TRANSPORT)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
     final Counter retransmit = counter(RETRANSMIT, "Command attempts sent again after an attempt timeout.", TRANSPORT);
-    final Counter ackTimeout = counter(ACK_TIMEOUT, "Commands that failed because no acknowledgement came before the deadline.", TRANSPORT);
-    final Counter idempotentDrop = counter(IDEMPOTENT_DROP, "Duplicate or late acknowledgements dropped because their command had already resolved.", TRANSPORT);
+    final Counter ackTimeout = counter(
+            ACK_TIMEOUT, "Commands that failed because no acknowledgement came before the deadline.", TRANSPORT);
+    final Counter idempotentDrop = counter(
+            IDEMPOTENT_DROP,
+            "Duplicate or late acknowledgements dropped because their command had already resolved.",
+            TRANSPORT);
     final Counter decodeError = counter(DECODE_ERROR, "Bytes from devices refused by the codec, by reason.", REASON);
-    final Counter queueFull = counter(QUEUE_FULL, "Commands refused or dropped because a bounded queue was full.", TRANSPORT);
-    final Counter connectionFailures = counter(CONNECTION_FAILURES, "Device connections refused or closed abnormally, by reason.", REASON);
-    final Counter routingDecision = counter(ROUTING_DECISION, "Routing decisions, by chosen transport and the rule that decided.", TRANSPORT, REASON);
+    final Counter queueFull =
+            counter(QUEUE_FULL, "Commands refused or dropped because a bounded queue was full.", TRANSPORT);
+    final Counter connectionFailures =
+            counter(CONNECTION_FAILURES, "Device connections refused or closed abnormally, by reason.", REASON);
+    final Counter routingDecision = counter(
+            ROUTING_DECISION, "Routing decisions, by chosen transport and the rule that decided.", TRANSPORT, REASON);
     final Counter darkLaunch = counter(DARK_LAUNCH, "Dark-launch mirror copies, by outcome.", OUTCOME);
-    final Gauge canaryPercentage = Gauge.builder().name(CANARY_PERCENTAGE)
-            .help("Share of devices routed to the new transport, in percent.").register(registry);
-    final Gauge rolloutStage = Gauge.builder().name(ROLLOUT_STAGE)
-            .help("1 for the rollout stage the controller is in, 0 for the others.").labelNames("stage").register(registry);
-    final Gauge errorBudgetRemaining = Gauge.builder().name(ERROR_BUDGET_REMAINING)
+    final Gauge canaryPercentage = Gauge.builder()
+            .name(CANARY_PERCENTAGE)
+            .help("Share of devices routed to the new transport, in percent.")
+            .register(registry);
+    final Gauge rolloutStage = Gauge.builder()
+            .name(ROLLOUT_STAGE)
+            .help("1 for the rollout stage the controller is in, 0 for the others.")
+            .labelNames("stage")
+            .register(registry);
+    final Gauge errorBudgetRemaining = Gauge.builder()
+            .name(ERROR_BUDGET_REMAINING)
             .help("Share of each objective's error budget left over its window (1 = untouched, 0 = spent).")
-            .labelNames("slo", TRANSPORT).register(registry);
-    final Gauge sloCheck = Gauge.builder().name(SLO_CHECK)
+            .labelNames("slo", TRANSPORT)
+            .register(registry);
+    final Gauge sloCheck = Gauge.builder()
+            .name(SLO_CHECK)
             .help("1 for the latest result of each objective's check on the new transport, 0 for the other results.")
-            .labelNames("slo", "result").register(registry);
-    final Counter rollbacks = counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
+            .labelNames("slo", "result")
+            .register(registry);
+    final Counter rollbacks =
+            counter(ROLLBACKS, "Rollbacks of the canary to 0%, by trigger (auto or manual).", "trigger");
     final Counter apiRejected = counter(API_REJECTED, "Admin API calls refused, by reason.", REASON);
-    final Gauge rolloutStatus = Gauge.builder().name(ROLLOUT_STATUS)
+    final Gauge rolloutStatus = Gauge.builder()
+            .name(ROLLOUT_STATUS)
             .help("1 for the rollout's status (running, hold, paused, rolled_back, complete), 0 for the others.")
-            .labelNames("status").register(registry);
-    final Counter mqttMessages = counter(MQTT_MESSAGES,
-            "Home Assistant bridge messages: in (accepted, invalid, dropped) and out (published, failed, dropped).", "direction", OUTCOME);
-    final Gauge mqttConnected = Gauge.builder().name(MQTT_CONNECTED)
-            .help("1 while the Home Assistant bridge is connected to its MQTT broker, else 0.").register(registry);
+            .labelNames("status")
+            .register(registry);
+    final Counter mqttMessages = counter(
+            MQTT_MESSAGES,
+            "Home Assistant bridge messages: in (accepted, invalid, dropped) and out (published, failed, dropped).",
+            "direction",
+            OUTCOME);
+    final Gauge mqttConnected = Gauge.builder()
+            .name(MQTT_CONNECTED)
+            .help("1 while the Home Assistant bridge is connected to its MQTT broker, else 0.")
+            .register(registry);
 
     private final Map<String, TransportMetrics> transports = new ConcurrentHashMap<>();
 
     public Metrics() {
         BuildInfo build = BuildInfo.current();
-        Info.builder().name(BUILD_INFO).help("Always 1: the version and git revision of the running build.")
-                .labelNames("version", "revision").register(registry).setLabelValues(build.version(), build.revision().orElse(""));
-        gauge(SEND_QUEUE_SIZE, "Commands waiting in send queues (not yet in flight), by transport.", TRANSPORT,
-                Map.of(LEGACY, () -> transport(LEGACY).queueSize(), NEW, () -> transport(NEW).queueSize()));
+        Info.builder()
+                .name(BUILD_INFO)
+                .help("Always 1: the version and git revision of the running build.")
+                .labelNames("version", "revision")
+                .register(registry)
+                .setLabelValues(build.version(), build.revision().orElse(""));
+        gauge(
+                SEND_QUEUE_SIZE,
+                "Commands waiting in send queues (not yet in flight), by transport.",
+                TRANSPORT,
+                Map.of(
+                        LEGACY,
+                        () -> transport(LEGACY).queueSize(),
+                        NEW,
+                        () -> transport(NEW).queueSize()));
         transport(LEGACY);
         transport(NEW);
         // Present from the start at 0, so that increase() sees the first rollback.
@@ -145,14 +190,22 @@ public final class Metrics {
     /** Registers a counter whose value is read at scrape time from a count kept elsewhere. */
     public void counter(String exposedName, String help, DoubleSupplier value) {
         String base = exposedName.substring(0, exposedName.length() - "_total".length());
-        CounterWithCallback.builder().name(base).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+        CounterWithCallback.builder()
+                .name(base)
+                .help(help)
+                .callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
     }
 
     /** Registers a counter with one label whose values are read at scrape time from counts kept elsewhere. */
     public void counter(String exposedName, String help, String label, Map<String, DoubleSupplier> values) {
         String base = exposedName.substring(0, exposedName.length() - "_total".length());
-        CounterWithCallback.builder().name(base).help(help).labelNames(label)
-                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v))).register(registry);
+        CounterWithCallback.builder()
+                .name(base)
+                .help(help)
+                .labelNames(label)
+                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v)))
+                .register(registry);
     }
 
     public void rolloutStatus(String status, List<String> all) {
@@ -169,13 +222,21 @@ public final class Metrics {
 
     /** Registers a gauge whose value is read at scrape time. */
     public void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
     }
 
     /** Registers a gauge with one label whose values are read at scrape time. */
     public void gauge(String name, String help, String label, Map<String, DoubleSupplier> values) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames(label)
-                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v))).register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(label)
+                .callback(cb -> values.forEach((v, s) -> cb.call(s.getAsDouble(), v)))
+                .register(registry);
     }
 
     /** The metrics of one transport ({@code legacy} or {@code new}), with its data points cached. */
@@ -243,11 +304,11 @@ public final class Metrics {
         String base = stripTotal(exposedName);
         String[] names = counterLabels.get(base);
         if (names == null || names.length != labelValues.length) {
-            throw new IllegalArgumentException(exposedName + " is not a counter with " + labelValues.length + " label(s)");
+            throw new IllegalArgumentException(
+                    exposedName + " is not a counter with " + labelValues.length + " label(s)");
         }
         for (var snapshot : registry.scrape()) {
-            if (snapshot.getMetadata().getPrometheusName().equals(base)
-                    && snapshot instanceof CounterSnapshot c) {
+            if (snapshot.getMetadata().getPrometheusName().equals(base) && snapshot instanceof CounterSnapshot c) {
                 for (var dp : c.getDataPoints()) {
                     boolean match = true;
                     for (int i = 0; i < names.length && match; i++) {

@@ -30,7 +30,8 @@ public final class AlertmanagerConfig {
 
         /** Every receiver a webhook to {@code base}/{receiver name}, for end-to-end tests. */
         public static Receivers webhooks(String base) {
-            return new Receivers(hook(base, "pagerduty"), hook(base, "jira"), hook(base, "slack"), hook(base, "tcp-rebuild-team"));
+            return new Receivers(
+                    hook(base, "pagerduty"), hook(base, "jira"), hook(base, "slack"), hook(base, "tcp-rebuild-team"));
         }
 
         private static String hook(String base, String name) {

@@ -28,8 +28,9 @@ final class Queries {
                 return Double.toString(b); // the form the exposition writes: 0.8, 1.0, 1.5
             }
         }
-        throw new IllegalArgumentException(o.name() + ": the latency threshold " + o.threshold().toMillis()
-                + " ms is not a bucket of " + Metrics.PACKET_LATENCY + "; add it to Metrics.LATENCY_BUCKETS");
+        throw new IllegalArgumentException(
+                o.name() + ": the latency threshold " + o.threshold().toMillis() + " ms is not a bucket of "
+                        + Metrics.PACKET_LATENCY + "; add it to Metrics.LATENCY_BUCKETS");
     }
 
     static String events(Objective o, String w) {
@@ -42,10 +43,12 @@ final class Queries {
     static String errors(Objective o, String w) {
         return switch (o.kind()) {
             // total - successes: present (and 0) even when no failure series exists yet
-            case SUCCESS -> "sum by (transport) (rate(" + Metrics.PACKET_SENT + "[" + w + "])) - sum by (transport) (rate("
-                    + Metrics.PACKET_SENT + "{outcome=\"success\"}[" + w + "]))";
-            case LATENCY -> "sum by (transport) (rate(" + Metrics.PACKET_SENT + "[" + w + "])) - sum by (transport) (rate("
-                    + Metrics.PACKET_LATENCY + "_bucket{le=\"" + le(o) + "\"}[" + w + "]))";
+            case SUCCESS ->
+                "sum by (transport) (rate(" + Metrics.PACKET_SENT + "[" + w + "])) - sum by (transport) (rate("
+                        + Metrics.PACKET_SENT + "{outcome=\"success\"}[" + w + "]))";
+            case LATENCY ->
+                "sum by (transport) (rate(" + Metrics.PACKET_SENT + "[" + w + "])) - sum by (transport) (rate("
+                        + Metrics.PACKET_LATENCY + "_bucket{le=\"" + le(o) + "\"}[" + w + "]))";
             case RETRANSMITS -> "sum by (transport) (rate(" + Metrics.RETRANSMIT + "[" + w + "]))";
             case QUEUE_FULL -> "sum by (transport) (rate(" + Metrics.QUEUE_FULL + "[" + w + "]))";
             // decode error series appear with the first error; until then there were none

@@ -44,11 +44,14 @@ final class RuleTests {
         series(y, Metrics.ROLLOUT_STATUS + "{status=\"overdue\"}", "0+0x180");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "1+0x180");
         y.append("    alert_rule_test:\n");
-        for (String name : alerts.stream().map(a -> a.name().split(":")[0]).distinct().toList()) {
+        for (String name :
+                alerts.stream().map(a -> a.name().split(":")[0]).distinct().toList()) {
             y.append("      - eval_time: 2h\n        alertname: ").append(name).append("\n        exp_alerts: []\n");
         }
         y.append("    promql_expr_test:\n");
-        y.append("      - expr: count(").append(Queries.ratioName(success, "5m")).append(") or vector(0)\n        eval_time: 2h\n")
+        y.append("      - expr: count(")
+                .append(Queries.ratioName(success, "5m"))
+                .append(") or vector(0)\n        eval_time: 2h\n")
                 .append("        exp_samples:\n          - labels: '{}'\n            value: 0\n");
 
         // 2. A healthy new transport: silent.
@@ -61,17 +64,26 @@ final class RuleTests {
         series(y, Metrics.QUEUE_FULL + "{transport=\"new\"}", "0+0x180");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "1+0x180");
         y.append("    alert_rule_test:\n");
-        for (String name : List.of("ToggleSuccessRateLow", "ToggleLatencyHigh", "ErrorBudgetExhausted", "QueueFullFrequent",
-                "SloBurnRateFast", "SloBurnRateSlow")) {
+        for (String name : List.of(
+                "ToggleSuccessRateLow",
+                "ToggleLatencyHigh",
+                "ErrorBudgetExhausted",
+                "QueueFullFrequent",
+                "SloBurnRateFast",
+                "SloBurnRateSlow")) {
             y.append("      - eval_time: 2h\n        alertname: ").append(name).append("\n        exp_alerts: []\n");
         }
         y.append("    promql_expr_test:\n");
-        y.append("      - expr: ").append(Queries.ratioName(success, "1h")).append("\n        eval_time: 2h\n")
-                .append("        exp_samples:\n          - labels: '").append(Queries.ratioName(success, "1h"))
+        y.append("      - expr: ")
+                .append(Queries.ratioName(success, "1h"))
+                .append("\n        eval_time: 2h\n")
+                .append("        exp_samples:\n          - labels: '")
+                .append(Queries.ratioName(success, "1h"))
                 .append("{transport=\"new\"}'\n            value: 0\n");
 
         // 3. The new transport fails 5% of commands.
-        y.append("  # The new transport fails 5% of its commands: the success alert, the fast burn and, after an hour,\n")
+        y.append(
+                        "  # The new transport fails 5% of its commands: the success alert, the fast burn and, after an hour,\n")
                 .append("  # the exhausted budget fire.\n");
         y.append("  - interval: 1m\n    input_series:\n");
         series(y, SENT + "{transport=\"new\",outcome=\"success\"}", "0+570x180");
@@ -81,7 +93,13 @@ final class RuleTests {
         series(y, LAT + "_count{transport=\"new\"}", "0+570x180");
         y.append("    alert_rule_test:\n");
         expect(y, alerts, "ToggleSuccessRateLow", "40m", Map.of("transport", "new"), "95%");
-        expect(y, alerts, "SloBurnRateFast:" + success.name(), "40m", Map.of("transport", "new", "slo", success.name()), "5%");
+        expect(
+                y,
+                alerts,
+                "SloBurnRateFast:" + success.name(),
+                "40m",
+                Map.of("transport", "new", "slo", success.name()),
+                "5%");
         expect(y, alerts, "ErrorBudgetExhausted", "2h", Map.of("transport", "new"), "50");
 
         // 4. Slow commands: p99 2.4 s.
@@ -129,28 +147,61 @@ final class RuleTests {
         y.append("  - interval: 1m\n    input_series:\n");
         series(y, "up{job=\"cync-canary\",instance=\"localhost:9400\"}", "0+0x10");
         y.append("    alert_rule_test:\n");
-        expect(y, alerts, "CanaryControllerDown", "5m", Map.of("job", "cync-canary", "instance", "localhost:9400"), null);
+        expect(
+                y,
+                alerts,
+                "CanaryControllerDown",
+                "5m",
+                Map.of("job", "cync-canary", "instance", "localhost:9400"),
+                null);
         return y.toString();
     }
 
     private static void series(StringBuilder y, String name, String values) {
-        y.append("      - series: '").append(name).append("'\n        values: '").append(values).append("'\n");
+        y.append("      - series: '")
+                .append(name)
+                .append("'\n        values: '")
+                .append(values)
+                .append("'\n");
     }
 
     /** One expected firing alert; {@code value} replaces the humanized $value in its description. */
-    private static void expect(StringBuilder y, List<Alerts.Alert> alerts, String name, String at, Map<String, String> labels, String value) {
-        Alerts.Alert a = alerts.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+    private static void expect(
+            StringBuilder y,
+            List<Alerts.Alert> alerts,
+            String name,
+            String at,
+            Map<String, String> labels,
+            String value) {
+        Alerts.Alert a =
+                alerts.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         String[] parts = name.split(":", 2);
-        y.append("      - eval_time: ").append(at).append("\n        alertname: ").append(parts[0]).append("\n        exp_alerts:\n");
-        y.append("          - exp_labels:\n              severity: ").append(a.severity()).append('\n');
+        y.append("      - eval_time: ")
+                .append(at)
+                .append("\n        alertname: ")
+                .append(parts[0])
+                .append("\n        exp_alerts:\n");
+        y.append("          - exp_labels:\n              severity: ")
+                .append(a.severity())
+                .append('\n');
         if (parts.length > 1) {
             y.append("              slo: ").append(parts[1]).append('\n');
         }
-        labels.entrySet().stream().filter(e -> !e.getKey().equals("slo")).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> y.append("              ").append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
+        labels.entrySet().stream()
+                .filter(e -> !e.getKey().equals("slo"))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> y.append("              ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(e.getValue())
+                        .append('\n'));
         y.append("            exp_annotations:\n");
-        y.append("              summary: \"").append(Alerts.escape(render(a.summary(), value, labels))).append("\"\n");
-        y.append("              description: \"").append(Alerts.escape(render(a.description(), value, labels))).append("\"\n");
+        y.append("              summary: \"")
+                .append(Alerts.escape(render(a.summary(), value, labels)))
+                .append("\"\n");
+        y.append("              description: \"")
+                .append(Alerts.escape(render(a.description(), value, labels)))
+                .append("\"\n");
     }
 
     private static String render(String template, String value, Map<String, String> labels) {

@@ -24,15 +24,18 @@ final class Windows {
     static BurnSet burnSet(Duration objectiveWindow) {
         long days = objectiveWindow.toDays();
         if (days >= 30) {
-            return new BurnSet(List.of(new Pair("1h", "5m", 14.4), new Pair("6h", "30m", 6)),
+            return new BurnSet(
+                    List.of(new Pair("1h", "5m", 14.4), new Pair("6h", "30m", 6)),
                     List.of(new Pair("1d", "2h", 3), new Pair("3d", "6h", 1)));
         }
         if (days >= 7) {
-            return new BurnSet(List.of(new Pair("10m", "5m", 14.4), new Pair("1h", "5m", 6)),
+            return new BurnSet(
+                    List.of(new Pair("10m", "5m", 14.4), new Pair("1h", "5m", 6)),
                     List.of(new Pair("6h", "30m", 3), new Pair("1d", "2h", 1)));
         }
         if (objectiveWindow.toHours() >= 24) {
-            return new BurnSet(List.of(new Pair("10m", "5m", 14.4), new Pair("30m", "5m", 6)),
+            return new BurnSet(
+                    List.of(new Pair("10m", "5m", 14.4), new Pair("30m", "5m", 6)),
                     List.of(new Pair("2h", "10m", 3), new Pair("6h", "30m", 1)));
         }
         return new BurnSet(List.of(new Pair("10m", "5m", 14.4)), List.of(new Pair("30m", "5m", 3)));

@@ -11,8 +11,19 @@ package dev.cync.canary.mqtt;
  * @param online whether the device is connected and reported online
  * @param firmware null when unknown
  */
-public record BridgedDevice(int meshId, String endpoint, BridgedType type, boolean on, int brightness, int colorTemp,
-        boolean rgbMode, int red, int green, int blue, boolean online, String firmware) {
+public record BridgedDevice(
+        int meshId,
+        String endpoint,
+        BridgedType type,
+        boolean on,
+        int brightness,
+        int colorTemp,
+        boolean rgbMode,
+        int red,
+        int green,
+        int blue,
+        boolean online,
+        String firmware) {
 
     public BridgedDevice {
         if (meshId < 0 || meshId > 0xFFFF) {

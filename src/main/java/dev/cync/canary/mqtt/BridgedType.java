@@ -7,7 +7,12 @@ package dev.cync.canary.mqtt;
  * modes; a device of unknown type is a dimmable light.
  */
 public enum BridgedType {
-    PLUG, SWITCH, DIMMABLE, TUNABLE_WHITE, RGB, UNKNOWN;
+    PLUG,
+    SWITCH,
+    DIMMABLE,
+    TUNABLE_WHITE,
+    RGB,
+    UNKNOWN;
 
     boolean isSwitch() {
         return this == PLUG || this == SWITCH;

@@ -171,13 +171,15 @@ final class HomeAssistant {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!LIGHT_KEYS.contains(k)) {
-                throw new IllegalArgumentException("unknown key '" + shorten(k) + "' (known: state, brightness, color_temp, color)");
+                throw new IllegalArgumentException(
+                        "unknown key '" + shorten(k) + "' (known: state, brightness, color_temp, color)");
             }
         }
         Boolean on = null;
         JsonNode state = root.get("state");
         if (state != null) {
-            if (!state.isTextual() || !(state.asText().equals("ON") || state.asText().equals("OFF"))) {
+            if (!state.isTextual()
+                    || !(state.asText().equals("ON") || state.asText().equals("OFF"))) {
                 throw new IllegalArgumentException("state must be \"ON\" or \"OFF\", got " + shorten(state.toString()));
             }
             on = state.asText().equals("ON");
@@ -186,7 +188,8 @@ final class HomeAssistant {
         Integer kelvin = null;
         if (root.has("color_temp")) {
             if (!colorModesOf(d).contains("color_temp")) {
-                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no colour temperature");
+                throw new IllegalArgumentException(
+                        "this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no colour temperature");
             }
             kelvin = whole(root.get("color_temp"), "color_temp", ColorTemp.MIN_KELVIN, ColorTemp.MAX_KELVIN);
         }
@@ -194,13 +197,18 @@ final class HomeAssistant {
         JsonNode color = root.get("color");
         if (color != null) {
             if (!colorModesOf(d).contains("rgb")) {
-                throw new IllegalArgumentException("this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no RGB colour");
+                throw new IllegalArgumentException(
+                        "this " + model(d.type()).toLowerCase(Locale.ROOT) + " has no RGB colour");
             }
             if (!color.isObject() || color.size() != 3 || !color.has("r") || !color.has("g") || !color.has("b")) {
-                throw new IllegalArgumentException("color must be {\"r\":..,\"g\":..,\"b\":..}, got " + shorten(color.toString()));
+                throw new IllegalArgumentException(
+                        "color must be {\"r\":..,\"g\":..,\"b\":..}, got " + shorten(color.toString()));
             }
-            rgb = new int[] {whole(color.get("r"), "color.r", 0, 255), whole(color.get("g"), "color.g", 0, 255),
-                whole(color.get("b"), "color.b", 0, 255)};
+            rgb = new int[] {
+                whole(color.get("r"), "color.r", 0, 255),
+                whole(color.get("g"), "color.g", 0, 255),
+                whole(color.get("b"), "color.b", 0, 255)
+            };
         }
         if (kelvin != null && rgb != null) {
             throw new IllegalArgumentException("color_temp and color together: send one");

@@ -59,6 +59,7 @@ public final class MqttBridge implements AutoCloseable {
     static final String OUT = "out";
     /** Unacknowledged QoS 1 publishes at most (Paho's in-flight window): a full republish of 1,000 devices is 3,000. */
     static final int MAX_IN_FLIGHT = 1000;
+
     private static final int QOS = 1;
     private static final long PUBLISH_WAIT_MS = 5000;
     private static final long CLOSE_WAIT_MS = 2000;
@@ -106,7 +107,8 @@ public final class MqttBridge implements AutoCloseable {
     private final Map<Integer, String> discoveryTopic = new HashMap<>();
     private final ArrayDeque<IMqttDeliveryToken> window = new ArrayDeque<>();
 
-    public MqttBridge(MqttConfig config, DeviceView view, DeviceCommands commands, Metrics metrics, Scheduler scheduler) {
+    public MqttBridge(
+            MqttConfig config, DeviceView view, DeviceCommands commands, Metrics metrics, Scheduler scheduler) {
         if (!config.enabled()) {
             throw new IllegalArgumentException("mqtt.broker: the bridge needs a broker");
         }
@@ -159,8 +161,12 @@ public final class MqttBridge implements AutoCloseable {
     public MqttBridge start() {
         view.addListener(this::changed);
         publisher.start();
-        log.info("mqtt: bridge to {} as {}, topics under {}/, discovery under {}/", config.broker(), config.clientId(),
-                config.baseTopic(), config.discoveryPrefix());
+        log.info(
+                "mqtt: bridge to {} as {}, topics under {}/, discovery under {}/",
+                config.broker(),
+                config.clientId(),
+                config.baseTopic(),
+                config.discoveryPrefix());
         connect();
         return this;
     }
@@ -273,7 +279,9 @@ public final class MqttBridge implements AutoCloseable {
         } catch (MqttException e) {
             metrics.mqttMessage(OUT, "failed");
             if (publishFailureLogged.compareAndSet(false, true)) {
-                log.warn("mqtt: cannot publish to {}: {} (further failures until the next connection are only counted)", topic,
+                log.warn(
+                        "mqtt: cannot publish to {}: {} (further failures until the next connection are only counted)",
+                        topic,
                         e.getMessage());
             }
             return false;
@@ -296,7 +304,9 @@ public final class MqttBridge implements AutoCloseable {
             return;
         }
         if (message.isRetained()) {
-            refuse(topic, "a retained command (it would run again at every reconnection); publish commands without retain");
+            refuse(
+                    topic,
+                    "a retained command (it would run again at every reconnection); publish commands without retain");
             return;
         }
         String uniqueId = topic.substring(topics.commandPrefix().length());
@@ -321,14 +331,16 @@ public final class MqttBridge implements AutoCloseable {
             commandsInFlight.decrementAndGet();
             metrics.mqttMessage(IN, "dropped");
             if (overloaded.compareAndSet(false, true)) {
-                log.warn("mqtt: {} commands from MQTT are unresolved; refusing more until they resolve (counted as dropped)",
+                log.warn(
+                        "mqtt: {} commands from MQTT are unresolved; refusing more until they resolve (counted as dropped)",
                         config.commandsInFlight());
             }
             return;
         }
         metrics.mqttMessage(IN, "accepted");
         send(device.get(), command).whenComplete((r, e) -> {
-            if (commandsInFlight.decrementAndGet() < config.commandsInFlight() / 2 && overloaded.compareAndSet(true, false)) {
+            if (commandsInFlight.decrementAndGet() < config.commandsInFlight() / 2
+                    && overloaded.compareAndSet(true, false)) {
                 log.info("mqtt: commands from MQTT are accepted again");
             }
             if (e != null) {
@@ -373,7 +385,10 @@ public final class MqttBridge implements AutoCloseable {
     private void refuse(String source, String why) {
         metrics.mqttMessage(IN, "invalid");
         if (loggedSources.size() < MAX_LOGGED_SOURCES && loggedSources.add(source)) {
-            log.warn("mqtt: refused a message on {}: {} (further refusals from this topic are only counted)", source, why);
+            log.warn(
+                    "mqtt: refused a message on {}: {} (further refusals from this topic are only counted)",
+                    source,
+                    why);
         }
     }
 

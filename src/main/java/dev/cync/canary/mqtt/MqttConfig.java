@@ -23,8 +23,17 @@ import java.util.Locale;
  * @param publishQueue device changes waiting to be published at most; beyond, one is dropped and counted
  * @param commandsInFlight commands from MQTT unresolved at most; beyond, one is refused and counted
  */
-public record MqttConfig(String broker, String clientId, String username, String password, Path caFile,
-        String baseTopic, String discoveryPrefix, Duration reconnectMin, Duration reconnectMax, int publishQueue,
+public record MqttConfig(
+        String broker,
+        String clientId,
+        String username,
+        String password,
+        Path caFile,
+        String baseTopic,
+        String discoveryPrefix,
+        Duration reconnectMin,
+        Duration reconnectMax,
+        int publishQueue,
         int commandsInFlight) {
 
     public static final String DEFAULT_CLIENT_ID = "cync-canary";
@@ -41,14 +50,16 @@ public record MqttConfig(String broker, String clientId, String username, String
             checkBroker(broker);
         }
         if (clientId == null || !clientId.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw new IllegalArgumentException("mqtt.clientId: must be 1 to 64 letters, digits, '_', '.' or '-', got '" + clientId + "'");
+            throw new IllegalArgumentException(
+                    "mqtt.clientId: must be 1 to 64 letters, digits, '_', '.' or '-', got '" + clientId + "'");
         }
         username = username == null ? "" : username;
         if (password != null && username.isEmpty()) {
             throw new IllegalArgumentException("mqtt.passwordFile: a password needs mqtt.username");
         }
         if (caFile != null && !broker.startsWith("ssl://")) {
-            throw new IllegalArgumentException("mqtt.caFile: only used with an ssl:// broker, got broker '" + broker + "'");
+            throw new IllegalArgumentException(
+                    "mqtt.caFile: only used with an ssl:// broker, got broker '" + broker + "'");
         }
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new IllegalArgumentException("mqtt.caFile: cannot read " + caFile);
@@ -61,7 +72,8 @@ public record MqttConfig(String broker, String clientId, String username, String
         Validate.positive("mqtt.reconnectMin", reconnectMin);
         Validate.positive("mqtt.reconnectMax", reconnectMax);
         if (reconnectMax.compareTo(reconnectMin) < 0) {
-            throw new IllegalArgumentException("mqtt.reconnectMax: must not be shorter than mqtt.reconnectMin (" + reconnectMin + "), got " + reconnectMax);
+            throw new IllegalArgumentException("mqtt.reconnectMax: must not be shorter than mqtt.reconnectMin ("
+                    + reconnectMin + "), got " + reconnectMax);
         }
         Validate.range("mqtt.publishQueue", publishQueue, 1, 1_000_000);
         Validate.range("mqtt.commandsInFlight", commandsInFlight, 1, 100_000);
@@ -69,8 +81,18 @@ public record MqttConfig(String broker, String clientId, String username, String
 
     /** The bridge off: no broker. */
     public static MqttConfig off() {
-        return new MqttConfig("", DEFAULT_CLIENT_ID, "", null, null, DEFAULT_BASE_TOPIC, DEFAULT_DISCOVERY_PREFIX,
-                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_PUBLISH_QUEUE, DEFAULT_COMMANDS_IN_FLIGHT);
+        return new MqttConfig(
+                "",
+                DEFAULT_CLIENT_ID,
+                "",
+                null,
+                null,
+                DEFAULT_BASE_TOPIC,
+                DEFAULT_DISCOVERY_PREFIX,
+                DEFAULT_RECONNECT_MIN,
+                DEFAULT_RECONNECT_MAX,
+                DEFAULT_PUBLISH_QUEUE,
+                DEFAULT_COMMANDS_IN_FLIGHT);
     }
 
     public boolean enabled() {
@@ -78,22 +100,36 @@ public record MqttConfig(String broker, String clientId, String username, String
     }
 
     public MqttConfig withBroker(String url) {
-        return new MqttConfig(url, clientId, username, password, caFile, baseTopic, discoveryPrefix, reconnectMin, reconnectMax,
-                publishQueue, commandsInFlight);
+        return new MqttConfig(
+                url,
+                clientId,
+                username,
+                password,
+                caFile,
+                baseTopic,
+                discoveryPrefix,
+                reconnectMin,
+                reconnectMax,
+                publishQueue,
+                commandsInFlight);
     }
 
     /** The password file's content without its trailing line break; one line naming the setting when it cannot be read. */
     public static String readPassword(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+            String password = text.endsWith("\r\n")
+                    ? text.substring(0, text.length() - 2)
                     : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
             if (password.isEmpty()) {
                 throw new IllegalArgumentException("mqtt.passwordFile: " + file + " is empty");
             }
             return password;
         } catch (IOException e) {
-            throw new IllegalArgumentException("mqtt.passwordFile: cannot read " + file + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    "mqtt.passwordFile: cannot read " + file + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -106,26 +142,40 @@ public record MqttConfig(String broker, String clientId, String username, String
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
-            throw new IllegalArgumentException("mqtt.broker: must be tcp://HOST:PORT or ssl://HOST:PORT, got '" + url + "'");
+            throw new IllegalArgumentException(
+                    "mqtt.broker: must be tcp://HOST:PORT or ssl://HOST:PORT, got '" + url + "'");
         }
-        if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535
-                || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null || uri.getUserInfo() != null) {
-            throw new IllegalArgumentException("mqtt.broker: must be " + scheme + "://HOST:PORT (a port, no path, no user), got '" + url + "'");
+        if (uri.getHost() == null
+                || uri.getPort() < 1
+                || uri.getPort() > 65535
+                || (uri.getPath() != null && !uri.getPath().isEmpty())
+                || uri.getQuery() != null
+                || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    "mqtt.broker: must be " + scheme + "://HOST:PORT (a port, no path, no user), got '" + url + "'");
         }
     }
 
     private static void checkTopic(String name, String topic) {
-        if (topic == null || topic.isEmpty() || topic.startsWith("/") || topic.endsWith("/") || topic.contains("//")
-                || topic.contains("+") || topic.contains("#") || topic.length() > 200) {
-            throw new IllegalArgumentException(name + ": must be a topic like 'cync' or 'home/cync' (no wildcards, no leading,"
-                    + " trailing or double '/'), got '" + topic + "'");
+        if (topic == null
+                || topic.isEmpty()
+                || topic.startsWith("/")
+                || topic.endsWith("/")
+                || topic.contains("//")
+                || topic.contains("+")
+                || topic.contains("#")
+                || topic.length() > 200) {
+            throw new IllegalArgumentException(
+                    name + ": must be a topic like 'cync' or 'home/cync' (no wildcards, no leading,"
+                            + " trailing or double '/'), got '" + topic + "'");
         }
     }
 
     @Override
     public String toString() {
         return "MqttConfig[broker=" + broker + ", clientId=" + clientId + ", username=" + username
-                + ", password=" + (password == null ? "none" : "(from file)") + ", caFile=" + caFile + ", baseTopic=" + baseTopic
+                + ", password=" + (password == null ? "none" : "(from file)") + ", caFile=" + caFile + ", baseTopic="
+                + baseTopic
                 + ", discoveryPrefix=" + discoveryPrefix + ", reconnect=" + reconnectMin + ".." + reconnectMax
                 + ", publishQueue=" + publishQueue + ", commandsInFlight=" + commandsInFlight + "]";
     }

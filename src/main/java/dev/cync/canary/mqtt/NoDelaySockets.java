@@ -38,7 +38,8 @@ final class NoDelaySockets extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         return noDelay(new Socket(address, port, localAddress, localPort));
     }
 }

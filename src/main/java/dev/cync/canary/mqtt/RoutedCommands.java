@@ -51,6 +51,9 @@ public final class RoutedCommands implements DeviceCommands {
     }
 
     static CommandResult result(CommandOutcome o) {
-        return new CommandResult(o.succeeded(), o.succeeded() ? EXECUTED : o.outcome().label(), o.transport().label());
+        return new CommandResult(
+                o.succeeded(),
+                o.succeeded() ? EXECUTED : o.outcome().label(),
+                o.transport().label());
     }
 }

@@ -20,8 +20,19 @@ public final class StateModelView implements DeviceView {
     }
 
     static BridgedDevice bridged(MeshDeviceState s) {
-        return new BridgedDevice(s.meshId(), s.endpoint().toString(), BridgedType.valueOf(s.type().name()), s.on(),
-                s.brightness(), s.colorTemp(), s.rgbMode(), s.red(), s.green(), s.blue(), s.online(), s.firmware());
+        return new BridgedDevice(
+                s.meshId(),
+                s.endpoint().toString(),
+                BridgedType.valueOf(s.type().name()),
+                s.on(),
+                s.brightness(),
+                s.colorTemp(),
+                s.rgbMode(),
+                s.red(),
+                s.green(),
+                s.blue(),
+                s.online(),
+                s.firmware());
     }
 
     @Override

@@ -21,7 +21,8 @@ final class Tls {
     /** @throws IllegalArgumentException naming {@code mqtt.caFile} when the file holds no usable certificate */
     static SSLSocketFactory trusting(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("mqtt.caFile: no PEM certificate in " + caFile);
             }
@@ -37,7 +38,8 @@ final class Tls {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("mqtt.caFile: cannot use " + caFile + " as PEM certificates (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "mqtt.caFile: cannot use " + caFile + " as PEM certificates (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -10,7 +10,10 @@ import java.util.OptionalInt;
 record Topics(String base, String discoveryPrefix, String bridgeId) {
 
     static Topics of(MqttConfig config) {
-        return new Topics(config.baseTopic(), config.discoveryPrefix(), "cync_canary_" + config.clientId().replaceAll("[^A-Za-z0-9_]", "_"));
+        return new Topics(
+                config.baseTopic(),
+                config.discoveryPrefix(),
+                "cync_canary_" + config.clientId().replaceAll("[^A-Za-z0-9_]", "_"));
     }
 
     static String uniqueId(int meshId) {

@@ -51,6 +51,7 @@ public final class CaptureAnalyzer {
     private final List<String> problems = new ArrayList<>();
     /** Server requests waiting for their execution ack, by endpoint, inner sequence and opcode. */
     private final Map<Long, Integer> awaitingExecution = new HashMap<>();
+
     private final SortedMap<String, Integer> executedByOpcode = new TreeMap<>();
     private int executed;
     private final Consumer<PacketLine> lines;
@@ -62,12 +63,11 @@ public final class CaptureAnalyzer {
 
     /** Reads and analyses one capture file. */
     public static CaptureReport analyze(String file, BufferedReader in) throws IOException {
-        return analyze(file, in, line -> { });
+        return analyze(file, in, line -> {});
     }
 
     /** Reads and analyses one capture file, handing a description of each packet to {@code lines}. */
-    public static CaptureReport analyze(String file, BufferedReader in, Consumer<PacketLine> lines)
-            throws IOException {
+    public static CaptureReport analyze(String file, BufferedReader in, Consumer<PacketLine> lines) throws IOException {
         CaptureAnalyzer a = new CaptureAnalyzer(file, lines);
         CaptureReader.read(in, a::accept, a::problem);
         return a.report();
@@ -94,8 +94,8 @@ public final class CaptureAnalyzer {
             if (result <= 0) {
                 if (offset == 0 && result < 0) {
                     notCync++;
-                    note("line " + record.line() + ": not a Cync record (" + PacketFramer.error(result).label()
-                            + "), starts " + hexPrefix(record.bytes()));
+                    note("line " + record.line() + ": not a Cync record ("
+                            + PacketFramer.error(result).label() + "), starts " + hexPrefix(record.bytes()));
                 } else {
                     recordsWithTrailing++;
                     trailingBytes += length - offset;
@@ -121,8 +121,19 @@ public final class CaptureAnalyzer {
         } catch (PacketDecodeException e) {
             malformed.merge(key, 1, Integer::sum);
             note("line " + record.line() + ": " + e.getMessage());
-            lines.accept(new PacketLine(record.line(), record.timestamp(), record.direction(), key, length, null, null,
-                    null, null, null, "malformed", e.getMessage()));
+            lines.accept(new PacketLine(
+                    record.line(),
+                    record.timestamp(),
+                    record.direction(),
+                    key,
+                    length,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "malformed",
+                    e.getMessage()));
             return;
         }
         lines.accept(PacketLines.describe(record, packet, length));
@@ -132,7 +143,9 @@ public final class CaptureAnalyzer {
             long exec = ((c.deviceId().value() & 0xFFFFFFFFL) << 16) | (f.sequence() << 8) | f.opcode();
             if (!record.fromDevice()) {
                 commandsSent++;
-                unanswered.computeIfAbsent(c.key().bits(), k -> new ArrayDeque<>()).addLast(record);
+                unanswered
+                        .computeIfAbsent(c.key().bits(), k -> new ArrayDeque<>())
+                        .addLast(record);
                 if (f.frameClass() == InnerFrame.REQUEST && c.checksumValid()) {
                     awaitingExecution.merge(exec, 1, Integer::sum);
                 }
@@ -154,15 +167,32 @@ public final class CaptureAnalyzer {
             ArrayDeque<CaptureRecord> waiting = unanswered.get(ack.key().bits());
             CaptureRecord sent = waiting == null ? null : waiting.pollFirst();
             if (sent != null) {
-                latenciesMs.add(Duration.between(sent.timestamp(), record.timestamp()).toNanos() / 1e6);
+                latenciesMs.add(
+                        Duration.between(sent.timestamp(), record.timestamp()).toNanos() / 1e6);
             }
         }
     }
 
     private CaptureReport report() {
-        return new CaptureReport(file, records, packets, byType, byDirection, checksumValid, checksumInvalid,
-                malformed, recordsWithTrailing, trailingBytes, notCync, commandsSent, latenciesMs.size(),
-                summarize(latenciesMs), executed, executedByOpcode, parseErrors, Collections.unmodifiableList(problems));
+        return new CaptureReport(
+                file,
+                records,
+                packets,
+                byType,
+                byDirection,
+                checksumValid,
+                checksumInvalid,
+                malformed,
+                recordsWithTrailing,
+                trailingBytes,
+                notCync,
+                commandsSent,
+                latenciesMs.size(),
+                summarize(latenciesMs),
+                executed,
+                executedByOpcode,
+                parseErrors,
+                Collections.unmodifiableList(problems));
     }
 
     static CaptureReport.LatencySummary summarize(List<Double> values) {
@@ -171,8 +201,12 @@ public final class CaptureAnalyzer {
         }
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
-        return new CaptureReport.LatencySummary(sorted.length, rank(sorted, 0.50), rank(sorted, 0.95),
-                rank(sorted, 0.99), round(sorted[sorted.length - 1]));
+        return new CaptureReport.LatencySummary(
+                sorted.length,
+                rank(sorted, 0.50),
+                rank(sorted, 0.95),
+                rank(sorted, 0.99),
+                round(sorted[sorted.length - 1]));
     }
 
     /** Nearest-rank percentile, rounded to 0.1 ms. */

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class CaptureReader {
 
-    private static final Pattern HEADER = Pattern.compile(
-            "^(\\S+) (DEV→CLOUD|CLOUD→DEV)((?: \\[[^\\]]*\\])*) \\((\\d+) bytes?\\)$");
+    private static final Pattern HEADER =
+            Pattern.compile("^(\\S+) (DEV→CLOUD|CLOUD→DEV)((?: \\[[^\\]]*\\])*) \\((\\d+) bytes?\\)$");
     private static final Pattern TAG = Pattern.compile("\\[([^\\]]*)\\]");
     /** A line of hex longer than this cannot be a capture record; refusing it bounds memory. */
     private static final int MAX_HEX_LINE = 3 * 65_536;
@@ -51,8 +51,10 @@ public final class CaptureReader {
             }
             Matcher m = HEADER.matcher(line);
             if (!m.matches()) {
-                problems.accept(new Problem(lineNo, "expected a record header like "
-                        + "'2025-11-06T08:57:55.534425 DEV→CLOUD (31 bytes)', got '" + abbreviate(line) + "'"));
+                problems.accept(new Problem(
+                        lineNo,
+                        "expected a record header like " + "'2025-11-06T08:57:55.534425 DEV→CLOUD (31 bytes)', got '"
+                                + abbreviate(line) + "'"));
                 continue;
             }
             int headerLine = lineNo;
@@ -69,7 +71,8 @@ public final class CaptureReader {
         }
     }
 
-    private static CaptureRecord parse(Matcher m, int headerLine, String hex, int hexLineNo, Consumer<Problem> problems) {
+    private static CaptureRecord parse(
+            Matcher m, int headerLine, String hex, int hexLineNo, Consumer<Problem> problems) {
         LocalDateTime timestamp;
         try {
             timestamp = LocalDateTime.parse(m.group(1));
@@ -105,7 +108,8 @@ public final class CaptureReader {
             return null;
         }
         if (bytes.length != declared) {
-            problems.accept(new Problem(hexLineNo, "header says " + declared + " bytes, the hex line has " + bytes.length));
+            problems.accept(
+                    new Problem(hexLineNo, "header says " + declared + " bytes, the hex line has " + bytes.length));
             return null;
         }
         return new CaptureRecord(headerLine, timestamp, m.group(2), tags, Bytes.wrap(bytes));

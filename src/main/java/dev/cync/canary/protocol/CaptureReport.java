@@ -12,9 +12,26 @@ import java.util.SortedMap;
  * also counted in {@code malformed}), so {@code packets_total} = sum of {@code by_type} = sum of
  * {@code by_direction}.
  */
-@JsonPropertyOrder({"file", "records", "packets_total", "by_type", "by_direction", "checksum_valid",
-    "checksum_invalid", "malformed", "records_with_trailing_bytes", "trailing_bytes", "not_cync_records",
-    "commands_sent", "commands_acked", "ack_latency_ms", "executed", "executed_by_opcode", "parse_errors", "problems"})
+@JsonPropertyOrder({
+    "file",
+    "records",
+    "packets_total",
+    "by_type",
+    "by_direction",
+    "checksum_valid",
+    "checksum_invalid",
+    "malformed",
+    "records_with_trailing_bytes",
+    "trailing_bytes",
+    "not_cync_records",
+    "commands_sent",
+    "commands_acked",
+    "ack_latency_ms",
+    "executed",
+    "executed_by_opcode",
+    "parse_errors",
+    "problems"
+})
 public record CaptureReport(
         @JsonProperty("file") String file,
         @JsonProperty("records") int records,
@@ -42,6 +59,5 @@ public record CaptureReport(
             @JsonProperty("p50") Double p50,
             @JsonProperty("p95") Double p95,
             @JsonProperty("p99") Double p99,
-            @JsonProperty("max") Double max) {
-    }
+            @JsonProperty("max") Double max) {}
 }

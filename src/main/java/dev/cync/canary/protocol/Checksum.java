@@ -33,5 +33,4 @@ public final class Checksum {
         }
         return s & 0xFF;
     }
-
 }

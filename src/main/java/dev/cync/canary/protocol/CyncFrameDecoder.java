@@ -33,6 +33,7 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
     private int garbageRun;
     /** True from a desync until the next good packet: one desync episode is reported once. */
     private boolean resyncing;
+
     private boolean started;
 
     public CyncFrameDecoder(DecodeListener listener) {
@@ -60,7 +61,7 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
      * Public for benchmarks and tests that drive the decoder without a channel.
      */
     public ByteBuf decodeOne(ByteBuf in) {
-        for (;;) {
+        for (; ; ) {
             int index = in.readerIndex();
             int readable = in.readableBytes();
             if (readable == 0) {
@@ -73,7 +74,8 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
                 if (isTlsRecord(in, index, readable)) {
                     listener.onDecodeError(DecodeError.TLS_ON_PLAINTEXT, readable);
                     in.skipBytes(readable);
-                    throw new PacketDecodeException(DecodeError.TLS_ON_PLAINTEXT,
+                    throw new PacketDecodeException(
+                            DecodeError.TLS_ON_PLAINTEXT,
                             "the peer opened with a TLS handshake; devices using TLS belong on the TLS port");
                 }
             }
@@ -97,7 +99,8 @@ public final class CyncFrameDecoder extends ByteToMessageDecoder {
             }
             garbageRun += dropped;
             if (garbageRun > maxGarbageBytes) {
-                throw new PacketDecodeException(DecodeError.GARBAGE_LIMIT,
+                throw new PacketDecodeException(
+                        DecodeError.GARBAGE_LIMIT,
                         garbageRun + " bytes without a valid packet (limit " + maxGarbageBytes + ")");
             }
         }

@@ -10,5 +10,5 @@ public interface DecodeListener {
      */
     void onDecodeError(DecodeError reason, int discardedBytes);
 
-    DecodeListener NONE = (reason, discardedBytes) -> { };
+    DecodeListener NONE = (reason, discardedBytes) -> {};
 }

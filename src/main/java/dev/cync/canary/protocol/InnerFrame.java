@@ -24,8 +24,18 @@ import java.util.Optional;
  * @param checksumValid whether the checksum byte equals the sum of rel 6 .. the byte before it
  * @param lengthValid whether L equals the number of bytes from rel 9 to the checksum
  */
-public record InnerFrame(int markerOffset, int sequence, int flags, int frameClass, int opcode, int length,
-        Bytes body, int checksum, boolean checksumValid, boolean lengthValid, boolean escaped) {
+public record InnerFrame(
+        int markerOffset,
+        int sequence,
+        int flags,
+        int frameClass,
+        int opcode,
+        int length,
+        Bytes body,
+        int checksum,
+        boolean checksumValid,
+        boolean lengthValid,
+        boolean escaped) {
 
     /** Class byte of a server request. */
     public static final int REQUEST = 0xF8;
@@ -48,6 +58,7 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
     static final int HEAD = 9;
     /** Packet bytes before the start marker in the vendor's form: header, endpoint, 3-byte field. */
     public static final int VENDOR_MARKER_OFFSET = 12;
+
     public static final int PROXY_MARKER_OFFSET = 13;
 
     public boolean valid() {
@@ -77,7 +88,9 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
         if ((p[VENDOR_MARKER_OFFSET] & 0xFF) == MARKER) {
             return VENDOR_MARKER_OFFSET;
         }
-        if (type == 0x73 && p[VENDOR_MARKER_OFFSET] == 0 && (p[PROXY_MARKER_OFFSET] & 0xFF) == MARKER
+        if (type == 0x73
+                && p[VENDOR_MARKER_OFFSET] == 0
+                && (p[PROXY_MARKER_OFFSET] & 0xFF) == MARKER
                 && p.length >= PROXY_MARKER_OFFSET + HEAD + 2) {
             return PROXY_MARKER_OFFSET;
         }
@@ -127,9 +140,18 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
         }
         int checksum = c[checksumAt] & 0xFF;
         int length = c[6] & 0xFF;
-        return new InnerFrame(marker, c[0] & 0xFF, ((c[1] & 0xFF) << 16) | ((c[2] & 0xFF) << 8) | (c[3] & 0xFF),
-                c[4] & 0xFF, c[5] & 0xFF, length, Bytes.wrap(body), checksum, (sum & 0xFF) == checksum,
-                checksumAt >= bodyFrom && length == bodyLength, escaped);
+        return new InnerFrame(
+                marker,
+                c[0] & 0xFF,
+                ((c[1] & 0xFF) << 16) | ((c[2] & 0xFF) << 8) | (c[3] & 0xFF),
+                c[4] & 0xFF,
+                c[5] & 0xFF,
+                length,
+                Bytes.wrap(body),
+                checksum,
+                (sum & 0xFF) == checksum,
+                checksumAt >= bodyFrom && length == bodyLength,
+                escaped);
     }
 
     private static boolean contains(byte[] b, int value) {
@@ -171,8 +193,8 @@ public record InnerFrame(int markerOffset, int sequence, int flags, int frameCla
      * 3-byte field, then the frame at byte 12 with L and the checksum computed. Never escaped: the
      * vendor's frames are sent raw, and the end marker is found by position.
      */
-    public static byte[] packet(int type, DeviceId endpoint, int field, int sequence, int flags, int frameClass,
-            int opcode, byte[] body) {
+    public static byte[] packet(
+            int type, DeviceId endpoint, int field, int sequence, int flags, int frameClass, int opcode, byte[] body) {
         if (body.length > 0xFF) {
             throw new IllegalArgumentException("an inner frame body holds at most 255 bytes, got " + body.length);
         }

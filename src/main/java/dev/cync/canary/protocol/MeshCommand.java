@@ -65,8 +65,12 @@ public record MeshCommand(DeviceId endpoint, int field, int sequence, int target
         }
         InnerFrame f = of.get();
         byte[] body = f.body().array();
-        if (f.frameClass() != InnerFrame.REQUEST || !f.lengthValid() || body.length < 10
-                || (body[7] & 0xFF) != f.opcode() || body[8] != 0x11 || body[9] != 0x02) {
+        if (f.frameClass() != InnerFrame.REQUEST
+                || !f.lengthValid()
+                || body.length < 10
+                || (body[7] & 0xFF) != f.opcode()
+                || body[8] != 0x11
+                || body[9] != 0x02) {
             return Optional.empty();
         }
         Setting s = Setting.parse(f.opcode(), body, 10);

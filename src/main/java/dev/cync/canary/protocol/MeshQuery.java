@@ -27,14 +27,16 @@ public final class MeshQuery {
     /** The query, in the vendor's form (29 bytes). */
     public static Packet.Command request(DeviceId endpoint, int field, int sequence) {
         byte[] body = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF, 0x00, 0x00};
-        return PacketCodec.command(InnerFrame.packet(0x73, endpoint, field, sequence, 0, InnerFrame.REQUEST,
-                InnerFrame.OP_MESH_QUERY, body));
+        return PacketCodec.command(InnerFrame.packet(
+                0x73, endpoint, field, sequence, 0, InnerFrame.REQUEST, InnerFrame.OP_MESH_QUERY, body));
     }
 
     /** The entries of a device's {@code f9 52} answer, or empty when {@code c} is not one. */
     public static Optional<List<Entry>> answer(Packet.Command c) {
         Optional<InnerFrame> of = c.frame();
-        if (of.isEmpty() || of.get().frameClass() != InnerFrame.ANSWER || of.get().opcode() != InnerFrame.OP_MESH_QUERY
+        if (of.isEmpty()
+                || of.get().frameClass() != InnerFrame.ANSWER
+                || of.get().opcode() != InnerFrame.OP_MESH_QUERY
                 || !of.get().valid()) {
             return Optional.empty();
         }
@@ -44,8 +46,8 @@ public final class MeshQuery {
         }
         List<Entry> out = new ArrayList<>();
         for (int at = HEAD; at < b.length; at += ENTRY) {
-            out.add(new Entry((b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8), b[at + 8] != 0, b[at + 12] & 0xFF,
-                    b[at + 16] & 0xFF));
+            out.add(new Entry(
+                    (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8), b[at + 8] != 0, b[at + 12] & 0xFF, b[at + 16] & 0xFF));
         }
         return Optional.of(List.copyOf(out));
     }
@@ -66,7 +68,7 @@ public final class MeshQuery {
             body[at + 16] = (byte) e.colorTemp();
             at += ENTRY;
         }
-        return PacketCodec.command(InnerFrame.packet(0x73, endpoint, field, sequence, 0, InnerFrame.ANSWER,
-                InnerFrame.OP_MESH_QUERY, body));
+        return PacketCodec.command(InnerFrame.packet(
+                0x73, endpoint, field, sequence, 0, InnerFrame.ANSWER, InnerFrame.OP_MESH_QUERY, body));
     }
 }

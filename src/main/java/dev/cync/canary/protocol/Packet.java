@@ -23,7 +23,8 @@ public sealed interface Packet {
     /** 0x23, device -> server: the device introduces itself with its id and 16-character auth code. */
     record Hello(DeviceId deviceId, String authCode) implements Packet {
         public Hello {
-            if (authCode.length() != 16 || !StandardCharsets.US_ASCII.newEncoder().canEncode(authCode)) {
+            if (authCode.length() != 16
+                    || !StandardCharsets.US_ASCII.newEncoder().canEncode(authCode)) {
                 throw new IllegalArgumentException("auth code must be 16 ASCII characters");
             }
         }
@@ -203,6 +204,5 @@ public sealed interface Packet {
     }
 
     /** A packet whose type byte is not one seen in real traffic, kept whole. */
-    record Unknown(int typeCode, Bytes bytes) implements Packet {
-    }
+    record Unknown(int typeCode, Bytes bytes) implements Packet {}
 }

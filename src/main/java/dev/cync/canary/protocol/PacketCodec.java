@@ -41,7 +41,8 @@ public final class PacketCodec {
             throw new PacketDecodeException(PacketFramer.error(framed), "bad header " + headerHex(buf, index, length));
         }
         if (framed != length) {
-            throw new PacketDecodeException(DecodeError.MALFORMED,
+            throw new PacketDecodeException(
+                    DecodeError.MALFORMED,
                     "header says " + framedLength(buf, index, length) + " bytes, packet has " + length);
         }
         int type = buf.getUnsignedByte(index);
@@ -59,8 +60,10 @@ public final class PacketCodec {
             case 0x73 -> command(buf, index, length);
             case 0x7B -> new Packet.CommandAck(new AckKey(ackKeyBits(expect(buf, index, length, 12), index)));
             case 0x78 -> new Packet.CommandAckReply(new AckKey(ackKeyBits(expect(buf, index, length, 12), index)));
-            case 0xA3 -> new Packet.Control(new DeviceId(expect(buf, index, length, 12).getInt(index + 5)),
-                    buf.getUnsignedMedium(index + 9));
+            case 0xA3 ->
+                new Packet.Control(
+                        new DeviceId(expect(buf, index, length, 12).getInt(index + 5)),
+                        buf.getUnsignedMedium(index + 9));
             case 0xAB -> controlAnswer(buf, index, length);
             default -> throw new IllegalStateException("framer accepted unknown type " + PacketType.hex(type));
         };
@@ -91,7 +94,8 @@ public final class PacketCodec {
         if (buf.getUnsignedByte(index + InnerFrame.VENDOR_MARKER_OFFSET) == InnerFrame.MARKER) {
             return InnerFrame.VENDOR_MARKER_OFFSET;
         }
-        if (type == 0x73 && buf.getByte(index + InnerFrame.VENDOR_MARKER_OFFSET) == 0
+        if (type == 0x73
+                && buf.getByte(index + InnerFrame.VENDOR_MARKER_OFFSET) == 0
                 && buf.getUnsignedByte(index + InnerFrame.PROXY_MARKER_OFFSET) == InnerFrame.MARKER
                 && length >= InnerFrame.PROXY_MARKER_OFFSET + InnerFrame.HEAD + 2) {
             return InnerFrame.PROXY_MARKER_OFFSET;
@@ -129,7 +133,10 @@ public final class PacketCodec {
         } else if (packet instanceof Packet.ServerTime t) {
             header(out, 0xC8, 11);
             LocalDateTime d = t.localTime();
-            out.writeByte(0x0D).writeShort(d.getYear()).writeByte(d.getMonthValue()).writeByte(d.getDayOfMonth());
+            out.writeByte(0x0D)
+                    .writeShort(d.getYear())
+                    .writeByte(d.getMonthValue())
+                    .writeByte(d.getDayOfMonth());
             out.writeByte(d.getDayOfWeek().getValue() % 7 + 1);
             out.writeByte(d.getHour()).writeByte(d.getMinute()).writeByte(d.getSecond());
             out.writeShort(t.utcOffsetMinutes() * 100 / 60);
@@ -195,8 +202,12 @@ public final class PacketCodec {
     private static Packet serverTime(ByteBuf buf, int index, int length) {
         expect(buf, index, length, 16);
         try {
-            LocalDateTime t = LocalDateTime.of(buf.getUnsignedShort(index + 6), buf.getUnsignedByte(index + 8),
-                    buf.getUnsignedByte(index + 9), buf.getUnsignedByte(index + 11), buf.getUnsignedByte(index + 12),
+            LocalDateTime t = LocalDateTime.of(
+                    buf.getUnsignedShort(index + 6),
+                    buf.getUnsignedByte(index + 8),
+                    buf.getUnsignedByte(index + 9),
+                    buf.getUnsignedByte(index + 11),
+                    buf.getUnsignedByte(index + 12),
                     buf.getUnsignedByte(index + 13));
             return new Packet.ServerTime(t, buf.getShort(index + 14) * 60 / 100);
         } catch (DateTimeException e) {
@@ -215,8 +226,11 @@ public final class PacketCodec {
 
     private static Packet status(ByteBuf buf, int index, int length) {
         checkFrame(buf, index, length, 0x83);
-        return new Packet.Status(new DeviceId(buf.getInt(index + 5)), buf.getUnsignedMedium(index + 9),
-                copy(buf, index, length), checksumValid(buf, index, length));
+        return new Packet.Status(
+                new DeviceId(buf.getInt(index + 5)),
+                buf.getUnsignedMedium(index + 9),
+                copy(buf, index, length),
+                checksumValid(buf, index, length));
     }
 
     private static Packet command(ByteBuf buf, int index, int length) {
@@ -227,17 +241,24 @@ public final class PacketCodec {
     /** A 0x73 from its whole bytes, which must have a start marker at 12 or 13 and an end marker. */
     static Packet.Command command(byte[] b) {
         InnerFrame f = InnerFrame.of(b).orElseThrow(() -> malformed(0x73, "no inner frame"));
-        return new Packet.Command(new AckKey(((b[5] & 0xFFL) << 48) | ((b[6] & 0xFFL) << 40) | ((b[7] & 0xFFL) << 32)
-                | ((b[8] & 0xFFL) << 24) | ((b[9] & 0xFFL) << 16) | ((b[10] & 0xFFL) << 8) | (b[11] & 0xFFL)),
-                Bytes.wrap(b), f.valid());
+        return new Packet.Command(
+                new AckKey(((b[5] & 0xFFL) << 48)
+                        | ((b[6] & 0xFFL) << 40)
+                        | ((b[7] & 0xFFL) << 32)
+                        | ((b[8] & 0xFFL) << 24)
+                        | ((b[9] & 0xFFL) << 16)
+                        | ((b[10] & 0xFFL) << 8)
+                        | (b[11] & 0xFFL)),
+                Bytes.wrap(b),
+                f.valid());
     }
 
     private static Packet controlAnswer(ByteBuf buf, int index, int length) {
         if (length < 12) {
             throw malformed(0xAB, "needs at least 12 bytes, has " + length);
         }
-        return new Packet.ControlAnswer(new DeviceId(buf.getInt(index + 5)), buf.getUnsignedMedium(index + 9),
-                copy(buf, index, length));
+        return new Packet.ControlAnswer(
+                new DeviceId(buf.getInt(index + 5)), buf.getUnsignedMedium(index + 9), copy(buf, index, length));
     }
 
     /** Structure of a framed packet: room for a frame, a start marker where one is due, an end marker. */
@@ -246,8 +267,9 @@ public final class PacketCodec {
             throw malformed(type, length + " bytes is too short for an inner frame");
         }
         if (markerOffset(buf, index, length) < 0) {
-            throw malformed(type, "no start marker 0x7e at byte 12"
-                    + (type == 0x73 ? " (vendor form) or 13 (proxy form)" : ""));
+            throw malformed(
+                    type,
+                    "no start marker 0x7e at byte 12" + (type == 0x73 ? " (vendor form) or 13 (proxy form)" : ""));
         }
         if (buf.getUnsignedByte(index + length - 1) != Checksum.MARKER) {
             throw malformed(type, "no end marker 0x7e in the last byte");

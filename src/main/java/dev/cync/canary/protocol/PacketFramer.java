@@ -15,6 +15,7 @@ public final class PacketFramer {
 
     /** {@link #frame} result: the packet is not complete yet. */
     public static final int NEED_MORE = 0;
+
     static final int UNKNOWN_TYPE = -1;
     static final int NONZERO_HEADER = -2;
     static final int OVERSIZED = -3;

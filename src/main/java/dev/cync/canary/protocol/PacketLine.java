@@ -19,8 +19,20 @@ import java.util.Map;
  *     when the packet did not decode
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"line", "time", "direction", "type", "size", "endpoint", "receipt_key", "inner", "target", "state",
-    "checksum", "note"})
+@JsonPropertyOrder({
+    "line",
+    "time",
+    "direction",
+    "type",
+    "size",
+    "endpoint",
+    "receipt_key",
+    "inner",
+    "target",
+    "state",
+    "checksum",
+    "note"
+})
 public record PacketLine(
         @JsonProperty("line") int line,
         @JsonProperty("time") LocalDateTime time,
@@ -38,7 +50,14 @@ public record PacketLine(
     /** The table form: one line, fields separated by two spaces, absent ones left out. */
     public String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(time).append("  ").append(direction).append("  ").append(type).append(" (").append(size).append(" bytes)");
+        sb.append(time)
+                .append("  ")
+                .append(direction)
+                .append("  ")
+                .append(type)
+                .append(" (")
+                .append(size)
+                .append(" bytes)");
         if (endpoint != null) {
             sb.append("  endpoint ").append(endpoint);
         }

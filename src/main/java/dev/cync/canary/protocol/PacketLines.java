@@ -36,7 +36,8 @@ final class PacketLines {
                 state = Map.of("setting", cmd.get().setting().describe());
             } else if (f.frameClass() == InnerFrame.ANSWER) {
                 var mesh = MeshQuery.answer(c);
-                note = mesh.map(e -> "mesh answer: " + e.stream().map(MeshQuery.Entry::meshId).toList())
+                note = mesh.map(e -> "mesh answer: "
+                                + e.stream().map(MeshQuery.Entry::meshId).toList())
                         .orElse("execution ack");
             }
         } else if (packet instanceof Packet.Status s) {
@@ -63,8 +64,10 @@ final class PacketLines {
             if (!entries.isEmpty()) {
                 state = new LinkedHashMap<>();
                 for (StateEntry e : entries) {
-                    state.put("mesh " + e.meshId(), (e.own() ? "own " : "relayed by " + e.via() + " ") + (e.on() ? "on" : "off")
-                            + " level " + e.brightness() + (e.rgbMode() ? " rgb" : " temp " + e.colorTemp()));
+                    state.put(
+                            "mesh " + e.meshId(),
+                            (e.own() ? "own " : "relayed by " + e.via() + " ") + (e.on() ? "on" : "off") + " level "
+                                    + e.brightness() + (e.rgbMode() ? " rgb" : " temp " + e.colorTemp()));
                 }
             } else {
                 note = i.payload().length() == 3 ? "keep-alive" : "not state";
@@ -82,7 +85,18 @@ final class PacketLines {
         } else if (packet instanceof Packet.ControlAnswer a) {
             endpoint = a.endpoint().toString();
         }
-        return new PacketLine(record.line(), record.timestamp(), record.direction(), type, size, endpoint, key, inner,
-                target, state, checksum, note);
+        return new PacketLine(
+                record.line(),
+                record.timestamp(),
+                record.direction(),
+                type,
+                size,
+                endpoint,
+                key,
+                inner,
+                target,
+                state,
+                checksum,
+                note);
     }
 }

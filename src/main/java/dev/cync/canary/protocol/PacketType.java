@@ -26,7 +26,11 @@ public enum PacketType {
     CONTROL_ANSWER(0xAB, Direction.DEVICE_TO_SERVER, false);
 
     /** Who sends a packet type. */
-    public enum Direction { DEVICE_TO_SERVER, SERVER_TO_DEVICE, BOTH }
+    public enum Direction {
+        DEVICE_TO_SERVER,
+        SERVER_TO_DEVICE,
+        BOTH
+    }
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

@@ -15,7 +15,8 @@ public final class Packets {
 
     /** The 0xC8 answer to a connect notice, carrying {@code now}'s local time and offset. */
     public static Packet.ServerTime serverTime(ZonedDateTime now) {
-        return new Packet.ServerTime(now.toLocalDateTime().withNano(0), now.getOffset().getTotalSeconds() / 60);
+        return new Packet.ServerTime(
+                now.toLocalDateTime().withNano(0), now.getOffset().getTotalSeconds() / 60);
     }
 
     /**
@@ -24,8 +25,8 @@ public final class Packets {
      * {@code 7e S 00 00 00 f9 op 01 00 00 cs 7e} [VENDOR].
      */
     public static Packet.Command executionAck(DeviceId endpoint, int counter, int sequence, int opcode) {
-        return PacketCodec.command(InnerFrame.packet(0x73, endpoint, counter, sequence, 0, InnerFrame.ANSWER, opcode,
-                new byte[] {0x00}));
+        return PacketCodec.command(
+                InnerFrame.packet(0x73, endpoint, counter, sequence, 0, InnerFrame.ANSWER, opcode, new byte[] {0x00}));
     }
 
     /** The 0x7B receipt for a 0x73 (or, from the server, for a device report): echoes bytes 5..11. */

@@ -13,8 +13,18 @@ import java.util.List;
  * @param extra entry byte 11, meaning unknown ({@code 00} in own entries)
  * @param via entry byte 12: own entries repeat the mesh id, relayed ones name the relaying device
  */
-public record StateEntry(int index, int meshId, boolean on, int brightness, int colorTemp, int red, int green,
-        int blue, boolean online, int extra, int via) {
+public record StateEntry(
+        int index,
+        int meshId,
+        boolean on,
+        int brightness,
+        int colorTemp,
+        int red,
+        int green,
+        int blue,
+        boolean online,
+        int extra,
+        int via) {
 
     public static final int SIZE = 19;
     public static final int OWN = 0x05;
@@ -54,8 +64,17 @@ public record StateEntry(int index, int meshId, boolean on, int brightness, int 
             if ((p[at] & 0xFF) < OWN || p[at + 1] != 0 || p[at + 2] != 0x10) {
                 return List.of();
             }
-            out.add(new StateEntry(p[at] & 0xFF, p[at + 3] & 0xFF, p[at + 4] != 0, p[at + 5] & 0xFF, p[at + 6] & 0xFF,
-                    p[at + 7] & 0xFF, p[at + 8] & 0xFF, p[at + 9] & 0xFF, p[at + 10] != 0, p[at + 11] & 0xFF,
+            out.add(new StateEntry(
+                    p[at] & 0xFF,
+                    p[at + 3] & 0xFF,
+                    p[at + 4] != 0,
+                    p[at + 5] & 0xFF,
+                    p[at + 6] & 0xFF,
+                    p[at + 7] & 0xFF,
+                    p[at + 8] & 0xFF,
+                    p[at + 9] & 0xFF,
+                    p[at + 10] != 0,
+                    p[at + 11] & 0xFF,
                     p[at + 12] & 0xFF));
         }
         return List.copyOf(out);

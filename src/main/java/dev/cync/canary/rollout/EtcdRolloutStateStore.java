@@ -32,7 +32,10 @@ public final class EtcdRolloutStateStore implements RolloutStateStore {
         try {
             return Optional.of(json.readValue(raw.get(), RolloutState.class));
         } catch (IOException e) {
-            throw new IOException("the rollout state in etcd at " + store.settings().prefix() + KEY + " is not valid: " + e.getMessage(), e);
+            throw new IOException(
+                    "the rollout state in etcd at " + store.settings().prefix() + KEY + " is not valid: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

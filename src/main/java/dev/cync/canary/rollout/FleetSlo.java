@@ -55,10 +55,12 @@ public final class FleetSlo {
     public static final Duration PERIOD = Duration.ofSeconds(15);
     /** A minute is published this long after it ends. */
     static final Duration GRACE = Duration.ofSeconds(5);
+
     static final String MINUTES = "slo/m/";
     static final String HOURS = "slo/h/";
     /** The key after every {@code slo/m/...} ('0' follows '/'). */
     private static final String MINUTES_END = "slo/m0";
+
     private static final String HOURS_END = "slo/h0";
     static final long HOUR_RETENTION_MINUTES = SloWindows.HISTORY.toMinutes() + 60;
 
@@ -133,10 +135,16 @@ public final class FleetSlo {
             Map<String, long[]> minute = rows(m, m);
             if (!minute.values().stream().allMatch(FleetSlo::zero)) {
                 long hour = m - Math.floorMod(m, 60L);
-                store.writeDocuments(Map.of(MINUTES + pad(m) + "/" + replica, write(minute)),
-                        // The hour's total up to this minute, not beyond: minutes published later are never in it (no double count).
+                store.writeDocuments(
+                        Map.of(MINUTES + pad(m) + "/" + replica, write(minute)),
+                        // The hour's total up to this minute, not beyond: minutes published later are never in it (no
+                        // double count).
                         Map.of(HOURS + pad(hour) + "/" + replica, write(rows(hour, m))),
-                        Map.of(MINUTES, MINUTES + pad(m - minuteRetention), HOURS, HOURS + pad(m - HOUR_RETENTION_MINUTES)));
+                        Map.of(
+                                MINUTES,
+                                MINUTES + pad(m - minuteRetention),
+                                HOURS,
+                                HOURS + pad(m - HOUR_RETENTION_MINUTES)));
                 published.incrementAndGet();
             }
             // A minute without outcomes is not written: nothing to add, and an idle fleet writes nothing.
@@ -157,8 +165,11 @@ public final class FleetSlo {
             hours.byName().forEach((k, v) -> entries.add(new Entry(minuteOf(k, HOURS), k, read(k, v))));
             minutes.byName().forEach((k, v) -> entries.add(new Entry(minuteOf(k, MINUTES), k, read(k, v))));
             revision = minutes.revision();
-            log.info("fleet-wide SLO counts: {} hour totals before {} and {} minutes since read from etcd", hours.byName().size(),
-                    java.time.Instant.ofEpochSecond(horizon * 60), minutes.byName().size());
+            log.info(
+                    "fleet-wide SLO counts: {} hour totals before {} and {} minutes since read from etcd",
+                    hours.byName().size(),
+                    java.time.Instant.ofEpochSecond(horizon * 60),
+                    minutes.byName().size());
         } else {
             EtcdFlagStore.Documents minutes = store.readDocuments(MINUTES, MINUTES_END, seenRevision, 0);
             minutes.byName().forEach((k, v) -> entries.add(new Entry(minuteOf(k, MINUTES), k, read(k, v))));
@@ -216,7 +227,9 @@ public final class FleetSlo {
             for (Map.Entry<String, long[]> r : rows.entrySet()) {
                 if (fleet.rings().contains(r.getKey())) {
                     long[] probe = fleet.counts(r.getKey(), 0, -1);
-                    if (r.getValue() == null || r.getValue().length != probe.length || !java.util.Arrays.stream(r.getValue()).allMatch(c -> c >= 0)) {
+                    if (r.getValue() == null
+                            || r.getValue().length != probe.length
+                            || !java.util.Arrays.stream(r.getValue()).allMatch(c -> c >= 0)) {
                         throw new IOException(r.getKey() + " needs " + probe.length + " counts, none negative");
                     }
                 }
@@ -224,7 +237,8 @@ public final class FleetSlo {
             return rows;
         } catch (IOException e) {
             failures.incrementAndGet();
-            log.error("the SLO counts at {} in etcd are not valid ({}); left out of the fleet view", key, e.getMessage());
+            log.error(
+                    "the SLO counts at {} in etcd are not valid ({}); left out of the fleet view", key, e.getMessage());
             return Map.of();
         }
     }

@@ -50,12 +50,18 @@ final class GateEvaluator {
             case MIRROR_DATA -> {
                 List<String> missing = new ArrayList<>();
                 for (Objective o : spec.objectives()) {
-                    if (evaluator.windows().ratio(o, RolloutController.NEW, stage, nowMs).total() < spec.minEvents()) {
+                    if (evaluator
+                                    .windows()
+                                    .ratio(o, RolloutController.NEW, stage, nowMs)
+                                    .total()
+                            < spec.minEvents()) {
                         missing.add(o.name());
                     }
                 }
-                return missing.isEmpty() ? new Verdict(Check.Result.PASS, "data for every objective")
-                        : new Verdict(Check.Result.NO_DATA, "no data: too few events for " + String.join(", ", missing));
+                return missing.isEmpty()
+                        ? new Verdict(Check.Result.PASS, "data for every objective")
+                        : new Verdict(
+                                Check.Result.NO_DATA, "no data: too few events for " + String.join(", ", missing));
             }
             case NO_WORSE_THAN_LEGACY -> {
                 Ratio n = evaluator.windows().ratio(success, RolloutController.NEW, stage, nowMs);
@@ -64,8 +70,10 @@ final class GateEvaluator {
                 return new Verdict(v.result(), v.detail());
             }
             case SUCCESS_RATE_AT_LEAST -> {
-                Evidence.Verdict v = evidence.judge(evaluator.windows().ratio(success, RolloutController.NEW, stage, nowMs),
-                        g.parameter() * 100, spec.minEvents());
+                Evidence.Verdict v = evidence.judge(
+                        evaluator.windows().ratio(success, RolloutController.NEW, stage, nowMs),
+                        g.parameter() * 100,
+                        spec.minEvents());
                 return new Verdict(v.result(), v.detail());
             }
             case SLOS_MET -> {
@@ -81,9 +89,11 @@ final class GateEvaluator {
                 }
                 Instant since = now.minusMillis(g.parameter());
                 boolean ok = lastSloFailureAt == null || lastSloFailureAt.isBefore(since);
-                return new Verdict(ok ? Check.Result.PASS : Check.Result.FAIL, ok
-                        ? "no objective failed for " + Durations.format(Duration.ofMillis(g.parameter()))
-                        : "an objective failed (significantly) at " + lastSloFailureAt);
+                return new Verdict(
+                        ok ? Check.Result.PASS : Check.Result.FAIL,
+                        ok
+                                ? "no objective failed for " + Durations.format(Duration.ofMillis(g.parameter()))
+                                : "an objective failed (significantly) at " + lastSloFailureAt);
             }
             default -> throw new IllegalStateException(g.type().toString());
         }
@@ -104,7 +114,11 @@ final class GateEvaluator {
             }
             long target = o.targetPpm() + (Objective.MILLION - o.targetPpm()) * budgetBasisPoints / 10_000;
             Evidence.Verdict v = spec.evidence().judge(r, Math.min(target, Objective.MILLION - 1), spec.minEvents());
-            String line = o.name() + (budgetBasisPoints > 0 ? String.format(Locale.ROOT, " (budget left %.1f%%)", 100 * r.budgetRemaining(o.targetPpm())) : "")
+            String line = o.name()
+                    + (budgetBasisPoints > 0
+                            ? String.format(
+                                    Locale.ROOT, " (budget left %.1f%%)", 100 * r.budgetRemaining(o.targetPpm()))
+                            : "")
                     + ": " + v.detail();
             if (v.result() == Check.Result.FAIL) {
                 fail.add(line);

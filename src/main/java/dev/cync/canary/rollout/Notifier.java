@@ -25,11 +25,13 @@ public final class Notifier {
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     /** What is said about one rollback. */
-    public record Rollback(Instant at, String trigger, String stage, String fromPercent, String toPercent, String reason) {}
+    public record Rollback(
+            Instant at, String trigger, String stage, String fromPercent, String toPercent, String reason) {}
 
     private final String alertmanagerUrl;
     private final String webhookUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = Json.mapper();
 
     public Notifier(String alertmanagerUrl, String webhookUrl) {
@@ -49,18 +51,48 @@ public final class Notifier {
         try {
             if (alertmanagerUrl != null) {
                 Map<String, Object> alert = new LinkedHashMap<>();
-                alert.put("labels", Map.of("alertname", "CanaryRolledBack", "severity", "page", "transport", "new",
-                        "trigger", r.trigger(), "service", "cync-canary"));
-                alert.put("annotations", Map.of("summary", "Canary rolled back to " + r.toPercent() + "% (" + r.trigger() + ")",
-                        "description", r.reason()));
+                alert.put(
+                        "labels",
+                        Map.of(
+                                "alertname",
+                                "CanaryRolledBack",
+                                "severity",
+                                "page",
+                                "transport",
+                                "new",
+                                "trigger",
+                                r.trigger(),
+                                "service",
+                                "cync-canary"));
+                alert.put(
+                        "annotations",
+                        Map.of(
+                                "summary",
+                                "Canary rolled back to " + r.toPercent() + "% (" + r.trigger() + ")",
+                                "description",
+                                r.reason()));
                 alert.put("startsAt", r.at().toString());
                 alert.put("endsAt", r.at().plus(Duration.ofHours(1)).toString());
                 post(alertmanagerUrl.replaceAll("/+$", "") + "/api/v2/alerts", json.writeValueAsString(List.of(alert)));
             }
             if (webhookUrl != null) {
-                post(webhookUrl, json.writeValueAsString(Map.of("event", "canary_rolled_back", "at", r.at().toString(),
-                        "trigger", r.trigger(), "stage", r.stage(), "from_percent", r.fromPercent(), "to_percent", r.toPercent(),
-                        "reason", r.reason())));
+                post(
+                        webhookUrl,
+                        json.writeValueAsString(Map.of(
+                                "event",
+                                "canary_rolled_back",
+                                "at",
+                                r.at().toString(),
+                                "trigger",
+                                r.trigger(),
+                                "stage",
+                                r.stage(),
+                                "from_percent",
+                                r.fromPercent(),
+                                "to_percent",
+                                r.toPercent(),
+                                "reason",
+                                r.reason())));
             }
         } catch (RuntimeException | IOException e) {
             log.error("could not notify about the rollback: {}", e.toString());
@@ -68,8 +100,11 @@ public final class Notifier {
     }
 
     private void post(String url, String body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, e) -> {
             if (e != null) {
                 log.error("rollback notification to {} failed: {}", url, e.toString());

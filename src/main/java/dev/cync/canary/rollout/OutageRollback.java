@@ -39,7 +39,13 @@ public final class OutageRollback {
      * @param storeAnswers whether etcd answered the last operation
      * @param leads whether this replica leads (then the rollout's fleet-wide check is in charge)
      */
-    public OutageRollback(SloSpec spec, SloWindows own, Flags flags, Clock clock, Metrics metrics, BooleanSupplier storeAnswers,
+    public OutageRollback(
+            SloSpec spec,
+            SloWindows own,
+            Flags flags,
+            Clock clock,
+            Metrics metrics,
+            BooleanSupplier storeAnswers,
             BooleanSupplier leads) {
         this.spec = spec;
         this.check = new AutoRollbackCheck(spec, own);
@@ -61,12 +67,16 @@ public final class OutageRollback {
             failures = 0;
         } else if (r.result() == Check.Result.FAIL) {
             failures++;
-            log.warn("etcd unavailable, so this replica checks its own devices: automatic rollback check FAIL ({} of {}): {}", failures,
-                    spec.autoRollback().consecutiveFailures(), r.detail());
+            log.warn(
+                    "etcd unavailable, so this replica checks its own devices: automatic rollback check FAIL ({} of {}): {}",
+                    failures,
+                    spec.autoRollback().consecutiveFailures(),
+                    r.detail());
         }
         if (failures >= spec.autoRollback().consecutiveFailures()) {
-            String reason = "etcd unavailable (no leader); " + failures + " consecutive failed checks of this replica's own devices on the"
-                    + " new transport: " + r.detail();
+            String reason = "etcd unavailable (no leader); " + failures
+                    + " consecutive failed checks of this replica's own devices on the" + " new transport: "
+                    + r.detail();
             log.error("AUTOMATIC ROLLBACK during the etcd outage: {}", reason);
             flags.rollback(RolloutController.AUTO, reason, true);
             metrics.rollback("auto");

@@ -71,6 +71,7 @@ public final class RolloutController {
      * dated from this long ago, and that time is taken back from the stage clock.
      */
     static final Duration QUIET_AFTER = Duration.ofHours(1);
+
     static final String NO_DATA_HOLD = "no data";
     static final String EVIDENCE_HOLD = "insufficient evidence";
 
@@ -83,6 +84,7 @@ public final class RolloutController {
     private final Path stateFile;
     /** The shared state (several replicas on etcd), or null: then {@link #stateFile} (or nothing) keeps it. */
     private final RolloutStateStore stateStore;
+
     private final StateMarker marker;
     private final DurableFiles.Writer writer;
     private final Notifier notifier;
@@ -91,6 +93,7 @@ public final class RolloutController {
     private final GateEvaluator gates;
     /** The kind of the hold in force ({@link #NO_DATA_HOLD} or {@link #EVIDENCE_HOLD}), null when none. */
     private String holdKind;
+
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = Json.state();
     private RolloutState state;
@@ -107,13 +110,21 @@ public final class RolloutController {
     private final Set<Long> ownChanges = new HashSet<>();
     /** Flag states the listener queued, worked through under this object's monitor. */
     private final ConcurrentLinkedQueue<FlagState> flagChanges = new ConcurrentLinkedQueue<>();
+
     private final AtomicLong persistFailures = new AtomicLong();
     private RolloutState lastPersisted;
     private long generation;
     private Scheduler scheduler;
 
-    public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
-            Notifier notifier, Runnable beforeTick) {
+    public RolloutController(
+            RolloutPlan plan,
+            SloEvaluator evaluator,
+            Flags flags,
+            Clock clock,
+            Metrics metrics,
+            Path stateFile,
+            Notifier notifier,
+            Runnable beforeTick) {
         this(plan, evaluator, flags, clock, metrics, stateFile, null, DurableFiles.DISK, notifier, beforeTick);
     }
 
@@ -122,8 +133,17 @@ public final class RolloutController {
      * @param marker the state directory's marker (null: no marker, e.g. a test's own directory)
      * @param writer how the state reaches the disk
      */
-    public RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
-            StateMarker marker, DurableFiles.Writer writer, Notifier notifier, Runnable beforeTick) {
+    public RolloutController(
+            RolloutPlan plan,
+            SloEvaluator evaluator,
+            Flags flags,
+            Clock clock,
+            Metrics metrics,
+            Path stateFile,
+            StateMarker marker,
+            DurableFiles.Writer writer,
+            Notifier notifier,
+            Runnable beforeTick) {
         this(plan, evaluator, flags, clock, metrics, stateFile, null, marker, writer, notifier, beforeTick);
     }
 
@@ -131,14 +151,41 @@ public final class RolloutController {
      * With the state kept in {@code stateStore} (shared by the replicas on etcd) instead of a file.
      * Writes that fail are counted like the file's ({@link #persistFailures}) and retried at the next tick.
      */
-    public static RolloutController shared(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics,
-            RolloutStateStore stateStore, Notifier notifier, Runnable beforeTick) {
-        return new RolloutController(plan, evaluator, flags, clock, metrics, null, stateStore, null, DurableFiles.DISK, notifier,
+    public static RolloutController shared(
+            RolloutPlan plan,
+            SloEvaluator evaluator,
+            Flags flags,
+            Clock clock,
+            Metrics metrics,
+            RolloutStateStore stateStore,
+            Notifier notifier,
+            Runnable beforeTick) {
+        return new RolloutController(
+                plan,
+                evaluator,
+                flags,
+                clock,
+                metrics,
+                null,
+                stateStore,
+                null,
+                DurableFiles.DISK,
+                notifier,
                 beforeTick);
     }
 
-    private RolloutController(RolloutPlan plan, SloEvaluator evaluator, Flags flags, Clock clock, Metrics metrics, Path stateFile,
-            RolloutStateStore stateStore, StateMarker marker, DurableFiles.Writer writer, Notifier notifier, Runnable beforeTick) {
+    private RolloutController(
+            RolloutPlan plan,
+            SloEvaluator evaluator,
+            Flags flags,
+            Clock clock,
+            Metrics metrics,
+            Path stateFile,
+            RolloutStateStore stateStore,
+            StateMarker marker,
+            DurableFiles.Writer writer,
+            Notifier notifier,
+            Runnable beforeTick) {
         this.stateStore = stateStore;
         this.marker = marker;
         this.writer = writer;
@@ -162,15 +209,25 @@ public final class RolloutController {
         String problem = stateStore != null ? loadShared() : stateFile == null ? null : load();
         if (state != null) {
             holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
-            log.info("rollout {}: continuing {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
-                    Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
+            log.info(
+                    "rollout {}: continuing {} in stage {} after {} of {}",
+                    plan.name(),
+                    state.status(),
+                    stage().name(),
+                    Durations.format(Duration.ofMillis(state.stageElapsedMillis())),
+                    Durations.format(stage().minDuration()));
         } else if (problem != null) {
-            // --reset-state rollout.json: the plan starts again from its first stage, paused, and the flags stay as they are.
+            // --reset-state rollout.json: the plan starts again from its first stage, paused, and the flags stay as
+            // they are.
             String why = "rollout state reset by an operator (--reset-state " + STATE_FILE + "): " + problem
                     + "; the plan waits at its first stage until an operator resumes it";
             state = new RolloutState(plan.name(), RolloutState.Status.PAUSED, 0, 0, 0, null, -1, why, List.of());
-            own(flags.audit("operator:--reset-state", FileFlagStore.RESET_STATE,
-                    STATE_FILE + " " + problem, "plan " + plan.name() + " paused at " + stage().name(), "started with --reset-state " + STATE_FILE));
+            own(flags.audit(
+                    "operator:--reset-state",
+                    FileFlagStore.RESET_STATE,
+                    STATE_FILE + " " + problem,
+                    "plan " + plan.name() + " paused at " + stage().name(),
+                    "started with --reset-state " + STATE_FILE));
             event("reset", why);
             log.warn("rollout {}", why);
         } else {
@@ -182,9 +239,17 @@ public final class RolloutController {
         }
         if (flags.current().rollbackSticky() && state.status() != RolloutState.Status.ROLLED_BACK) {
             // The flags hold a rollback (an automatic one, or a reset): a plan never starts moving traffic over it.
-            String why = "the flags hold a rollback (" + flags.current().summary() + "); the plan waits until an operator resumes it";
-            state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
-                    state.stage(), why, state.history());
+            String why = "the flags hold a rollback (" + flags.current().summary()
+                    + "); the plan waits until an operator resumes it";
+            state = state.with(
+                    RolloutState.Status.ROLLED_BACK,
+                    state.stage(),
+                    state.stageElapsedMillis(),
+                    0,
+                    state.lastSloFailureAt(),
+                    state.stage(),
+                    why,
+                    state.history());
             event("held_by_rollback", why);
             log.warn("rollout {}: {}", plan.name(), why);
         }
@@ -226,7 +291,8 @@ public final class RolloutController {
                         problem = "lacks its plan or status";
                     } else if (!loaded.plan().equals(plan.name())) {
                         problem = "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'";
-                    } else if (loaded.stage() < 0 || loaded.stage() >= plan.stages().size()) {
+                    } else if (loaded.stage() < 0
+                            || loaded.stage() >= plan.stages().size()) {
                         problem = "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have";
                     } else if (found < lastWritten) {
                         problem = "holds generation " + found + ", older than the last one written here (" + lastWritten
@@ -244,7 +310,9 @@ public final class RolloutController {
         }
         if (problem == null) {
             if (reset) {
-                log.warn("--reset-state {}: the file is readable and current (or new), so nothing was reset", STATE_FILE);
+                log.warn(
+                        "--reset-state {}: the file is readable and current (or new), so nothing was reset",
+                        STATE_FILE);
             }
             return null;
         }
@@ -270,14 +338,17 @@ public final class RolloutController {
         if (loaded == null) {
             return null;
         }
-        String problem = loaded.plan() == null || loaded.status() == null ? "lacks its plan or status"
-                : !loaded.plan().equals(plan.name()) ? "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'"
-                : loaded.stage() < 0 || loaded.stage() >= plan.stages().size()
-                        ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
-                        : null;
+        String problem = loaded.plan() == null || loaded.status() == null
+                ? "lacks its plan or status"
+                : !loaded.plan().equals(plan.name())
+                        ? "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'"
+                        : loaded.stage() < 0 || loaded.stage() >= plan.stages().size()
+                                ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
+                                : null;
         if (problem != null) {
-            throw new StateFileException("the shared rollout state " + problem
-                    + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
+            throw new StateFileException(
+                    "the shared rollout state " + problem
+                            + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
         }
         state = loaded;
         return null;
@@ -296,8 +367,13 @@ public final class RolloutController {
         lastTick = clock.instant();
         lastPersisted = state;
         publishStage();
-        log.info("rollout {}: this replica leads now; {} in stage {} after {} of {}", plan.name(), state.status(), stage().name(),
-                Durations.format(Duration.ofMillis(state.stageElapsedMillis())), Durations.format(stage().minDuration()));
+        log.info(
+                "rollout {}: this replica leads now; {} in stage {} after {} of {}",
+                plan.name(),
+                state.status(),
+                stage().name(),
+                Durations.format(Duration.ofMillis(state.stageElapsedMillis())),
+                Durations.format(stage().minDuration()));
     }
 
     public RolloutPlan plan() {
@@ -323,7 +399,8 @@ public final class RolloutController {
         Instant now = clock.instant();
         List<GateState> out = new ArrayList<>();
         for (RolloutPlan.Gate g : stage().gates()) {
-            GateEvaluator.Verdict v = gates.judge(g, Duration.ofMillis(state.stageElapsedMillis()), state.lastSloFailureAt(), now);
+            GateEvaluator.Verdict v =
+                    gates.judge(g, Duration.ofMillis(state.stageElapsedMillis()), state.lastSloFailureAt(), now);
             out.add(new GateState(g.describe(), v.result().label(), v.detail()));
         }
         return out;
@@ -358,8 +435,15 @@ public final class RolloutController {
         if (lastNewChecks.stream().anyMatch(c -> c.result() == Check.Result.FAIL)) {
             lastFail = now;
         }
-        state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(), lastFail,
-                state.failedStage(), state.reason(), state.history());
+        state = state.with(
+                state.status(),
+                state.stage(),
+                state.stageElapsedMillis(),
+                state.consecutiveFailures(),
+                lastFail,
+                state.failedStage(),
+                state.reason(),
+                state.history());
         // The watch never stops while any device is on the new transport: running, held, paused or
         // complete plan, or a percentage set by hand (docs/design.md rule 7).
         if (onNewTransport(flags.current())) {
@@ -374,7 +458,8 @@ public final class RolloutController {
         // Transitions are persisted as they happen; the stage clock every ten ticks, so a crash
         // costs at most ten minutes of a stage's watched time, not a forced write every minute.
         // The shared state (etcd) every tick: one small write a minute, and a failover loses at most a minute.
-        if (++ticksSincePersist >= (stateStore != null ? 1 : PERSIST_EVERY_TICKS) || !sameApartFromTheClock(state, lastPersisted)) {
+        if (++ticksSincePersist >= (stateStore != null ? 1 : PERSIST_EVERY_TICKS)
+                || !sameApartFromTheClock(state, lastPersisted)) {
             persist();
         }
     }
@@ -401,8 +486,15 @@ public final class RolloutController {
             }
             default -> throw new IllegalStateException(r.result().toString());
         }
-        state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), fails, state.lastSloFailureAt(),
-                state.failedStage(), state.reason(), state.history());
+        state = state.with(
+                state.status(),
+                state.stage(),
+                state.stageElapsedMillis(),
+                fails,
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                state.reason(),
+                state.history());
         if (fails >= a.consecutiveFailures()) {
             autoRollback(r.detail());
         }
@@ -410,14 +502,24 @@ public final class RolloutController {
 
     private void autoRollback(String why) {
         String from = currentPercent();
-        String reason = spec.autoRollback().consecutiveFailures() + " consecutive failed checks of the new transport: " + why;
+        String reason =
+                spec.autoRollback().consecutiveFailures() + " consecutive failed checks of the new transport: " + why;
         log.error("AUTOMATIC ROLLBACK in stage {} from {}% to 0%: {}", stage().name(), from, reason);
         own(flags.rollback(AUTO, reason, true));
         metrics.rollback("auto");
         endHold("the canary was rolled back");
-        state = state.with(RolloutState.Status.ROLLED_BACK, 0, 0, 0, state.lastSloFailureAt(), state.stage(), reason, state.history());
+        state = state.with(
+                RolloutState.Status.ROLLED_BACK,
+                0,
+                0,
+                0,
+                state.lastSloFailureAt(),
+                state.stage(),
+                reason,
+                state.history());
         event("auto_rollback", reason);
-        notifier.rolledBack(new Notifier.Rollback(clock.instant(), "auto", plan.stages().get(state.failedStage()).name(), from, "0", reason));
+        notifier.rolledBack(new Notifier.Rollback(
+                clock.instant(), "auto", plan.stages().get(state.failedStage()).name(), from, "0", reason));
         publishStage();
     }
 
@@ -443,8 +545,11 @@ public final class RolloutController {
                 held += back;
                 endHold("no data instead");
                 state = state.withClock(elapsed, held, state.stageOverdueAtMillis());
-                startHold(NO_DATA_HOLD, "no data: no command on the new transport for " + Durations.format(QUIET_AFTER)
-                        + "; the stage clock stops until commands return", now.minusMillis(back));
+                startHold(
+                        NO_DATA_HOLD,
+                        "no data: no command on the new transport for " + Durations.format(QUIET_AFTER)
+                                + "; the stage clock stops until commands return",
+                        now.minusMillis(back));
             }
             held += delta;
         } else {
@@ -454,7 +559,9 @@ public final class RolloutController {
             elapsed += delta;
         }
         state = state.withClock(elapsed, held, state.stageOverdueAtMillis());
-        long overdueAt = state.stageOverdueAtMillis() > 0 ? state.stageOverdueAtMillis() : stage().maxDuration().toMillis();
+        long overdueAt = state.stageOverdueAtMillis() > 0
+                ? state.stageOverdueAtMillis()
+                : stage().maxDuration().toMillis();
         if (elapsed + held >= overdueAt) {
             overdue(elapsed, held);
             return;
@@ -470,14 +577,18 @@ public final class RolloutController {
         List<String> passed = new ArrayList<>();
         for (RolloutPlan.Gate g : stage().gates()) {
             GateEvaluator.Verdict v = gates.judge(g, Duration.ofMillis(watchedMillis), state.lastSloFailureAt(), now);
-            (v.result() == Check.Result.FAIL ? failed : v.result() == Check.Result.NO_DATA ? noData : passed).add(g.describe() + ": " + v.detail());
+            (v.result() == Check.Result.FAIL ? failed : v.result() == Check.Result.NO_DATA ? noData : passed)
+                    .add(g.describe() + ": " + v.detail());
         }
         if (!failed.isEmpty()) {
             endHold("a gate failed");
             gateFailed(String.join("; ", failed));
         } else if (!noData.isEmpty()) {
             if (!EVIDENCE_HOLD.equals(holdKind)) {
-                startHold(EVIDENCE_HOLD, EVIDENCE_HOLD + " to pass, the stage is extended: " + String.join("; ", noData), now);
+                startHold(
+                        EVIDENCE_HOLD,
+                        EVIDENCE_HOLD + " to pass, the stage is extended: " + String.join("; ", noData),
+                        now);
             }
         } else {
             endHold("gates passed");
@@ -488,8 +599,15 @@ public final class RolloutController {
     /** Starts a hold dated {@code since}: recorded in the timeline, logged, and the status says HOLD. */
     private void startHold(String kind, String why, Instant since) {
         holdKind = kind;
-        state = state.with(RolloutState.Status.HOLD, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
-                state.lastSloFailureAt(), state.failedStage(), why, state.history());
+        state = state.with(
+                RolloutState.Status.HOLD,
+                state.stage(),
+                state.stageElapsedMillis(),
+                state.consecutiveFailures(),
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                why,
+                state.history());
         event("hold", why, since);
         publishStage();
         log.warn("rollout holds in stage {}: {}", stage().name(), why);
@@ -503,8 +621,15 @@ public final class RolloutController {
         String kind = holdKind;
         holdKind = null;
         if (state.status() == RolloutState.Status.HOLD) {
-            state = state.with(RolloutState.Status.RUNNING, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
-                    state.lastSloFailureAt(), state.failedStage(), why, state.history());
+            state = state.with(
+                    RolloutState.Status.RUNNING,
+                    state.stage(),
+                    state.stageElapsedMillis(),
+                    state.consecutiveFailures(),
+                    state.lastSloFailureAt(),
+                    state.failedStage(),
+                    why,
+                    state.history());
         }
         event("hold_end", kind + " hold over: " + why);
         publishStage();
@@ -514,13 +639,26 @@ public final class RolloutController {
     /** The stage ran past its maximum length: the plan pauses and asks an operator (audited, alerted). */
     private void overdue(long elapsed, long held) {
         endHold("the stage is overdue");
-        String why = String.format(Locale.ROOT, "stage %s ran %s (%s with data, %s held), past its maximum of %s; the plan is paused"
-                + " until an operator decides: resume (another %s), promote, or abort", stage().name(), Durations.format(Duration.ofMillis(elapsed + held)),
-                Durations.format(Duration.ofMillis(elapsed)), Durations.format(Duration.ofMillis(held)), Durations.format(stage().maxDuration()),
+        String why = String.format(
+                Locale.ROOT,
+                "stage %s ran %s (%s with data, %s held), past its maximum of %s; the plan is paused"
+                        + " until an operator decides: resume (another %s), promote, or abort",
+                stage().name(),
+                Durations.format(Duration.ofMillis(elapsed + held)),
+                Durations.format(Duration.ofMillis(elapsed)),
+                Durations.format(Duration.ofMillis(held)),
+                Durations.format(stage().maxDuration()),
                 Durations.format(stage().maxDuration()));
         audit(ROLLOUT, "rollout_overdue", why);
-        state = state.with(RolloutState.Status.PAUSED, state.stage(), elapsed, state.consecutiveFailures(), state.lastSloFailureAt(),
-                state.failedStage(), why, state.history());
+        state = state.with(
+                RolloutState.Status.PAUSED,
+                state.stage(),
+                elapsed,
+                state.consecutiveFailures(),
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                why,
+                state.history());
         event("overdue", why);
         log.error("rollout needs an operator: {}", why);
         publishStage();
@@ -540,32 +678,61 @@ public final class RolloutController {
     private void gateFailed(String why) {
         int target = plan.indexOf(stage().rollbackTo());
         String from = currentPercent();
-        log.error("rollout gate FAILED in stage {}: {}; back to stage {}", stage().name(), why, plan.stages().get(target).name());
+        log.error(
+                "rollout gate FAILED in stage {}: {}; back to stage {}",
+                stage().name(),
+                why,
+                plan.stages().get(target).name());
         int failed = state.stage();
-        state = state.with(RolloutState.Status.ROLLED_BACK, target, 0, 0, state.lastSloFailureAt(), failed, "gate failed: " + why,
+        state = state.with(
+                RolloutState.Status.ROLLED_BACK,
+                target,
+                0,
+                0,
+                state.lastSloFailureAt(),
+                failed,
+                "gate failed: " + why,
                 state.history());
         if (target == failed) {
             own(flags.setPercentage(ROLLOUT, 0, "gate failed in " + stage().name() + ": " + why));
             own(flags.darkLaunch(ROLLOUT, false, null, "gate failed in " + stage().name() + ": " + why));
         } else {
-            applyStage(stage(), ROLLOUT, "gate failed in " + plan.stages().get(failed).name() + ": " + why);
+            applyStage(
+                    stage(),
+                    ROLLOUT,
+                    "gate failed in " + plan.stages().get(failed).name() + ": " + why);
         }
         metrics.rollback("gate");
         event("gate_failed", why);
-        notifier.rolledBack(new Notifier.Rollback(clock.instant(), "gate", plan.stages().get(failed).name(), from, currentPercent(), why));
+        notifier.rolledBack(new Notifier.Rollback(
+                clock.instant(), "gate", plan.stages().get(failed).name(), from, currentPercent(), why));
         publishStage();
     }
 
     private void promote(String actor, String why) {
         endHold("promoted");
         if (state.stage() + 1 >= plan.stages().size()) {
-            state = state.with(RolloutState.Status.COMPLETE, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
-                    state.failedStage(), why, state.history());
+            state = state.with(
+                    RolloutState.Status.COMPLETE,
+                    state.stage(),
+                    state.stageElapsedMillis(),
+                    0,
+                    state.lastSloFailureAt(),
+                    state.failedStage(),
+                    why,
+                    state.history());
             event("complete", why);
             log.info("rollout {} COMPLETE: {}", plan.name(), why);
         } else {
-            state = state.with(RolloutState.Status.RUNNING, state.stage() + 1, 0, 0, state.lastSloFailureAt(), state.failedStage(),
-                    why, state.history());
+            state = state.with(
+                    RolloutState.Status.RUNNING,
+                    state.stage() + 1,
+                    0,
+                    0,
+                    state.lastSloFailureAt(),
+                    state.failedStage(),
+                    why,
+                    state.history());
             applyStage(stage(), actor, "promoted to " + stage().name() + ": " + why);
             event("promote", why);
             log.info("rollout promoted to {} ({}%): {}", stage().name(), currentPercent(), why);
@@ -575,10 +742,13 @@ public final class RolloutController {
 
     private void applyStage(RolloutPlan.Stage s, String actor, String reason) {
         FlagState f = flags.current();
-        if (f.percentageBasisPoints() != s.percentageBasisPoints() || f.killSwitch() != (s.percentageBasisPoints() == 0) || f.rollbackSticky()) {
+        if (f.percentageBasisPoints() != s.percentageBasisPoints()
+                || f.killSwitch() != (s.percentageBasisPoints() == 0)
+                || f.rollbackSticky()) {
             own(flags.setPercentage(actor, s.percentageBasisPoints(), reason));
         }
-        if (f.darkLaunch() != s.darkLaunch() || (s.darkLaunch() && f.darkLaunchBasisPoints() != s.darkLaunchBasisPoints())) {
+        if (f.darkLaunch() != s.darkLaunch()
+                || (s.darkLaunch() && f.darkLaunchBasisPoints() != s.darkLaunchBasisPoints())) {
             own(flags.darkLaunch(actor, s.darkLaunch(), s.darkLaunchBasisPoints(), reason));
         }
     }
@@ -614,7 +784,10 @@ public final class RolloutController {
         FlagState f;
         while ((f = flagChanges.poll()) != null) {
             var c = f.lastChange();
-            if (ownChanges.remove(f.version()) || c == null || c.actor().equals(ROLLOUT) || c.actor().equals(AUTO)) {
+            if (ownChanges.remove(f.version())
+                    || c == null
+                    || c.actor().equals(ROLLOUT)
+                    || c.actor().equals(AUTO)) {
                 continue;
             }
             RolloutState.Status s = state.status();
@@ -623,8 +796,15 @@ public final class RolloutController {
             }
             if (f.killSwitch() && stage().percentageBasisPoints() > 0) {
                 endHold("rolled back by " + c.actor());
-                state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
-                        "rolled back by " + c.actor() + ": " + c.reason(), state.history());
+                state = state.with(
+                        RolloutState.Status.ROLLED_BACK,
+                        state.stage(),
+                        0,
+                        0,
+                        state.lastSloFailureAt(),
+                        state.stage(),
+                        "rolled back by " + c.actor() + ": " + c.reason(),
+                        state.history());
                 event("manual_rollback", "by " + c.actor() + ": " + c.reason());
                 publishStage();
                 persist();
@@ -632,8 +812,15 @@ public final class RolloutController {
                 endHold("paused by hand");
                 String why = c.actor() + " set the canary to " + c.newValue() + " by hand (" + c.reason()
                         + "); the plan is paused until an operator resumes it";
-                state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
-                        state.lastSloFailureAt(), state.failedStage(), why, state.history());
+                state = state.with(
+                        RolloutState.Status.PAUSED,
+                        state.stage(),
+                        state.stageElapsedMillis(),
+                        state.consecutiveFailures(),
+                        state.lastSloFailureAt(),
+                        state.failedStage(),
+                        why,
+                        state.history());
                 event("pause", why);
                 log.warn("rollout paused: {}", why);
                 publishStage();
@@ -646,11 +833,21 @@ public final class RolloutController {
 
     public synchronized RolloutState pause(String actor, String reason) {
         applyFlagChanges();
-        require(state.status() == RolloutState.Status.RUNNING || state.status() == RolloutState.Status.HOLD, "pause", "running or holding");
+        require(
+                state.status() == RolloutState.Status.RUNNING || state.status() == RolloutState.Status.HOLD,
+                "pause",
+                "running or holding");
         audit(actor, "rollout_pause", reason);
         endHold("paused by " + actor);
-        state = state.with(RolloutState.Status.PAUSED, state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(),
-                state.lastSloFailureAt(), state.failedStage(), "paused by " + actor + ": " + reason, state.history());
+        state = state.with(
+                RolloutState.Status.PAUSED,
+                state.stage(),
+                state.stageElapsedMillis(),
+                state.consecutiveFailures(),
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                "paused by " + actor + ": " + reason,
+                state.history());
         event("pause", "by " + actor + ": " + reason);
         publishStage();
         persist();
@@ -659,18 +856,32 @@ public final class RolloutController {
 
     public synchronized RolloutState resume(String actor, String reason) {
         applyFlagChanges();
-        require(state.status() == RolloutState.Status.PAUSED || state.status() == RolloutState.Status.ROLLED_BACK
-                || state.status() == RolloutState.Status.HOLD, "resume", "paused, holding or rolled back");
+        require(
+                state.status() == RolloutState.Status.PAUSED
+                        || state.status() == RolloutState.Status.ROLLED_BACK
+                        || state.status() == RolloutState.Status.HOLD,
+                "resume",
+                "paused, holding or rolled back");
         boolean wasRolledBack = state.status() == RolloutState.Status.ROLLED_BACK;
         audit(actor, "rollout_resume", reason);
         endHold("resumed by " + actor);
         if (overdueNow()) {
             // The operator grants the stage another maximum length.
             long watched = state.stageElapsedMillis() + state.stageHeldMillis();
-            state = state.withClock(state.stageElapsedMillis(), state.stageHeldMillis(), watched + stage().maxDuration().toMillis());
+            state = state.withClock(
+                    state.stageElapsedMillis(),
+                    state.stageHeldMillis(),
+                    watched + stage().maxDuration().toMillis());
         }
-        state = state.with(RolloutState.Status.RUNNING, state.stage(), state.stageElapsedMillis(), 0, state.lastSloFailureAt(),
-                state.failedStage(), "resumed by " + actor + ": " + reason, state.history());
+        state = state.with(
+                RolloutState.Status.RUNNING,
+                state.stage(),
+                state.stageElapsedMillis(),
+                0,
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                "resumed by " + actor + ": " + reason,
+                state.history());
         if (wasRolledBack) {
             applyStage(stage(), actor, "resumed in " + stage().name() + ": " + reason);
         }
@@ -695,8 +906,15 @@ public final class RolloutController {
         String from = currentPercent();
         own(flags.rollback(actor, "rollout aborted: " + reason, false));
         metrics.rollback("manual");
-        state = state.with(RolloutState.Status.ROLLED_BACK, state.stage(), 0, 0, state.lastSloFailureAt(), state.stage(),
-                "aborted by " + actor + ": " + reason, state.history());
+        state = state.with(
+                RolloutState.Status.ROLLED_BACK,
+                state.stage(),
+                0,
+                0,
+                state.lastSloFailureAt(),
+                state.stage(),
+                "aborted by " + actor + ": " + reason,
+                state.history());
         event("abort", "by " + actor + ": " + reason);
         notifier.rolledBack(new Notifier.Rollback(clock.instant(), "manual", stage().name(), from, "0", reason));
         publishStage();
@@ -709,7 +927,14 @@ public final class RolloutController {
         require(state.status() == RolloutState.Status.ROLLED_BACK, "retry", "rolled back");
         int again = state.failedStage() >= 0 ? state.failedStage() : state.stage();
         audit(actor, "rollout_retry", reason);
-        state = state.with(RolloutState.Status.RUNNING, again, 0, 0, state.lastSloFailureAt(), -1, "retry by " + actor + ": " + reason,
+        state = state.with(
+                RolloutState.Status.RUNNING,
+                again,
+                0,
+                0,
+                state.lastSloFailureAt(),
+                -1,
+                "retry by " + actor + ": " + reason,
                 state.history());
         applyStage(stage(), actor, "retrying stage " + stage().name() + ": " + reason);
         event("retry", "by " + actor + ": " + reason);
@@ -720,8 +945,8 @@ public final class RolloutController {
 
     private void require(boolean ok, String action, String when) {
         if (!ok) {
-            throw new IllegalStateException("cannot " + action + " a rollout that is " + state.status().name().toLowerCase(Locale.ROOT)
-                    + " (only when " + when + ")");
+            throw new IllegalStateException("cannot " + action + " a rollout that is "
+                    + state.status().name().toLowerCase(Locale.ROOT) + " (only when " + when + ")");
         }
     }
 
@@ -742,8 +967,15 @@ public final class RolloutController {
         if (h.size() > 500) {
             h.remove(0);
         }
-        state = state.with(state.status(), state.stage(), state.stageElapsedMillis(), state.consecutiveFailures(), state.lastSloFailureAt(),
-                state.failedStage(), state.reason(), h);
+        state = state.with(
+                state.status(),
+                state.stage(),
+                state.stageElapsedMillis(),
+                state.consecutiveFailures(),
+                state.lastSloFailureAt(),
+                state.failedStage(),
+                state.reason(),
+                h);
         for (Consumer<RolloutState.Event> l : listeners) {
             l.accept(e);
         }
@@ -765,7 +997,8 @@ public final class RolloutController {
     }
 
     /** The values of {@code canary_rollout_status}: "overdue" is a pause by the plan itself, asking an operator. */
-    public static final List<String> STATUSES = List.of("running", "hold", "paused", "overdue", "rolled_back", "complete");
+    public static final List<String> STATUSES =
+            List.of("running", "hold", "paused", "overdue", "rolled_back", "complete");
 
     /** Paused because the stage ran past its maximum length (the latest pause is the plan's own). */
     private boolean overdueNow() {
@@ -796,8 +1029,12 @@ public final class RolloutController {
     }
 
     private static boolean sameApartFromTheClock(RolloutState a, RolloutState b) {
-        return b != null && a.status() == b.status() && a.stage() == b.stage() && a.consecutiveFailures() == b.consecutiveFailures()
-                && a.failedStage() == b.failedStage() && a.history().size() == b.history().size()
+        return b != null
+                && a.status() == b.status()
+                && a.stage() == b.stage()
+                && a.consecutiveFailures() == b.consecutiveFailures()
+                && a.failedStage() == b.failedStage()
+                && a.history().size() == b.history().size()
                 && a.stageOverdueAtMillis() == b.stageOverdueAtMillis()
                 && Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
     }
@@ -828,8 +1065,12 @@ public final class RolloutController {
             long n = persistFailures.incrementAndGet();
             lastPersisted = null;
             if (n == 1 || n % 100 == 0) {
-                log.error("could not persist the rollout state to {} ({} failure(s) so far): {}; the rollout goes on in memory "
-                        + "and retries at the next tick", stateFile, n, e.toString());
+                log.error(
+                        "could not persist the rollout state to {} ({} failure(s) so far): {}; the rollout goes on in memory "
+                                + "and retries at the next tick",
+                        stateFile,
+                        n,
+                        e.toString());
             }
         }
     }
@@ -848,8 +1089,11 @@ public final class RolloutController {
             long n = persistFailures.incrementAndGet();
             lastPersisted = null;
             if (n == 1 || n % 100 == 0) {
-                log.error("could not persist the shared rollout state ({} failure(s) so far): {}; the rollout goes on in memory "
-                        + "and retries at the next tick", n, e.getMessage());
+                log.error(
+                        "could not persist the shared rollout state ({} failure(s) so far): {}; the rollout goes on in memory "
+                                + "and retries at the next tick",
+                        n,
+                        e.getMessage());
             }
         }
     }

@@ -23,12 +23,32 @@ public record RolloutPlan(String name, List<Stage> stages) {
      * @param maxDuration how long the stage may run, holds included, before the plan pauses and asks an
      *     operator (default {@link #DEFAULT_MAX_FACTOR} x minDuration)
      */
-    public record Stage(String name, int percentageBasisPoints, boolean darkLaunch, int darkLaunchBasisPoints,
-            Duration minDuration, List<Gate> gates, String rollbackTo, Duration maxDuration) {
+    public record Stage(
+            String name,
+            int percentageBasisPoints,
+            boolean darkLaunch,
+            int darkLaunchBasisPoints,
+            Duration minDuration,
+            List<Gate> gates,
+            String rollbackTo,
+            Duration maxDuration) {
 
-        public Stage(String name, int percentageBasisPoints, boolean darkLaunch, int darkLaunchBasisPoints, Duration minDuration,
-                List<Gate> gates, String rollbackTo) {
-            this(name, percentageBasisPoints, darkLaunch, darkLaunchBasisPoints, minDuration, gates, rollbackTo,
+        public Stage(
+                String name,
+                int percentageBasisPoints,
+                boolean darkLaunch,
+                int darkLaunchBasisPoints,
+                Duration minDuration,
+                List<Gate> gates,
+                String rollbackTo) {
+            this(
+                    name,
+                    percentageBasisPoints,
+                    darkLaunch,
+                    darkLaunchBasisPoints,
+                    minDuration,
+                    gates,
+                    rollbackTo,
                     minDuration.multipliedBy(DEFAULT_MAX_FACTOR));
         }
     }
@@ -59,7 +79,8 @@ public record RolloutPlan(String name, List<Stage> stages) {
 
         public String describe() {
             return switch (type) {
-                case NO_WORSE_THAN_LEGACY -> type.label + " (at most " + Percentages.fromBasisPoints((int) parameter) + " points below)";
+                case NO_WORSE_THAN_LEGACY ->
+                    type.label + " (at most " + Percentages.fromBasisPoints((int) parameter) + " points below)";
                 case SUCCESS_RATE_AT_LEAST -> type.label + " " + Percentages.fromBasisPoints((int) parameter) + "%";
                 case ERROR_BUDGET_ABOVE -> type.label + " " + Percentages.fromBasisPoints((int) parameter) + "%";
                 case SLOS_MET_FOR -> type.label + " " + Durations.format(Duration.ofMillis(parameter));
@@ -93,7 +114,10 @@ public record RolloutPlan(String name, List<Stage> stages) {
     }
 
     public static RolloutPlan parse(JsonNode root) {
-        if (root == null || !root.isObject() || !root.path("stages").isArray() || root.path("stages").isEmpty()) {
+        if (root == null
+                || !root.isObject()
+                || !root.path("stages").isArray()
+                || root.path("stages").isEmpty()) {
             throw new IllegalArgumentException("a plan needs a name and a list of stages");
         }
         String name = root.path("name").asText("plan");
@@ -102,17 +126,30 @@ public record RolloutPlan(String name, List<Stage> stages) {
         for (JsonNode s : root.get("stages")) {
             String stage = s.path("name").asText("");
             if (!stage.matches("[a-z][a-z0-9_]*") || !names.add(stage)) {
-                throw new IllegalArgumentException("stage names must be unique, lower-case letters, digits and _; got '" + stage + "'");
+                throw new IllegalArgumentException(
+                        "stage names must be unique, lower-case letters, digits and _; got '" + stage + "'");
             }
             for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!Set.of("name", "percentage", "darkLaunch", "darkLaunchPercentage", "minDuration", "maxDuration", "gates", "rollbackTo").contains(f)) {
+                if (!Set.of(
+                                "name",
+                                "percentage",
+                                "darkLaunch",
+                                "darkLaunchPercentage",
+                                "minDuration",
+                                "maxDuration",
+                                "gates",
+                                "rollbackTo")
+                        .contains(f)) {
                     throw new IllegalArgumentException(stage + ": unknown setting '" + f + "'");
                 }
             }
-            int bp = FlagValues.parsePercentage(stage + ".percentage", s.path("percentage").asText("missing"));
+            int bp = FlagValues.parsePercentage(
+                    stage + ".percentage", s.path("percentage").asText("missing"));
             boolean dark = s.path("darkLaunch").asBoolean(false);
-            int darkBp = FlagValues.parsePercentage(stage + ".darkLaunchPercentage", s.path("darkLaunchPercentage").asText("10"));
+            int darkBp = FlagValues.parsePercentage(
+                    stage + ".darkLaunchPercentage",
+                    s.path("darkLaunchPercentage").asText("10"));
             Duration min;
             try {
                 min = Durations.parse(s.path("minDuration").asText(""));
@@ -127,15 +164,16 @@ public record RolloutPlan(String name, List<Stage> stages) {
                     throw new IllegalArgumentException(stage + ".maxDuration: " + e.getMessage(), e);
                 }
                 if (max.compareTo(min) <= 0) {
-                    throw new IllegalArgumentException(stage + ".maxDuration: must be longer than minDuration (" + Durations.format(min)
-                            + "), got " + Durations.format(max));
+                    throw new IllegalArgumentException(stage + ".maxDuration: must be longer than minDuration ("
+                            + Durations.format(min) + "), got " + Durations.format(max));
                 }
             }
             List<Gate> gates = new ArrayList<>();
             for (JsonNode g : s.path("gates")) {
                 gates.add(gate(stage, g));
             }
-            stages.add(new Stage(stage, bp, dark, darkBp, min, gates, s.path("rollbackTo").asText(stage), max));
+            stages.add(new Stage(
+                    stage, bp, dark, darkBp, min, gates, s.path("rollbackTo").asText(stage), max));
         }
         for (Stage s : stages) {
             if (!names.contains(s.rollbackTo())) {
@@ -161,9 +199,14 @@ public record RolloutPlan(String name, List<Stage> stages) {
         for (Gate.Type t : Gate.Type.values()) {
             if (t.label.equals(type)) {
                 long p = switch (t) {
-                    case NO_WORSE_THAN_LEGACY -> FlagValues.parsePercentage(stage + "." + type + ".maxDropPoints", param(params, "maxDropPoints", stage, type));
-                    case SUCCESS_RATE_AT_LEAST, ERROR_BUDGET_ABOVE -> FlagValues.parsePercentage(stage + "." + type + ".percent", param(params, "percent", stage, type));
-                    case SLOS_MET_FOR -> Durations.parse(param(params, "duration", stage, type)).toMillis();
+                    case NO_WORSE_THAN_LEGACY ->
+                        FlagValues.parsePercentage(
+                                stage + "." + type + ".maxDropPoints", param(params, "maxDropPoints", stage, type));
+                    case SUCCESS_RATE_AT_LEAST, ERROR_BUDGET_ABOVE ->
+                        FlagValues.parsePercentage(
+                                stage + "." + type + ".percent", param(params, "percent", stage, type));
+                    case SLOS_MET_FOR ->
+                        Durations.parse(param(params, "duration", stage, type)).toMillis();
                     default -> 0;
                 };
                 return new Gate(t, p);

@@ -27,7 +27,12 @@ public final class SloRecorder {
 
     public void watch(Transport t) {
         String label = t.kind().label();
-        t.addOutcomeListener(o -> windows.recordCommand(label, clock.millis(), o.succeeded(), o.latency().toNanos(), o.attempts(),
+        t.addOutcomeListener(o -> windows.recordCommand(
+                label,
+                clock.millis(),
+                o.succeeded(),
+                o.latency().toNanos(),
+                o.attempts(),
                 o.outcome() == Outcome.QUEUE_FULL));
     }
 

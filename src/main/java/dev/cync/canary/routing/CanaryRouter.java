@@ -42,13 +42,19 @@ public final class CanaryRouter {
     }
 
     /** A routing decision and why. */
-    public record Decision(String deviceId, TransportKind transport, Reason reason, int bucket, int percentageBasisPoints,
+    public record Decision(
+            String deviceId,
+            TransportKind transport,
+            Reason reason,
+            int bucket,
+            int percentageBasisPoints,
             long configVersion) {
 
         /** {@code kill_switch}, {@code excluded}, {@code cohort}, {@code bucket 1234 < 2500}, {@code bucket 7000 >= 2500}. */
         public String explanation() {
             return switch (reason) {
-                case PERCENTAGE -> "bucket " + bucket + (transport == TransportKind.NEW ? " < " : " >= ") + percentageBasisPoints;
+                case PERCENTAGE ->
+                    "bucket " + bucket + (transport == TransportKind.NEW ? " < " : " >= ") + percentageBasisPoints;
                 default -> reason.label();
             };
         }
@@ -73,8 +79,12 @@ public final class CanaryRouter {
 
     /** The device's bucket, 0..9999, for a salt. */
     public static int bucket(String salt, String deviceId) {
-        int hash = MURMUR.newHasher().putString(salt, StandardCharsets.UTF_8).putByte((byte) ':')
-                .putString(deviceId, StandardCharsets.UTF_8).hash().asInt();
+        int hash = MURMUR.newHasher()
+                .putString(salt, StandardCharsets.UTF_8)
+                .putByte((byte) ':')
+                .putString(deviceId, StandardCharsets.UTF_8)
+                .hash()
+                .asInt();
         return (int) (((hash & 0xFFFF_FFFFL) * RoutingConfig.BUCKETS) >>> 32);
     }
 
@@ -101,14 +111,22 @@ public final class CanaryRouter {
 
     /** {@link #mirrored(String)} for {@code c}, a pure function (the mirror sample of a snapshot). */
     public static boolean mirrored(RoutingConfig c, String deviceId) {
-        return c.darkLaunch() && c.darkLaunchBasisPoints() > 0 && bucket(c.mirrorSalt(), deviceId) < c.darkLaunchBasisPoints();
+        return c.darkLaunch()
+                && c.darkLaunchBasisPoints() > 0
+                && bucket(c.mirrorSalt(), deviceId) < c.darkLaunchBasisPoints();
     }
 
     /** The decision for {@code config}, a pure function. */
     public static Decision decide(RoutingConfig c, String deviceId) {
         long d = rules(c, deviceId);
         int bucket = (int) (d >> 16);
-        return new Decision(deviceId, TRANSPORTS[transportOf(d)], REASONS[reasonOf(d)], bucket, c.percentageBasisPoints(), c.version());
+        return new Decision(
+                deviceId,
+                TRANSPORTS[transportOf(d)],
+                REASONS[reasonOf(d)],
+                bucket,
+                c.percentageBasisPoints(),
+                c.version());
     }
 
     private static final TransportKind[] TRANSPORTS = TransportKind.values();
@@ -130,7 +148,10 @@ public final class CanaryRouter {
             return pack(-1, TransportKind.NEW, Reason.COHORT);
         }
         int bucket = bucket(c.salt(), deviceId);
-        return pack(bucket, bucket < c.percentageBasisPoints() ? TransportKind.NEW : TransportKind.LEGACY, Reason.PERCENTAGE);
+        return pack(
+                bucket,
+                bucket < c.percentageBasisPoints() ? TransportKind.NEW : TransportKind.LEGACY,
+                Reason.PERCENTAGE);
     }
 
     private static long pack(int bucket, TransportKind t, Reason r) {

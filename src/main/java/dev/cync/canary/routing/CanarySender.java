@@ -35,11 +35,13 @@ public final class CanarySender {
      * more likely to be skipped, never a stale one sent).
      */
     private final AtomicLongArray latest = new AtomicLongArray(LATEST_SLOTS);
+
     private final AtomicLong sequence = new AtomicLong();
     static final int LATEST_SLOTS = 4096;
     private final UnaryOperator<DeviceCommand> resolver;
 
-    public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
+    public CanarySender(
+            CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity) {
         this(router, legacy, reliable, metrics, mirrorCapacity, UnaryOperator.identity());
     }
 
@@ -47,7 +49,12 @@ public final class CanarySender {
      * @param resolver fills in the endpoint of a command made by mesh id ({@code Targets::resolve}
      *     over the device registry), so the router can hash the endpoint
      */
-    public CanarySender(CanaryRouter router, Transport legacy, Transport reliable, Metrics metrics, int mirrorCapacity,
+    public CanarySender(
+            CanaryRouter router,
+            Transport legacy,
+            Transport reliable,
+            Metrics metrics,
+            int mirrorCapacity,
             UnaryOperator<DeviceCommand> resolver) {
         this.resolver = resolver;
         if (legacy.kind() != TransportKind.LEGACY || reliable.kind() != TransportKind.NEW) {

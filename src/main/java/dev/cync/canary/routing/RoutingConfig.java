@@ -15,17 +15,26 @@ import java.util.Set;
  * @param darkLaunchBasisPoints share of devices in the mirror sample, 0..10000
  * @param version increases with every change; a decision reports the version it used
  */
-public record RoutingConfig(int percentageBasisPoints, String salt, Set<String> cohort, Set<String> exclude,
-        boolean killSwitch, boolean darkLaunch, int darkLaunchBasisPoints, long version) {
+public record RoutingConfig(
+        int percentageBasisPoints,
+        String salt,
+        Set<String> cohort,
+        Set<String> exclude,
+        boolean killSwitch,
+        boolean darkLaunch,
+        int darkLaunchBasisPoints,
+        long version) {
 
     public static final int BUCKETS = 10_000;
 
     public RoutingConfig {
         if (percentageBasisPoints < 0 || percentageBasisPoints > BUCKETS) {
-            throw new IllegalArgumentException("percentage must be 0..10000 basis points, got " + percentageBasisPoints);
+            throw new IllegalArgumentException(
+                    "percentage must be 0..10000 basis points, got " + percentageBasisPoints);
         }
         if (darkLaunchBasisPoints < 0 || darkLaunchBasisPoints > BUCKETS) {
-            throw new IllegalArgumentException("dark launch percentage must be 0..10000 basis points, got " + darkLaunchBasisPoints);
+            throw new IllegalArgumentException(
+                    "dark launch percentage must be 0..10000 basis points, got " + darkLaunchBasisPoints);
         }
         if (salt == null || salt.isEmpty()) {
             throw new IllegalArgumentException("the salt must not be empty");

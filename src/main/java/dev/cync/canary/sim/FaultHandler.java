@@ -33,6 +33,7 @@ final class FaultHandler extends ChannelDuplexHandler {
     private final Clock clock;
     /** Per direction, the in-order packets waiting: jitter delays a stream but never reorders it. */
     private final DelayLine inboundLine = new DelayLine();
+
     private final DelayLine outboundLine = new DelayLine();
 
     FaultHandler(Faults faults, long seed, Clock clock) {
@@ -85,7 +86,8 @@ final class FaultHandler extends ChannelDuplexHandler {
             out = bytes;
         }
         int copies = hit(faults.duplicate()) ? 2 : 1;
-        boolean handshake = packet instanceof Packet.Hello || packet instanceof Packet.Connect
+        boolean handshake = packet instanceof Packet.Hello
+                || packet instanceof Packet.Connect
                 || packet instanceof Packet.DeviceInfo;
         for (int i = 0; i < copies; i++) {
             Object o = out instanceof byte[] b ? ctx.alloc().buffer(b.length).writeBytes(b) : out;

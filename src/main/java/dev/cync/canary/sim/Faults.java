@@ -21,12 +21,20 @@ import java.util.Optional;
  *     however often they are resent (as for a target it does not know): catches a transport that
  *     only delivers bytes
  */
-public record Faults(Duration latency, Duration jitter, double loss, double duplicate, double reorder,
-        double corrupt, Optional<Duration> partitionAt, Duration partitionFor, double partitionShare,
+public record Faults(
+        Duration latency,
+        Duration jitter,
+        double loss,
+        double duplicate,
+        double reorder,
+        double corrupt,
+        Optional<Duration> partitionAt,
+        Duration partitionFor,
+        double partitionShare,
         double notExecuted) {
 
-    public static final Faults NONE = new Faults(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.empty(),
-            Duration.ofSeconds(10), 1.0, 0);
+    public static final Faults NONE =
+            new Faults(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.empty(), Duration.ofSeconds(10), 1.0, 0);
 
     public Faults {
         Validate.notNegative("--latency-ms", latency);
@@ -42,8 +50,14 @@ public record Faults(Duration latency, Duration jitter, double loss, double dupl
     }
 
     public boolean any() {
-        return !latency.isZero() || !jitter.isZero() || loss > 0 || duplicate > 0 || reorder > 0 || corrupt > 0
-                || partitionAt.isPresent() || notExecuted > 0;
+        return !latency.isZero()
+                || !jitter.isZero()
+                || loss > 0
+                || duplicate > 0
+                || reorder > 0
+                || corrupt > 0
+                || partitionAt.isPresent()
+                || notExecuted > 0;
     }
 
     @Override
@@ -70,8 +84,13 @@ public record Faults(Duration latency, Duration jitter, double loss, double dupl
         if (notExecuted > 0) {
             sb.append(" not_executed=").append(notExecuted);
         }
-        partitionAt.ifPresent(at -> sb.append(" partition=").append(at.toSeconds()).append("s+")
-                .append(partitionFor.toSeconds()).append("s(").append(partitionShare).append(")"));
+        partitionAt.ifPresent(at -> sb.append(" partition=")
+                .append(at.toSeconds())
+                .append("s+")
+                .append(partitionFor.toSeconds())
+                .append("s(")
+                .append(partitionShare)
+                .append(")"));
         return sb.length() == 0 ? "none" : sb.toString().trim();
     }
 }

@@ -45,8 +45,18 @@ public final class Fleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Fleet.class);
 
     /** How a fleet is run; {@link #defaults} gives a quiet, fault-free fleet. */
-    public record Config(String host, int port, boolean tls, int devices, Duration heartbeat, Faults faults,
-            long seed, boolean dedup, Duration dedupWindow, int threads, Duration reconnectDelay) {
+    public record Config(
+            String host,
+            int port,
+            boolean tls,
+            int devices,
+            Duration heartbeat,
+            Faults faults,
+            long seed,
+            boolean dedup,
+            Duration dedupWindow,
+            int threads,
+            Duration reconnectDelay) {
 
         public Config {
             Validate.range("--devices", devices, 1, 200_000);
@@ -57,8 +67,18 @@ public final class Fleet implements AutoCloseable {
         }
 
         public static Config defaults(String host, int port, int devices) {
-            return new Config(host, port, false, devices, Duration.ofSeconds(20), Faults.NONE, 1, true,
-                    Duration.ofSeconds(3), 0, Duration.ofSeconds(1));
+            return new Config(
+                    host,
+                    port,
+                    false,
+                    devices,
+                    Duration.ofSeconds(20),
+                    Faults.NONE,
+                    1,
+                    true,
+                    Duration.ofSeconds(3),
+                    0,
+                    Duration.ofSeconds(1));
         }
 
         public Config withFaults(Faults f, long s) {
@@ -66,11 +86,13 @@ public final class Fleet implements AutoCloseable {
         }
 
         public Config withTls(boolean t) {
-            return new Config(host, port, t, devices, heartbeat, faults, seed, dedup, dedupWindow, threads, reconnectDelay);
+            return new Config(
+                    host, port, t, devices, heartbeat, faults, seed, dedup, dedupWindow, threads, reconnectDelay);
         }
 
         public Config withDedup(boolean d) {
-            return new Config(host, port, tls, devices, heartbeat, faults, seed, d, dedupWindow, threads, reconnectDelay);
+            return new Config(
+                    host, port, tls, devices, heartbeat, faults, seed, d, dedupWindow, threads, reconnectDelay);
         }
 
         public Config withHeartbeat(Duration h) {
@@ -121,11 +143,17 @@ public final class Fleet implements AutoCloseable {
 
     /** Connects every device; returns once all connection attempts have completed (or failed). */
     public Fleet start() throws SSLException, InterruptedException {
-        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        int threads =
+                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         group = NettyTransports.group(threads, "sim-device");
         SslContext ssl = config.tls()
-                ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build() : null;
-        bootstrap = new Bootstrap().group(group).channel(NettyTransports.clientChannel())
+                ? SslContextBuilder.forClient()
+                        .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                        .build()
+                : null;
+        bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NettyTransports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         List<ChannelFuture> pending = new ArrayList<>();
@@ -136,10 +164,16 @@ public final class Fleet implements AutoCloseable {
             }
         }
         awaitAll(pending);
-        config.faults().partitionAt().ifPresent(at ->
-                group.next().schedule(this::partition, at.toNanos(), TimeUnit.NANOSECONDS));
-        log.info("simulated fleet: {} devices connecting to {}:{}{} (faults: {})", members.size(), config.host(),
-                config.port(), config.tls() ? " over TLS" : "", config.faults());
+        config.faults()
+                .partitionAt()
+                .ifPresent(at -> group.next().schedule(this::partition, at.toNanos(), TimeUnit.NANOSECONDS));
+        log.info(
+                "simulated fleet: {} devices connecting to {}:{}{} (faults: {})",
+                members.size(),
+                config.host(),
+                config.port(),
+                config.tls() ? " over TLS" : "",
+                config.faults());
         return this;
     }
 
@@ -160,7 +194,10 @@ public final class Fleet implements AutoCloseable {
             }
         }
         stats.partitioned.add(cut);
-        log.info("partition: {} devices cut off for {} s", cut, config.faults().partitionFor().toSeconds());
+        log.info(
+                "partition: {} devices cut off for {} s",
+                cut,
+                config.faults().partitionFor().toSeconds());
     }
 
     /**
@@ -192,11 +229,9 @@ public final class Fleet implements AutoCloseable {
         return stats;
     }
 
-
     public Config config() {
         return config;
     }
-
 
     @Override
     public void close() {
@@ -309,7 +344,12 @@ public final class Fleet implements AutoCloseable {
                 blue = c.blue();
                 rgbMode = true;
             }
-            return before != on || b != brightness || t != colorTemp || m != rgbMode || r != red || g != green
+            return before != on
+                    || b != brightness
+                    || t != colorTemp
+                    || m != rgbMode
+                    || r != red
+                    || g != green
                     || bl != blue;
         }
 
@@ -325,7 +365,6 @@ public final class Fleet implements AutoCloseable {
             return clock;
         }
 
-
         ChannelFuture connect(SslContext sslContext) {
             this.ssl = sslContext;
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -335,10 +374,18 @@ public final class Fleet implements AutoCloseable {
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc(), config.host(), config.port()));
                     }
                     ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
-                    ch.pipeline().addLast(new CyncFrameDecoder(DecodeListener.NONE), new PacketDecoder(DecodeListener.NONE),
-                            new PacketEncoder(), new FaultHandler(config.faults(), config.seed() * 31 + index, clock),
-                            new SimDevice(Member.this, stats, config.heartbeat().toNanos(), config.dedup(),
-                                    config.dedupWindow().toNanos()));
+                    ch.pipeline()
+                            .addLast(
+                                    new CyncFrameDecoder(DecodeListener.NONE),
+                                    new PacketDecoder(DecodeListener.NONE),
+                                    new PacketEncoder(),
+                                    new FaultHandler(config.faults(), config.seed() * 31 + index, clock),
+                                    new SimDevice(
+                                            Member.this,
+                                            stats,
+                                            config.heartbeat().toNanos(),
+                                            config.dedup(),
+                                            config.dedupWindow().toNanos()));
                 }
             });
             ChannelFuture f = b.connect(config.host(), config.port());
@@ -367,17 +414,24 @@ public final class Fleet implements AutoCloseable {
                 return;
             }
             long now = clock.nanoTime();
-            long delay = awayUntil > now ? awayUntil - now
-                    : config.reconnectDelay().toNanos() + (long) (random.nextDouble() * config.reconnectDelay().toNanos());
+            long delay = awayUntil > now
+                    ? awayUntil - now
+                    : config.reconnectDelay().toNanos()
+                            + (long) (random.nextDouble()
+                                    * config.reconnectDelay().toNanos());
             scheduleReconnect(delay);
         }
 
         private void scheduleReconnect(long delayNanos) {
-            group.next().schedule(() -> {
-                if (!closing) {
-                    connect(ssl);
-                }
-            }, delayNanos, TimeUnit.NANOSECONDS);
+            group.next()
+                    .schedule(
+                            () -> {
+                                if (!closing) {
+                                    connect(ssl);
+                                }
+                            },
+                            delayNanos,
+                            TimeUnit.NANOSECONDS);
         }
     }
 }

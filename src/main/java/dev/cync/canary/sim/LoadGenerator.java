@@ -46,21 +46,24 @@ public final class LoadGenerator {
     /** Starts an open-loop run: {@code ratePerSecond} on average, {@code maxCommands} in all (0: until stopped). */
     public Run openLoop(Sink sink, double ratePerSecond, long maxCommands) {
         if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
-            throw new IllegalArgumentException("--rate must be a positive number of commands per second, got " + ratePerSecond);
+            throw new IllegalArgumentException(
+                    "--rate must be a positive number of commands per second, got " + ratePerSecond);
         }
         Run run = new Run(sink, maxCommands);
         double meanGapNanos = 1e9 / ratePerSecond;
         long[] next = {clock.nanoTime()};
-        run.ticker = scheduler.scheduleAtFixedRate(() -> {
-            long now = clock.nanoTime();
-            List<DeviceId> ids = run.refreshTargets();
-            while (next[0] <= now && !run.stopped) {
-                if (!run.issue(ids)) {
-                    break;
-                }
-                next[0] += (long) (-Math.log(1 - random.nextDouble()) * meanGapNanos);
-            }
-        }, Duration.ofMillis(1));
+        run.ticker = scheduler.scheduleAtFixedRate(
+                () -> {
+                    long now = clock.nanoTime();
+                    List<DeviceId> ids = run.refreshTargets();
+                    while (next[0] <= now && !run.stopped) {
+                        if (!run.issue(ids)) {
+                            break;
+                        }
+                        next[0] += (long) (-Math.log(1 - random.nextDouble()) * meanGapNanos);
+                    }
+                },
+                Duration.ofMillis(1));
         return run;
     }
 

@@ -34,7 +34,8 @@ public final class ModelledTransport implements Transport {
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     private long sent;
 
-    public ModelledTransport(TransportKind kind, Scenario scenario, Clock clock, Instant start, long seed, Duration deadline) {
+    public ModelledTransport(
+            TransportKind kind, Scenario scenario, Clock clock, Instant start, long seed, Duration deadline) {
         this.kind = kind;
         this.scenario = scenario;
         this.clock = clock;
@@ -57,7 +58,11 @@ public final class ModelledTransport implements Transport {
         Scenario.Model m = scenario.model(kind.label(), Duration.between(start, clock.instant()));
         long latency = (long) (Math.exp(m.mu() + m.sigma() * random.nextGaussian()) * 1e6);
         boolean ok = random.nextDouble() < m.success() && latency <= deadlineNanos;
-        CommandOutcome o = new CommandOutcome(command, kind, ok ? Outcome.SUCCESS : Outcome.TIMEOUT, 1,
+        CommandOutcome o = new CommandOutcome(
+                command,
+                kind,
+                ok ? Outcome.SUCCESS : Outcome.TIMEOUT,
+                1,
                 Duration.ofNanos(ok ? latency : deadlineNanos));
         counts.merge(o.outcome(), 1L, Long::sum);
         for (Consumer<CommandOutcome> l : listeners) {
@@ -67,7 +72,8 @@ public final class ModelledTransport implements Transport {
     }
 
     @Override
-    public synchronized CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
+    public synchronized CompletableFuture<CommandOutcome> failInjected(
+            DeviceCommand command, Outcome outcome, Duration latency) {
         sent++;
         CommandOutcome o = new CommandOutcome(command, kind, outcome, 1, latency);
         counts.merge(outcome, 1L, Long::sum);
@@ -90,6 +96,5 @@ public final class ModelledTransport implements Transport {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

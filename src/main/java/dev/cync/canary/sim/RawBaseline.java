@@ -30,8 +30,7 @@ public final class RawBaseline implements LoadGenerator.Sink {
 
     private static final AckWaiter IGNORE = new AckWaiter() {
         @Override
-        public void onAck(long nowNanos) {
-        }
+        public void onAck(long nowNanos) {}
 
         @Override
         public boolean onExecuted(int opcode, long nowNanos) {
@@ -39,8 +38,7 @@ public final class RawBaseline implements LoadGenerator.Sink {
         }
 
         @Override
-        public void onConnectionClosed() {
-        }
+        public void onConnectionClosed() {}
     };
 
     private final DeviceRegistry registry;
@@ -119,14 +117,23 @@ public final class RawBaseline implements LoadGenerator.Sink {
                 return;
             }
             s.write(command.toMeshCommand(seq[0]).toPacket());
-            timer[0] = s.scheduler().schedule(() -> {
-                if (!f.isDone()) {
-                    if (s.isOpen()) {
-                        s.releaseSequence(seq[0], IGNORE);
-                    }
-                    complete(f, outcome(command, receipt[0] ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT, start, 1));
-                }
-            }, deadline);
+            timer[0] = s.scheduler()
+                    .schedule(
+                            () -> {
+                                if (!f.isDone()) {
+                                    if (s.isOpen()) {
+                                        s.releaseSequence(seq[0], IGNORE);
+                                    }
+                                    complete(
+                                            f,
+                                            outcome(
+                                                    command,
+                                                    receipt[0] ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT,
+                                                    start,
+                                                    1));
+                                }
+                            },
+                            deadline);
         });
         return f;
     }

@@ -14,7 +14,13 @@ import java.util.List;
  * A rehearsal scenario: the fleet's size and load, how each transport behaves, and faults that
  * change that from one time to another (see config/scenarios/).
  */
-public record Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults, Expect expect,
+public record Scenario(
+        int devices,
+        double commandsPerDevicePerHour,
+        Model legacy,
+        Model fresh,
+        List<Fault> faults,
+        Expect expect,
         Duration duration) {
 
     /**
@@ -23,7 +29,11 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
      * transport, and none before it; or holds and no rollback.
      */
     public record Expect(Kind kind, Duration rollbackWithin) {
-        public enum Kind { COMPLETE, ROLLBACK, HOLD }
+        public enum Kind {
+            COMPLETE,
+            ROLLBACK,
+            HOLD
+        }
 
         @Override
         public String toString() {
@@ -43,7 +53,9 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
     public Duration firstNewFault() {
         Duration first = null;
         for (Fault f : faults) {
-            if ("new".equals(f.transport()) && (f.success() != null || f.p50Ms() != null) && (first == null || f.from().compareTo(first) < 0)) {
+            if ("new".equals(f.transport())
+                    && (f.success() != null || f.p50Ms() != null)
+                    && (first == null || f.from().compareTo(first) < 0)) {
                 first = f.from();
             }
         }
@@ -57,7 +69,8 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
                 throw new IllegalArgumentException("success must be from 0 to 1, got " + success);
             }
             if (!(p50Ms > 0) || !(p99Ms >= p50Ms)) {
-                throw new IllegalArgumentException("latencyMs needs 0 < p50 <= p99, got p50 " + p50Ms + ", p99 " + p99Ms);
+                throw new IllegalArgumentException(
+                        "latencyMs needs 0 < p50 <= p99, got p50 " + p50Ms + ", p99 " + p99Ms);
             }
         }
 
@@ -75,9 +88,23 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
      * A change from {@code from} until {@code until} (null: to the end), to one transport (null: both);
      * with {@code every}, the same stretch again every that long (a flapping fault).
      */
-    public record Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor,
+    public record Fault(
+            String transport,
+            Duration from,
+            Duration until,
+            Double success,
+            Double p50Ms,
+            Double p99Ms,
+            Double trafficFactor,
             Duration every) {
-        public Fault(String transport, Duration from, Duration until, Double success, Double p50Ms, Double p99Ms, Double trafficFactor) {
+        public Fault(
+                String transport,
+                Duration from,
+                Duration until,
+                Double success,
+                Double p50Ms,
+                Double p99Ms,
+                Double trafficFactor) {
             this(transport, from, until, success, p50Ms, p99Ms, trafficFactor, null);
         }
 
@@ -101,7 +128,8 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
             throw new IllegalArgumentException("devices must be from 1 to 10000000, got " + devices);
         }
         if (!(commandsPerDevicePerHour >= 0) || Double.isInfinite(commandsPerDevicePerHour)) {
-            throw new IllegalArgumentException("commandsPerDevicePerHour must be a number >= 0, got " + commandsPerDevicePerHour);
+            throw new IllegalArgumentException(
+                    "commandsPerDevicePerHour must be a number >= 0, got " + commandsPerDevicePerHour);
         }
     }
 
@@ -109,9 +137,12 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
     public Model model(String transport, Duration elapsed) {
         Model m = transport.equals("new") ? fresh : legacy;
         for (Fault f : faults) {
-            if (f.active(elapsed) && (f.transport() == null || f.transport().equals(transport))
+            if (f.active(elapsed)
+                    && (f.transport() == null || f.transport().equals(transport))
                     && (f.success() != null || f.p50Ms() != null)) {
-                m = new Model(f.success() != null ? f.success() : m.success(), f.p50Ms() != null ? f.p50Ms() : m.p50Ms(),
+                m = new Model(
+                        f.success() != null ? f.success() : m.success(),
+                        f.p50Ms() != null ? f.p50Ms() : m.p50Ms(),
                         f.p99Ms() != null ? f.p99Ms() : m.p99Ms());
             }
         }
@@ -157,11 +188,19 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
             Duration until = f.duration("until", null);
             Duration every = f.duration("every", null);
             if (every != null && (until == null || every.isZero())) {
-                throw new IllegalArgumentException("faults: a fault with 'every' needs 'until' (the first stretch) and a positive period");
+                throw new IllegalArgumentException(
+                        "faults: a fault with 'every' needs 'until' (the first stretch) and a positive period");
             }
             Settings lat = f.section("latencyMs");
-            faults.add(new Fault(transport, from, until, f.optionalNumber("success"), lat.optionalNumber("p50"),
-                    lat.optionalNumber("p99"), f.optionalNumber("trafficFactor"), every));
+            faults.add(new Fault(
+                    transport,
+                    from,
+                    until,
+                    f.optionalNumber("success"),
+                    lat.optionalNumber("p50"),
+                    lat.optionalNumber("p99"),
+                    f.optionalNumber("trafficFactor"),
+                    every));
             lat.finish();
             f.finish();
         }
@@ -177,7 +216,9 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
             return null;
         }
         if (e.isObject() && e.has("rollback_within") && e.size() == 1) {
-            return new Expect(Expect.Kind.ROLLBACK, Durations.parse(e.get("rollback_within").asText()));
+            return new Expect(
+                    Expect.Kind.ROLLBACK,
+                    Durations.parse(e.get("rollback_within").asText()));
         }
         String text = e.asText().trim();
         if (text.equals("complete")) {
@@ -187,19 +228,24 @@ public record Scenario(int devices, double commandsPerDevicePerHour, Model legac
             return new Expect(Expect.Kind.HOLD, null);
         }
         if (text.startsWith("rollback_within:")) {
-            return new Expect(Expect.Kind.ROLLBACK, Durations.parse(text.substring("rollback_within:".length()).trim()));
+            return new Expect(
+                    Expect.Kind.ROLLBACK,
+                    Durations.parse(text.substring("rollback_within:".length()).trim()));
         }
-        throw new IllegalArgumentException("expect: must be complete, hold or rollback_within: DURATION, got '" + e + "'");
+        throw new IllegalArgumentException(
+                "expect: must be complete, hold or rollback_within: DURATION, got '" + e + "'");
     }
 
     private static Model model(Settings n) {
         if (!n.present()) {
-            throw new IllegalArgumentException(n.path() + " is required: {success: 0.995, latencyMs: {p50: 80, p99: 400}}");
+            throw new IllegalArgumentException(
+                    n.path() + " is required: {success: 0.995, latencyMs: {p50: 80, p99: 400}}");
         }
         Settings lat = n.section("latencyMs");
         Model m;
         try {
-            m = new Model(n.number("success", Double.NaN), lat.number("p50", Double.NaN), lat.number("p99", Double.NaN));
+            m = new Model(
+                    n.number("success", Double.NaN), lat.number("p50", Double.NaN), lat.number("p99", Double.NaN));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(n.path() + ": " + e.getMessage(), e);
         }

@@ -43,6 +43,7 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
      * (its id is fixed), so 256 slots remember every key there can be. Event-loop confined.
      */
     private final long[] appliedAt = new long[256];
+
     private final long[] appliedKey = new long[256];
     private ScheduledFuture<?> heartbeat;
     private int counter;
@@ -69,27 +70,36 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
         }
         ctx.writeAndFlush(info(true));
         resendInfoUntilAcked(ctx, 5);
-        heartbeat = ctx.executor().scheduleAtFixedRate(() -> {
-            ctx.write(new Packet.Heartbeat());
-            if (++beats % 3 == 0) {
-                ctx.write(info(true));
-            }
-            ctx.flush();
-        }, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
+        heartbeat = ctx.executor()
+                .scheduleAtFixedRate(
+                        () -> {
+                            ctx.write(new Packet.Heartbeat());
+                            if (++beats % 3 == 0) {
+                                ctx.write(info(true));
+                            }
+                            ctx.flush();
+                        },
+                        heartbeatNanos,
+                        heartbeatNanos,
+                        TimeUnit.NANOSECONDS);
         super.channelActive(ctx);
     }
 
     /** A lost first 0x43 would leave the server without the device's mesh id until the periodic one. */
     private void resendInfoUntilAcked(ChannelHandlerContext ctx, int left) {
-        ctx.executor().schedule(() -> {
-            if (!infoAcked && left > 0 && ctx.channel().isActive()) {
-                if (member.meshId() > 0xFF) {
-                    ctx.write(ownStatus(0));
-                }
-                ctx.writeAndFlush(info(true));
-                resendInfoUntilAcked(ctx, left - 1);
-            }
-        }, 300, TimeUnit.MILLISECONDS);
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!infoAcked && left > 0 && ctx.channel().isActive()) {
+                                if (member.meshId() > 0xFF) {
+                                    ctx.write(ownStatus(0));
+                                }
+                                ctx.writeAndFlush(info(true));
+                                resendInfoUntilAcked(ctx, left - 1);
+                            }
+                        },
+                        300,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -151,7 +161,8 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
             stats.applied.increment();
             changed = target.apply(cmd.setting());
         }
-        ctx.write(Packets.executionAck(member.id(), nextCounter(), cmd.sequence(), cmd.setting().opcode()));
+        ctx.write(Packets.executionAck(
+                member.id(), nextCounter(), cmd.sequence(), cmd.setting().opcode()));
         ctx.writeAndFlush(receipt);
         if (changed) {
             if (target == member) {
@@ -193,8 +204,18 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
 
     private Packet.Status ownStatus(int sequence) {
         int[] rgb = member.rgb();
-        return StatusReport.ownState(member.id(), nextCounter(), sequence, member.meshId(), true, member.on(),
-                member.brightness(), member.rgbMode() ? 0xFE : member.colorTemp(), rgb[0], rgb[1], rgb[2]);
+        return StatusReport.ownState(
+                member.id(),
+                nextCounter(),
+                sequence,
+                member.meshId(),
+                true,
+                member.on(),
+                member.brightness(),
+                member.rgbMode() ? 0xFE : member.colorTemp(),
+                rgb[0],
+                rgb[1],
+                rgb[2]);
     }
 
     /** A 0x43 with the own entry (when {@code own}) and the relayed one; mesh ids above 255 do not fit and are left out. */
@@ -212,8 +233,18 @@ final class SimDevice extends SimpleChannelInboundHandler<Packet> {
 
     private static StateEntry entry(Fleet.Member m, int index, int via) {
         int[] rgb = m.rgb();
-        return new StateEntry(index, m.meshId(), m.on(), m.on() ? m.brightness() : 0, m.rgbMode() ? 0xFE : m.colorTemp(),
-                rgb[0], rgb[1], rgb[2], true, 0, via);
+        return new StateEntry(
+                index,
+                m.meshId(),
+                m.on(),
+                m.on() ? m.brightness() : 0,
+                m.rgbMode() ? 0xFE : m.colorTemp(),
+                rgb[0],
+                rgb[1],
+                rgb[2],
+                true,
+                0,
+                via);
     }
 
     private List<MeshQuery.Entry> meshEntries() {

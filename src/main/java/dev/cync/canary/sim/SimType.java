@@ -4,7 +4,10 @@ import dev.cync.canary.protocol.Setting;
 
 /** The kinds of device the simulator plays, and which settings each carries out. */
 enum SimType {
-    PLUG, DIMMABLE, TUNABLE_WHITE, RGB;
+    PLUG,
+    DIMMABLE,
+    TUNABLE_WHITE,
+    RGB;
 
     /** Whether a device of this type carries out {@code s}; otherwise it only sends a receipt. */
     boolean takes(Setting s) {

@@ -44,21 +44,25 @@ public final class AutoRollbackCheck {
                 failures.add("success over " + Durations.format(w) + " " + v.detail());
             }
             if (latency != null) {
-                Evidence.Verdict l = evidence.judge(windows.ratio(latency, transport, w, nowMillis), latency.targetPpm(), a.minEvents());
+                Evidence.Verdict l = evidence.judge(
+                        windows.ratio(latency, transport, w, nowMillis), latency.targetPpm(), a.minEvents());
                 if (l.result() == Check.Result.FAIL) {
-                    failures.add("latency within " + latency.threshold().toMillis() + " ms over " + Durations.format(w) + " " + l.detail());
+                    failures.add("latency within " + latency.threshold().toMillis() + " ms over " + Durations.format(w)
+                            + " " + l.detail());
                 }
             }
         }
         Cusum.Settings q = a.sequential();
         if (q != null) {
             // The sequential test: evidence added up command by command over the lookback, whatever the fleet's rate.
-            Cusum.Result cs = Cusum.judge(windows.perMinute(success, transport, q.lookback(), nowMillis), a.successThresholdPpm(), q);
+            Cusum.Result cs = Cusum.judge(
+                    windows.perMinute(success, transport, q.lookback(), nowMillis), a.successThresholdPpm(), q);
             if (cs.alarm()) {
                 failures.add("success " + cs.detail());
             }
             if (latency != null) {
-                Cusum.Result cl = Cusum.judge(windows.perMinute(latency, transport, q.lookback(), nowMillis), latency.targetPpm(), q);
+                Cusum.Result cl = Cusum.judge(
+                        windows.perMinute(latency, transport, q.lookback(), nowMillis), latency.targetPpm(), q);
                 if (cl.alarm()) {
                     failures.add("latency within " + latency.threshold().toMillis() + " ms " + cl.detail());
                 }
@@ -68,8 +72,11 @@ public final class AutoRollbackCheck {
             return new Result(Check.Result.FAIL, failures, String.join("; ", failures));
         }
         if (most < a.minEvents()) {
-            return new Result(Check.Result.NO_DATA, failures, "NO_DATA: at most " + most + " commands on the " + transport
-                    + " transport in any window (need " + a.minEvents() + ")");
+            return new Result(
+                    Check.Result.NO_DATA,
+                    failures,
+                    "NO_DATA: at most " + most + " commands on the " + transport + " transport in any window (need "
+                            + a.minEvents() + ")");
         }
         return new Result(Check.Result.PASS, failures, "PASS");
     }

@@ -8,7 +8,9 @@ package dev.cync.canary.slo;
 public record Baseline(String objective, Verdict verdict, Ratio fresh, Ratio legacy, double z) {
 
     public enum Verdict {
-        NO_WORSE("no_worse"), WORSE("worse"), NO_DATA("no_data");
+        NO_WORSE("no_worse"),
+        WORSE("worse"),
+        NO_DATA("no_data");
 
         private final String label;
 
@@ -32,7 +34,12 @@ public record Baseline(String objective, Verdict verdict, Ratio fresh, Ratio leg
         double pooled = (double) (fresh.good() + legacy.good()) / (fresh.total() + legacy.total());
         double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / fresh.total() + 1.0 / legacy.total()));
         if (se == 0) {
-            return new Baseline(objective, p1 >= p2 ? Verdict.NO_WORSE : Verdict.WORSE, fresh, legacy, p1 >= p2 ? 0 : Double.NEGATIVE_INFINITY);
+            return new Baseline(
+                    objective,
+                    p1 >= p2 ? Verdict.NO_WORSE : Verdict.WORSE,
+                    fresh,
+                    legacy,
+                    p1 >= p2 ? 0 : Double.NEGATIVE_INFINITY);
         }
         double z = (p1 - p2) / se;
         return new Baseline(objective, z < Z_CRITICAL ? Verdict.WORSE : Verdict.NO_WORSE, fresh, legacy, z);

@@ -7,12 +7,19 @@ import java.util.Map;
  *
  * @param burnRates burn rate by window label (5m, 30m, 1h, 6h, 1d, 3d)
  */
-public record Check(Objective objective, String transport, Result result, Ratio ratio, double budgetRemaining,
+public record Check(
+        Objective objective,
+        String transport,
+        Result result,
+        Ratio ratio,
+        double budgetRemaining,
         Map<String, Double> burnRates) {
 
     /** PASS, FAIL or NO_DATA (too few events): docs/design.md rule 7. */
     public enum Result {
-        PASS("pass"), FAIL("fail"), NO_DATA("no_data");
+        PASS("pass"),
+        FAIL("fail"),
+        NO_DATA("no_data");
 
         private final String label;
 

@@ -43,14 +43,17 @@ public final class Cusum {
     public record Settings(double burnRate, double falseAlarmsPerMonth, Duration lookback) {
         public Settings {
             if (!(burnRate > 1 && burnRate <= 1000)) {
-                throw new IllegalArgumentException("autoRollback.sequential.burnRate: must be above 1 and at most 1000, got " + burnRate);
+                throw new IllegalArgumentException(
+                        "autoRollback.sequential.burnRate: must be above 1 and at most 1000, got " + burnRate);
             }
             if (!(falseAlarmsPerMonth > 0 && falseAlarmsPerMonth < 1)) {
-                throw new IllegalArgumentException("autoRollback.sequential.falseAlarmsPerMonth: must be above 0 and below 1 (like 0.01), got "
-                        + falseAlarmsPerMonth);
+                throw new IllegalArgumentException(
+                        "autoRollback.sequential.falseAlarmsPerMonth: must be above 0 and below 1 (like 0.01), got "
+                                + falseAlarmsPerMonth);
             }
             if (lookback.toMinutes() < 1 || lookback.compareTo(SloWindows.HISTORY) > 0) {
-                throw new IllegalArgumentException("autoRollback.sequential.lookback: must be from 1m to 30d, got " + lookback);
+                throw new IllegalArgumentException(
+                        "autoRollback.sequential.lookback: must be from 1m to 30d, got " + lookback);
             }
         }
 
@@ -93,9 +96,20 @@ public final class Cusum {
         long run = counted;
         boolean alarm = stat >= h;
         // The text only for an alarm: every other minute of a month would format it for nobody.
-        return new Result(alarm, stat, h, commands, alarm ? String.format(Locale.ROOT,
-                "sequential test (CUSUM, burn rate %s) %.1f >= %.1f over the last %d commands",
-                trim(settings.burnRate()), stat, h, run) : "below the threshold");
+        return new Result(
+                alarm,
+                stat,
+                h,
+                commands,
+                alarm
+                        ? String.format(
+                                Locale.ROOT,
+                                "sequential test (CUSUM, burn rate %s) %.1f >= %.1f over the last %d commands",
+                                trim(settings.burnRate()),
+                                stat,
+                                h,
+                                run)
+                        : "below the threshold");
     }
 
     private static String trim(double v) {

@@ -36,18 +36,38 @@ public record Evidence(double significance) {
     public Verdict judge(Ratio r, long targetPpm, long minEvents) {
         boolean meets = r.meets(targetPpm);
         double p = meets ? 1.0 : r.missProbability(targetPpm);
-        Supplier<String> pct = () -> String.format(Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), Percentages.fromMillionths(targetPpm));
+        Supplier<String> pct = () -> String.format(
+                Locale.ROOT, "%.3f%% of %d vs %s%%", 100 * r.value(), r.total(), Percentages.fromMillionths(targetPpm));
         if (r.total() > 0 && !meets && p < significance) {
-            return new Verdict(Check.Result.FAIL, r, targetPpm, p, () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct.get(), p, significance));
+            return new Verdict(
+                    Check.Result.FAIL,
+                    r,
+                    targetPpm,
+                    p,
+                    () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", pct.get(), p, significance));
         }
         if (r.total() < minEvents) {
-            return new Verdict(Check.Result.NO_DATA, r, targetPpm, p, () -> "no data: " + r.total() + " events (need " + minEvents + ")");
+            return new Verdict(
+                    Check.Result.NO_DATA,
+                    r,
+                    targetPpm,
+                    p,
+                    () -> "no data: " + r.total() + " events (need " + minEvents + ")");
         }
         if (meets) {
             return new Verdict(Check.Result.PASS, r, targetPpm, p, pct);
         }
-        return new Verdict(Check.Result.NO_DATA, r, targetPpm, p,
-                () -> String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", pct.get(), p, significance));
+        return new Verdict(
+                Check.Result.NO_DATA,
+                r,
+                targetPpm,
+                p,
+                () -> String.format(
+                        Locale.ROOT,
+                        "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)",
+                        pct.get(),
+                        p,
+                        significance));
     }
 
     /**
@@ -57,8 +77,13 @@ public record Evidence(double significance) {
      */
     public Verdict noWorse(Ratio fresh, Ratio legacy, long maxDropPpm, long minEvents) {
         if (fresh.total() < minEvents || legacy.total() < minEvents) {
-            return new Verdict(Check.Result.NO_DATA, fresh, 0, 1,
-                    () -> "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need " + minEvents + ")");
+            return new Verdict(
+                    Check.Result.NO_DATA,
+                    fresh,
+                    0,
+                    1,
+                    () -> "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need "
+                            + minEvents + ")");
         }
         double pn = fresh.value();
         double pl = legacy.value();
@@ -66,7 +91,8 @@ public record Evidence(double significance) {
         Supplier<String> text = () -> String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * pn, 100 * pl);
         // Exact integer comparison for the point estimate: new >= legacy - drop.
         boolean ok = (double) fresh.good() * legacy.total() * Objective.MILLION
-                >= (double) legacy.good() * fresh.total() * Objective.MILLION - (double) maxDropPpm * fresh.total() * legacy.total();
+                >= (double) legacy.good() * fresh.total() * Objective.MILLION
+                        - (double) maxDropPpm * fresh.total() * legacy.total();
         if (ok) {
             return new Verdict(Check.Result.PASS, fresh, 0, 1, text);
         }
@@ -76,9 +102,23 @@ public record Evidence(double significance) {
         double z = (pn - pl + drop) / Math.sqrt(vn + vl);
         double p = 0.5 * Ratio.erfc(-z / Math.sqrt(2));
         if (p < significance) {
-            return new Verdict(Check.Result.FAIL, fresh, 0, p, () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text.get(), p, significance));
+            return new Verdict(
+                    Check.Result.FAIL,
+                    fresh,
+                    0,
+                    p,
+                    () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text.get(), p, significance));
         }
-        return new Verdict(Check.Result.NO_DATA, fresh, 0, p,
-                () -> String.format(Locale.ROOT, "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)", text.get(), p, significance));
+        return new Verdict(
+                Check.Result.NO_DATA,
+                fresh,
+                0,
+                p,
+                () -> String.format(
+                        Locale.ROOT,
+                        "insufficient evidence: %s (p=%.2g, a breach needs p < %.2g)",
+                        text.get(),
+                        p,
+                        significance));
     }
 }

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param threshold the latency threshold, for {@link Kind#LATENCY} only (already chosen for the mode)
  */
-public record Objective(String name, String description, Kind kind, long targetPpm, Duration window, Duration threshold) {
+public record Objective(
+        String name, String description, Kind kind, long targetPpm, Duration window, Duration threshold) {
 
     /** What counts as an event and what counts as good. */
     public enum Kind {
@@ -39,7 +40,8 @@ public record Objective(String name, String description, Kind kind, long targetP
                     return k;
                 }
             }
-            throw new IllegalArgumentException("kind must be success, latency, retransmits, decode_errors or queue_full, got '" + label + "'");
+            throw new IllegalArgumentException(
+                    "kind must be success, latency, retransmits, decode_errors or queue_full, got '" + label + "'");
         }
     }
 
@@ -47,7 +49,8 @@ public record Objective(String name, String description, Kind kind, long targetP
 
     public Objective {
         if (targetPpm <= 0 || targetPpm >= MILLION) {
-            throw new IllegalArgumentException(name + ".target: must be above 0% and below 100%, got " + targetPpm / 1e4 + "%");
+            throw new IllegalArgumentException(
+                    name + ".target: must be above 0% and below 100%, got " + targetPpm / 1e4 + "%");
         }
         if (window.isNegative() || window.isZero() || window.compareTo(SloWindows.HISTORY) > 0) {
             throw new IllegalArgumentException(name + ".window: must be positive and at most 30d, got " + window);

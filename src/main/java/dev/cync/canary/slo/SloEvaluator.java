@@ -51,11 +51,15 @@ public final class SloEvaluator {
     /** One objective for {@code transport} over {@code window}. */
     public Check check(Objective o, String transport, Duration window, long nowMillis) {
         Ratio r = windows.ratio(o, transport, window, nowMillis);
-        // The evidence rule: FAIL only on a significant miss; below the target without one is NO_DATA (insufficient evidence).
-        Check.Result result = spec.evidence().judge(r, o.targetPpm(), spec.minEvents()).result();
+        // The evidence rule: FAIL only on a significant miss; below the target without one is NO_DATA (insufficient
+        // evidence).
+        Check.Result result =
+                spec.evidence().judge(r, o.targetPpm(), spec.minEvents()).result();
         Map<String, Double> burn = new LinkedHashMap<>();
         for (Map.Entry<String, Duration> w : BURN_WINDOWS.entrySet()) {
-            burn.put(w.getKey(), windows.ratio(o, transport, w.getValue(), nowMillis).burnRate(o.targetPpm()));
+            burn.put(
+                    w.getKey(),
+                    windows.ratio(o, transport, w.getValue(), nowMillis).burnRate(o.targetPpm()));
         }
         return new Check(o, transport, result, r, r.budgetRemaining(o.targetPpm()), burn);
     }
@@ -66,7 +70,10 @@ public final class SloEvaluator {
         for (Objective o : spec.objectives()) {
             if (o.kind() == Objective.Kind.SUCCESS || o.kind() == Objective.Kind.LATENCY) {
                 Duration w = window != null ? window : o.window();
-                out.add(Baseline.compare(o.name(), windows.ratio(o, fresh, w, nowMillis), windows.ratio(o, legacy, w, nowMillis),
+                out.add(Baseline.compare(
+                        o.name(),
+                        windows.ratio(o, fresh, w, nowMillis),
+                        windows.ratio(o, legacy, w, nowMillis),
                         spec.minEvents()));
             }
         }

@@ -18,14 +18,19 @@ import java.util.TreeSet;
  * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
  * and the automatic rollback's settings. Errors name the setting, the value and what is allowed.
  */
-public record SloSpec(String mode, long minEvents, List<Objective> objectives, AutoRollback autoRollback, Evidence evidence) {
+public record SloSpec(
+        String mode, long minEvents, List<Objective> objectives, AutoRollback autoRollback, Evidence evidence) {
 
     /**
      * The automatic rollback's checks (see slo.yaml): the new transport's success (against
      * {@code successThresholdPpm}) and latency good ratio (against the latency objective) over each
      * of {@code windows}, judged by the evidence rule.
      */
-    public record AutoRollback(int consecutiveFailures, List<Duration> windows, long successThresholdPpm, long minEvents,
+    public record AutoRollback(
+            int consecutiveFailures,
+            List<Duration> windows,
+            long successThresholdPpm,
+            long minEvents,
             Cusum.Settings sequential) {
         public AutoRollback {
             windows = List.copyOf(windows);
@@ -89,7 +94,9 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         for (JsonNode o : list) {
             String name = text(o, "name", null);
             if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
-                throw new IllegalArgumentException("objectives: every objective needs a name of lower-case letters, digits and _, got '" + name + "'");
+                throw new IllegalArgumentException(
+                        "objectives: every objective needs a name of lower-case letters, digits and _, got '" + name
+                                + "'");
             }
             if (!names.add(name)) {
                 throw new IllegalArgumentException("objectives: '" + name + "' appears twice");
@@ -103,9 +110,11 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
             }
             Duration threshold = null;
             if (kind == Objective.Kind.LATENCY) {
-                threshold = duration(o, mode.equals("lab") && o.has("thresholdLab") ? "thresholdLab" : "threshold", name);
+                threshold =
+                        duration(o, mode.equals("lab") && o.has("thresholdLab") ? "thresholdLab" : "threshold", name);
             }
-            objectives.add(new Objective(name, text(o, "description", ""), kind, ppm(o, name), duration(o, "window", name), threshold));
+            objectives.add(new Objective(
+                    name, text(o, "description", ""), kind, ppm(o, name), duration(o, "window", name), threshold));
         }
         JsonNode a = root.get("autoRollback");
         if (a == null || !a.isObject()) {
@@ -113,14 +122,19 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         }
         for (String gone : List.of("successWindow", "fastBurnRate", "fastBurnLongWindow", "fastBurnShortWindow")) {
             if (a.has(gone)) {
-                throw new IllegalArgumentException("autoRollback." + gone + ": no longer a setting; the check now looks at every window in"
-                        + " autoRollback.windows (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
+                throw new IllegalArgumentException(
+                        "autoRollback." + gone + ": no longer a setting; the check now looks at every window in"
+                                + " autoRollback.windows (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
             }
         }
-        only(a, "autoRollback.", Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents", "sequential"));
+        only(
+                a,
+                "autoRollback.",
+                Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents", "sequential"));
         JsonNode w = a.get("windows");
         if (w == null || !w.isArray() || w.isEmpty()) {
-            throw new IllegalArgumentException("autoRollback.windows: a list of at least one window is required, like [10m, 1h, 6h]");
+            throw new IllegalArgumentException(
+                    "autoRollback.windows: a list of at least one window is required, like [10m, 1h, 6h]");
         }
         List<Duration> autoWindows = new ArrayList<>();
         for (JsonNode d : w) {
@@ -131,18 +145,24 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
                 throw new IllegalArgumentException("autoRollback.windows: " + e.getMessage(), e);
             }
             if (dd.toMinutes() < 1 || dd.compareTo(SloWindows.HISTORY) > 0) {
-                throw new IllegalArgumentException("autoRollback.windows: each window must be from 1m to 30d, got " + d.asText());
+                throw new IllegalArgumentException(
+                        "autoRollback.windows: each window must be from 1m to 30d, got " + d.asText());
             }
             autoWindows.add(dd);
         }
-        AutoRollback auto = new AutoRollback((int) whole(a, "consecutiveFailures", 3, 1, 100), autoWindows,
-                ppm(a.get("successThreshold"), "autoRollback.successThreshold"), whole(a, "minEvents", 20, 1, 1_000_000_000),
+        AutoRollback auto = new AutoRollback(
+                (int) whole(a, "consecutiveFailures", 3, 1, 100),
+                autoWindows,
+                ppm(a.get("successThreshold"), "autoRollback.successThreshold"),
+                whole(a, "minEvents", 20, 1, 1_000_000_000),
                 sequential(a.get("sequential")));
         JsonNode sig = root.get("significance");
         double significance = DEFAULT_SIGNIFICANCE;
         if (sig != null && !sig.isNull()) {
             if (!sig.isNumber() || !(sig.doubleValue() > 0 && sig.doubleValue() < 0.5)) {
-                throw new IllegalArgumentException("significance: must be a number above 0 and below 0.5 (like 1.0e-7), got '" + sig.asText() + "'");
+                throw new IllegalArgumentException(
+                        "significance: must be a number above 0 and below 0.5 (like 1.0e-7), got '" + sig.asText()
+                                + "'");
             }
             significance = sig.doubleValue();
         }
@@ -153,7 +173,8 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are " + String.join(", ", new TreeSet<>(allowed)));
+                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are "
+                        + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }
@@ -169,7 +190,8 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
             return dflt;
         }
         if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-            throw new IllegalArgumentException(key + ": must be a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
+            throw new IllegalArgumentException(
+                    key + ": must be a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
         }
         return v.asLong();
     }
@@ -206,7 +228,8 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
         }
         BigDecimal p = v.decimalValue();
         if (p.signum() <= 0 || p.compareTo(BigDecimal.valueOf(100)) >= 0) {
-            throw new IllegalArgumentException(where + ": must be above 0 and below 100 (percent), got " + p.toPlainString());
+            throw new IllegalArgumentException(
+                    where + ": must be above 0 and below 100 (percent), got " + p.toPlainString());
         }
         BigDecimal ppm = p.movePointRight(4);
         if (ppm.stripTrailingZeros().scale() > 0) {
@@ -221,7 +244,8 @@ public record SloSpec(String mode, long minEvents, List<Objective> objectives, A
             return null;
         }
         if (!q.isObject()) {
-            throw new IllegalArgumentException("autoRollback.sequential: must be {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}");
+            throw new IllegalArgumentException(
+                    "autoRollback.sequential: must be {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}");
         }
         only(q, "autoRollback.sequential.", Set.of("burnRate", "falseAlarmsPerMonth", "lookback"));
         double burn = q.path("burnRate").asDouble(Double.NaN);

@@ -30,6 +30,7 @@ public final class SloWindows {
     static final int MINUTES = (int) HISTORY.toMinutes() + 1;
     /** Per-transport fields. */
     static final int COMMANDS = 0;
+
     static final int SUCCEEDED = 1;
     static final int FAST = 2;
     static final int RETRANSMITS = 3;
@@ -37,6 +38,7 @@ public final class SloWindows {
     static final int TRANSPORT_FIELDS = 5;
     /** Fleet fields. */
     static final int PACKETS = 0;
+
     static final int DECODE_ERRORS = 1;
     static final String FLEET = "fleet";
     private static final int MAGIC = 0x534C4F31; // "SLO1"
@@ -54,8 +56,8 @@ public final class SloWindows {
     }
 
     /** One resolved command of {@code transport}. */
-    public void recordCommand(String transport, long atMillis, boolean succeeded, long latencyNanos, int attempts,
-            boolean queueFull) {
+    public void recordCommand(
+            String transport, long atMillis, boolean succeeded, long latencyNanos, int attempts, boolean queueFull) {
         Ring r = rings.get(transport);
         if (r == null) {
             throw new IllegalArgumentException("unknown transport " + transport);
@@ -84,16 +86,28 @@ public final class SloWindows {
      * counts (the rehearsal's bulk outcome model): the same totals {@link #recordCommand} would
      * reach one command at a time. {@code fast} counts the succeeded commands within the latency threshold.
      */
-    public void recordCommands(String transport, long atMillis, long commands, long succeeded, long fast, long retransmits,
+    public void recordCommands(
+            String transport,
+            long atMillis,
+            long commands,
+            long succeeded,
+            long fast,
+            long retransmits,
             long queueFull) {
         Ring r = rings.get(transport);
         if (r == null) {
             throw new IllegalArgumentException("unknown transport " + transport);
         }
-        if (commands < 0 || succeeded < 0 || succeeded > commands || fast < 0 || fast > succeeded || retransmits < 0 || queueFull < 0
+        if (commands < 0
+                || succeeded < 0
+                || succeeded > commands
+                || fast < 0
+                || fast > succeeded
+                || retransmits < 0
+                || queueFull < 0
                 || queueFull > commands) {
-            throw new IllegalArgumentException("inconsistent counts: " + commands + " commands, " + succeeded + " succeeded, " + fast
-                    + " fast, " + retransmits + " retransmits, " + queueFull + " queue full");
+            throw new IllegalArgumentException("inconsistent counts: " + commands + " commands, " + succeeded
+                    + " succeeded, " + fast + " fast, " + retransmits + " retransmits, " + queueFull + " queue full");
         }
         if (commands == 0) {
             return;
@@ -164,7 +178,9 @@ public final class SloWindows {
                     continue;
                 }
                 long t = r.counts[slot * r.fields + total];
-                long good = goodField >= 0 ? r.counts[slot * r.fields + goodField] : Math.max(0, t - r.counts[slot * r.fields + badField]);
+                long good = goodField >= 0
+                        ? r.counts[slot * r.fields + goodField]
+                        : Math.max(0, t - r.counts[slot * r.fields + badField]);
                 out[2 * i] = good;
                 out[2 * i + 1] = t;
             }
@@ -218,7 +234,8 @@ public final class SloWindows {
     public void add(String ring, long minute, long[] counts) {
         Ring r = ring(ring);
         if (counts.length != r.fields) {
-            throw new IllegalArgumentException(ring + ": " + r.fields + " counts per minute expected, got " + counts.length);
+            throw new IllegalArgumentException(
+                    ring + ": " + r.fields + " counts per minute expected, got " + counts.length);
         }
         for (long c : counts) {
             if (c < 0) {
@@ -311,7 +328,8 @@ public final class SloWindows {
         long nowMinute = Math.floorDiv(nowMillis, 60_000L);
         Map<String, TreeMap<Long, long[]>> read = new TreeMap<>();
         int future = 0;
-        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+        try (InputStream is = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
             if (in.readInt() != MAGIC) {
                 return new LoadResult(file + " is not an SLO window file (wrong magic number)", 0);
             }
@@ -325,7 +343,8 @@ public final class SloWindows {
                 int fields = in.readInt();
                 int used = in.readInt();
                 if (fields < 1 || fields > 16 || used < 0 || used > MINUTES) {
-                    return new LoadResult(file + " is corrupt (ring " + name + ": " + fields + " fields, " + used + " minutes)", 0);
+                    return new LoadResult(
+                            file + " is corrupt (ring " + name + ": " + fields + " fields, " + used + " minutes)", 0);
                 }
                 TreeMap<Long, long[]> byMinute = new TreeMap<>();
                 for (int u = 0; u < used; u++) {

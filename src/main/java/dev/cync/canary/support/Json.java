@@ -19,7 +19,9 @@ public final class Json {
 
     /** Compact JSON, java.time values as ISO text; unknown properties are refused when binding. */
     public static ObjectMapper mapper() {
-        return new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
     /** {@link #mapper}, indented: reports and generated files that people read and diff. */

@@ -24,7 +24,8 @@ public final class Settings {
         this.path = path;
         this.node = node == null || node.isNull() || node.isMissingNode() ? MissingNode.getInstance() : node;
         if (!this.node.isMissingNode() && !this.node.isObject()) {
-            throw new IllegalArgumentException(where("") + ": must be a section of settings, got " + node.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException(where("") + ": must be a section of settings, got "
+                    + node.getNodeType().name().toLowerCase());
         }
     }
 
@@ -126,7 +127,8 @@ public final class Settings {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException(where(key) + ": must be a list, got " + v.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException(where(key) + ": must be a list, got "
+                    + v.getNodeType().name().toLowerCase());
         }
         List<Settings> items = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {

@@ -35,7 +35,9 @@ public final class StateMarker {
     public static final String FILE = "state-marker.json";
 
     /** The marker file's content. */
-    record Content(@JsonProperty("first_start") String firstStart, @JsonProperty("files") Map<String, Long> files) {}
+    record Content(
+            @JsonProperty("first_start") String firstStart,
+            @JsonProperty("files") Map<String, Long> files) {}
 
     private final Path dir;
     private final DurableFiles.Writer writer;
@@ -46,7 +48,12 @@ public final class StateMarker {
     private boolean dirty;
     private long failures;
 
-    private StateMarker(Path dir, DurableFiles.Writer writer, Set<String> reset, String firstStartAt, Map<String, Long> generations) {
+    private StateMarker(
+            Path dir,
+            DurableFiles.Writer writer,
+            Set<String> reset,
+            String firstStartAt,
+            Map<String, Long> generations) {
         this.dir = dir;
         this.writer = writer;
         this.reset = Set.copyOf(reset);
@@ -62,8 +69,9 @@ public final class StateMarker {
      *     but one of them exists, the directory predates the marker and is adopted as it is
      * @param reset the files the operator asked to start afresh ({@code --reset-state})
      */
-    public static StateMarker open(Path dir, String now, Collection<String> stateFiles, Set<String> reset,
-            DurableFiles.Writer writer) throws IOException {
+    public static StateMarker open(
+            Path dir, String now, Collection<String> stateFiles, Set<String> reset, DurableFiles.Writer writer)
+            throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
         if (Files.exists(file) && !reset.contains(FILE)) {
@@ -74,9 +82,10 @@ public final class StateMarker {
                 c = null;
             }
             if (c == null || c.firstStart() == null || c.files() == null) {
-                throw new StateFileException("state file " + file + " is unreadable; the controller will not guess what this state "
-                        + "directory held. If it is the right directory, start once with --reset-state " + FILE
-                        + " to rebuild the marker from the files present");
+                throw new StateFileException(
+                        "state file " + file + " is unreadable; the controller will not guess what this state "
+                                + "directory held. If it is the right directory, start once with --reset-state " + FILE
+                                + " to rebuild the marker from the files present");
             }
             return new StateMarker(dir, writer, reset, c.firstStart(), c.files());
         }
@@ -102,9 +111,10 @@ public final class StateMarker {
 
     /** The refusal for a state file that cannot be trusted: one line, the file, the way out. */
     public StateFileException problem(String name, String what) {
-        return new StateFileException("state file " + dir.resolve(name) + " " + what + "; the controller refuses to start rather "
-                + "than loosen the canary. Restore the file, or start once with --reset-state " + name
-                + " to begin it afresh at 0% (audited)");
+        return new StateFileException(
+                "state file " + dir.resolve(name) + " " + what + "; the controller refuses to start rather "
+                        + "than loosen the canary. Restore the file, or start once with --reset-state " + name
+                        + " to begin it afresh at 0% (audited)");
     }
 
     /** Records that generation {@code generation} of {@code name} is on disk; the marker follows it. */
@@ -126,8 +136,10 @@ public final class StateMarker {
             return;
         }
         try {
-            writer.replace(dir.resolve(FILE), json.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new Content(firstStartAt, new TreeMap<>(generations))));
+            writer.replace(
+                    dir.resolve(FILE),
+                    json.writerWithDefaultPrettyPrinter()
+                            .writeValueAsBytes(new Content(firstStartAt, new TreeMap<>(generations))));
             dirty = false;
         } catch (IOException e) {
             failures++;

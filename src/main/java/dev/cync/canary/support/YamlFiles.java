@@ -27,18 +27,20 @@ public final class YamlFiles {
      */
     public static Source read(Path file, String resource, String what, String builtIn) throws IOException {
         String name = file == null ? builtIn : file.toString();
-        try (InputStream in = file == null ? YamlFiles.class.getResourceAsStream(resource) : Files.newInputStream(file)) {
+        try (InputStream in =
+                file == null ? YamlFiles.class.getResourceAsStream(resource) : Files.newInputStream(file)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the jar");
             }
             // A key given twice is refused (it is a mistake either way, and last-wins hides it).
-            return new Source(Json.yaml()
-                    .readTree(in), name);
+            return new Source(Json.yaml().readTree(in), name);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such " + what);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(name + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         }
     }
 }

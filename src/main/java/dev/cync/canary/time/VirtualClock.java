@@ -91,7 +91,7 @@ public final class VirtualClock implements Clock, Scheduler {
 
     /** Moves time to {@code target} nanoseconds since the start, running what falls due. */
     public void advanceTo(long target) {
-        for (;;) {
+        for (; ; ) {
             Task next = tasks.peek();
             if (next == null || next.due > target) {
                 break;

@@ -9,8 +9,8 @@ import java.time.Duration;
  * @param attempts how many times it was written (0 if it never left the queue)
  * @param latency from {@code send} to the acknowledgement, or to the failure
  */
-public record CommandOutcome(DeviceCommand command, TransportKind transport, Outcome outcome, int attempts,
-        Duration latency) {
+public record CommandOutcome(
+        DeviceCommand command, TransportKind transport, Outcome outcome, int attempts, Duration latency) {
 
     public boolean succeeded() {
         return outcome == Outcome.SUCCESS;

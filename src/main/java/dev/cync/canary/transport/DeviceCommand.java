@@ -27,6 +27,7 @@ public record DeviceCommand(DeviceId endpoint, int target, Setting setting, bool
     public static final int OWN_MESH_ID = 0;
     /** Colour temperature in Kelvin at the API: 2000 K is 0 on the wire, 7000 K is 100. */
     public static final int MIN_KELVIN = 2000;
+
     public static final int MAX_KELVIN = 7000;
 
     public DeviceCommand {
@@ -94,8 +95,8 @@ public record DeviceCommand(DeviceId endpoint, int target, Setting setting, bool
 
     public static int kelvinToPercent(int kelvin) {
         if (kelvin < MIN_KELVIN || kelvin > MAX_KELVIN) {
-            throw new IllegalArgumentException("colour temperature must be " + MIN_KELVIN + ".." + MAX_KELVIN
-                    + " K, got " + kelvin);
+            throw new IllegalArgumentException(
+                    "colour temperature must be " + MIN_KELVIN + ".." + MAX_KELVIN + " K, got " + kelvin);
         }
         return Math.round((kelvin - MIN_KELVIN) * 100f / (MAX_KELVIN - MIN_KELVIN));
     }

@@ -96,19 +96,24 @@ public final class LegacyTransport implements Transport {
             Scheduler s = session.scheduler();
             deadline = s.schedule(this::deadlinePassed, config.ackDeadline());
             if (config.writeTimeout().compareTo(config.ackDeadline()) < 0) {
-                s.schedule(() -> {
-                    if (!write.isDone()) {
-                        finish(Outcome.WRITE_ERROR, 1);
-                    }
-                }, config.writeTimeout());
+                s.schedule(
+                        () -> {
+                            if (!write.isDone()) {
+                                finish(Outcome.WRITE_ERROR, 1);
+                            }
+                        },
+                        config.writeTimeout());
             }
         }
 
         private void deadlinePassed() {
             // A write still not on the wire is a write error, more precise than a missing ack.
             // A receipt without an execution ack: the device has the bytes and did not do it.
-            finish(write != null && !write.isDone() ? Outcome.WRITE_ERROR
-                    : receipt ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT, 1);
+            finish(
+                    write != null && !write.isDone()
+                            ? Outcome.WRITE_ERROR
+                            : receipt ? Outcome.NOT_EXECUTED : Outcome.TIMEOUT,
+                    1);
         }
 
         @Override
@@ -156,8 +161,7 @@ public final class LegacyTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            Duration latency) {
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

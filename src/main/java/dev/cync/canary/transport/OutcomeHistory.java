@@ -22,8 +22,12 @@ public final class OutcomeHistory {
         this.perDevice = perDevice;
         // Upkeep on the recording thread (an event loop), not handed to the common pool: on two cores
         // each hand-off woke another thread per command for a few hundred nanoseconds of work.
-        this.recent = Caffeine.newBuilder().maximumSize(devices).expireAfterAccess(Duration.ofHours(24))
-                .ticker(clock::nanoTime).executor(Runnable::run).build();
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(devices)
+                .expireAfterAccess(Duration.ofHours(24))
+                .ticker(clock::nanoTime)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Listens to a transport's outcomes. */

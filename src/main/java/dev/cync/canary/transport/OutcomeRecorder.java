@@ -61,8 +61,8 @@ final class OutcomeRecorder {
      * connected, resolves the command at once and returns null. {@code command} is resolved
      * ({@link Targets#resolve}) by the caller.
      */
-    DeviceSession admit(DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed,
-            DeviceRegistry registry) {
+    DeviceSession admit(
+            DeviceCommand command, CompletableFuture<CommandOutcome> future, boolean closed, DeviceRegistry registry) {
         sent();
         if (closed) {
             resolve(future, command, Outcome.SHUTDOWN, 0, 0);
@@ -100,12 +100,20 @@ final class OutcomeRecorder {
     }
 
     /** Resolves a command. Callers guarantee one call per command. */
-    void resolve(CompletableFuture<CommandOutcome> future, DeviceCommand command, Outcome outcome, int attempts,
+    void resolve(
+            CompletableFuture<CommandOutcome> future,
+            DeviceCommand command,
+            Outcome outcome,
+            int attempts,
             long latencyNanos) {
         if (future.isDone()) {
             doubleResolutions.increment();
-            log.error("{} command for {} resolved twice ({} after {}); the second outcome is ignored", kind.label(),
-                    command.deviceId(), outcome.label(), future.getNow(null));
+            log.error(
+                    "{} command for {} resolved twice ({} after {}); the second outcome is ignored",
+                    kind.label(),
+                    command.deviceId(),
+                    outcome.label(),
+                    future.getNow(null));
             return;
         }
         synchronized (lock) {
@@ -132,7 +140,8 @@ final class OutcomeRecorder {
                     failed.put(o, resolved[o.ordinal()]);
                 }
             }
-            return new TransportStats(sent, resolved[Outcome.SUCCESS.ordinal()], failed, inFlight, doubleResolutions.sum());
+            return new TransportStats(
+                    sent, resolved[Outcome.SUCCESS.ordinal()], failed, inFlight, doubleResolutions.sum());
         }
     }
 }

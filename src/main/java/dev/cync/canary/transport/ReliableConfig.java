@@ -45,35 +45,90 @@ public record ReliableConfig(
         Validate.positive("reliable.maxRto", maxRto);
         Validate.notNegative("reliable.rtoMargin", rtoMargin);
         if (minRto.compareTo(maxRto) > 0) {
-            throw new IllegalArgumentException("reliable.minRto (" + minRto.toMillis() + " ms) must not exceed reliable.maxRto ("
-                    + maxRto.toMillis() + " ms)");
+            throw new IllegalArgumentException("reliable.minRto (" + minRto.toMillis()
+                    + " ms) must not exceed reliable.maxRto (" + maxRto.toMillis() + " ms)");
         }
         Validate.range("reliable.backoffMultiplier", backoffMultiplier, 1.0, 10.0);
         Validate.range("reliable.jitter", jitter, 0.0, 0.5);
     }
 
     public static ReliableConfig defaults() {
-        return new ReliableConfig(64, OverflowPolicy.REJECT, Duration.ofMillis(250), 8, 10, Duration.ofMillis(1500),
-                Duration.ofSeconds(1), Duration.ofMillis(40), Duration.ofMillis(1200), Duration.ofMillis(30), 1.3, 0.1);
+        return new ReliableConfig(
+                64,
+                OverflowPolicy.REJECT,
+                Duration.ofMillis(250),
+                8,
+                10,
+                Duration.ofMillis(1500),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(40),
+                Duration.ofMillis(1200),
+                Duration.ofMillis(30),
+                1.3,
+                0.1);
     }
 
     public ReliableConfig withQueue(int capacity, OverflowPolicy policy) {
-        return new ReliableConfig(capacity, policy, blockTimeout, maxInFlight, maxAttempts, deadline, initialRto, minRto,
-                maxRto, rtoMargin, backoffMultiplier, jitter);
+        return new ReliableConfig(
+                capacity,
+                policy,
+                blockTimeout,
+                maxInFlight,
+                maxAttempts,
+                deadline,
+                initialRto,
+                minRto,
+                maxRto,
+                rtoMargin,
+                backoffMultiplier,
+                jitter);
     }
 
     public ReliableConfig withJitter(double j) {
-        return new ReliableConfig(queueCapacity, overflowPolicy, blockTimeout, maxInFlight, maxAttempts, deadline,
-                initialRto, minRto, maxRto, rtoMargin, backoffMultiplier, j);
+        return new ReliableConfig(
+                queueCapacity,
+                overflowPolicy,
+                blockTimeout,
+                maxInFlight,
+                maxAttempts,
+                deadline,
+                initialRto,
+                minRto,
+                maxRto,
+                rtoMargin,
+                backoffMultiplier,
+                j);
     }
 
     public ReliableConfig withDeadline(Duration d) {
-        return new ReliableConfig(queueCapacity, overflowPolicy, blockTimeout, maxInFlight, maxAttempts, d, initialRto,
-                minRto, maxRto, rtoMargin, backoffMultiplier, jitter);
+        return new ReliableConfig(
+                queueCapacity,
+                overflowPolicy,
+                blockTimeout,
+                maxInFlight,
+                maxAttempts,
+                d,
+                initialRto,
+                minRto,
+                maxRto,
+                rtoMargin,
+                backoffMultiplier,
+                jitter);
     }
 
     public ReliableConfig withMaxInFlight(int n) {
-        return new ReliableConfig(queueCapacity, overflowPolicy, blockTimeout, n, maxAttempts, deadline, initialRto,
-                minRto, maxRto, rtoMargin, backoffMultiplier, jitter);
+        return new ReliableConfig(
+                queueCapacity,
+                overflowPolicy,
+                blockTimeout,
+                n,
+                maxAttempts,
+                deadline,
+                initialRto,
+                minRto,
+                maxRto,
+                rtoMargin,
+                backoffMultiplier,
+                jitter);
     }
 }

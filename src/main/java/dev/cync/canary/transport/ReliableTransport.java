@@ -158,6 +158,7 @@ public final class ReliableTransport implements Transport {
         final RttEstimator rtt = new RttEstimator();
         /** Smoothed time from receipt to execution ack (EWMA 1/8); what a receipt adds to the next timeout. */
         long executionNanos = -1;
+
         int inFlight;
         boolean closed;
 
@@ -255,7 +256,8 @@ public final class ReliableTransport implements Transport {
             long wait = nextWait(p, now);
             if (wait <= 0 || p.attempts >= config.maxAttempts()) {
                 // No room for another copy that could still be answered: wait for this one.
-                p.timer = session.scheduler().schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
+                p.timer = session.scheduler()
+                        .schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
             } else {
                 p.timer = session.scheduler().schedule(() -> attemptTimedOut(p), Duration.ofNanos(wait));
             }
@@ -295,15 +297,22 @@ public final class ReliableTransport implements Transport {
             } else if (session.isOpen()) {
                 transmit(p);
             } else {
-                p.timer = session.scheduler().schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
+                p.timer = session.scheduler()
+                        .schedule(() -> finish(p, deadlineOutcome(p)), Duration.ofNanos(p.deadlineAt - now));
             }
         }
 
         private long baseRto() {
             return rtt.hasSamples()
-                    ? rtt.rtoNanos(config.rtoMargin().toNanos(), config.minRto().toNanos(), config.maxRto().toNanos())
-                    : fleetRtt.rtoNanos(config.initialRto().toNanos(), config.rtoMargin().toNanos(),
-                            config.minRto().toNanos(), config.maxRto().toNanos());
+                    ? rtt.rtoNanos(
+                            config.rtoMargin().toNanos(),
+                            config.minRto().toNanos(),
+                            config.maxRto().toNanos())
+                    : fleetRtt.rtoNanos(
+                            config.initialRto().toNanos(),
+                            config.rtoMargin().toNanos(),
+                            config.minRto().toNanos(),
+                            config.maxRto().toNanos());
         }
 
         private long attemptTimeout(int attempt) {
@@ -358,8 +367,7 @@ public final class ReliableTransport implements Transport {
     }
 
     @Override
-    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            Duration latency) {
+    public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
         return recorder.injected(command, outcome, latency);
     }
 

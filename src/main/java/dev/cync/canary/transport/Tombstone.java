@@ -17,8 +17,7 @@ final class Tombstone implements AckWaiter {
 
     /** A receipt after the command resolved is normal (it follows the execution ack): ignored. */
     @Override
-    public void onAck(long nowNanos) {
-    }
+    public void onAck(long nowNanos) {}
 
     @Override
     public boolean onExecuted(int opcode, long nowNanos) {

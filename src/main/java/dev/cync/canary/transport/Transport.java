@@ -23,8 +23,7 @@ public interface Transport extends AutoCloseable {
      * had failed it: for a fault injected in front of it (the demo's {@code LossyTransport}), so
      * the summary, the metrics, the SLO windows and the accounting all see the injected failures.
      */
-    CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome,
-            Duration latency);
+    CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency);
 
     /** Counts since start, for the accounting check sent = succeeded + failed + in flight. */
     TransportStats stats();

@@ -7,8 +7,8 @@ import java.util.Map;
  * {@link #balanced} is a real check of docs/design.md rule 3; {@code doubleResolutions} counts commands
  * some code tried to resolve a second time (always 0 unless there is a bug).
  */
-public record TransportStats(long sent, long succeeded, Map<Outcome, Long> failed, long inFlight,
-        long doubleResolutions) {
+public record TransportStats(
+        long sent, long succeeded, Map<Outcome, Long> failed, long inFlight, long doubleResolutions) {
 
     public long failedTotal() {
         return failed.values().stream().mapToLong(Long::longValue).sum();

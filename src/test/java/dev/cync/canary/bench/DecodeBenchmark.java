@@ -50,7 +50,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class DecodeBenchmark {
 
     /** Packets in the buffer; JMH divides by it through {@code opsPerInvocation}. */
@@ -149,17 +151,21 @@ public class DecodeBenchmark {
         int[] packets = {0};
         for (String name : new String[] {"cync-2025-11-06-a.txt", "cync-2025-11-06-b.txt"}) {
             try (BufferedReader r = Files.newBufferedReader(dir.resolve(name), StandardCharsets.UTF_8)) {
-                CaptureReader.read(r, rec -> {
-                    ByteBuf b = Unpooled.wrappedBuffer(rec.bytes().toArray());
-                    int i = 0;
-                    int len;
-                    while (i < b.writerIndex() && (len = PacketFramer.frame(b, i, b.writerIndex() - i)) > 0
-                            && PacketType.isKnown(b.getByte(i))) {
-                        all.writeBytes(b, i, len);
-                        packets[0]++;
-                        i += len;
-                    }
-                }, p -> { });
+                CaptureReader.read(
+                        r,
+                        rec -> {
+                            ByteBuf b = Unpooled.wrappedBuffer(rec.bytes().toArray());
+                            int i = 0;
+                            int len;
+                            while (i < b.writerIndex()
+                                    && (len = PacketFramer.frame(b, i, b.writerIndex() - i)) > 0
+                                    && PacketType.isKnown(b.getByte(i))) {
+                                all.writeBytes(b, i, len);
+                                packets[0]++;
+                                i += len;
+                            }
+                        },
+                        p -> {});
             } catch (IOException e) {
                 throw new UncheckedIOException("the benchmark needs the real captures in " + dir.toAbsolutePath(), e);
             }

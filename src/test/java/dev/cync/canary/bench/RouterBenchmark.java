@@ -1,8 +1,8 @@
 package dev.cync.canary.bench;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.RoutingConfig;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.TransportKind;
@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RouterBenchmark {
 
     static final int IDS = 1 << 16;
@@ -72,7 +74,8 @@ public class RouterBenchmark {
         for (int i = 0; i < IDS; i++) {
             ids[i] = String.format("%08x", i * 0x9E3779B1);
         }
-        router = new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of("0badbeef"), Set.of("0badf00d"), false, false, 0, 1),
+        router = new CanaryRouter(
+                new RoutingConfig(2500, "cync-canary", Set.of("0badbeef"), Set.of("0badf00d"), false, false, 0, 1),
                 new Metrics());
         commands = new DeviceCommand[IDS];
         for (int i = 0; i < IDS; i++) {

@@ -28,7 +28,8 @@ public final class RouterMemory {
             ids[i] = String.format("%08x", i * 0x9E3779B1);
         }
         long base = heap();
-        CanaryRouter ours = new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of(), Set.of(), false, false, 0, 1), null);
+        CanaryRouter ours =
+                new CanaryRouter(new RoutingConfig(2500, "cync-canary", Set.of(), Set.of(), false, false, 0, 1), null);
         long sink = 0;
         for (String id : ids) {
             sink += ours.route(id).ordinal();
@@ -40,9 +41,11 @@ public final class RouterMemory {
         }
         long afterMemo = heap();
         System.out.printf("devices routed: %d (checksum %d, memo size %d)%n", n, sink, memo.size());
-        System.out.printf("ours:      %,d bytes held after routing them all (%.1f bytes/device)%n", afterOurs - base,
-                (afterOurs - base) / (double) n);
-        System.out.printf("memoising: %,d bytes held (%.1f bytes/device; the ids themselves are shared, not counted)%n",
+        System.out.printf(
+                "ours:      %,d bytes held after routing them all (%.1f bytes/device)%n",
+                afterOurs - base, (afterOurs - base) / (double) n);
+        System.out.printf(
+                "memoising: %,d bytes held (%.1f bytes/device; the ids themselves are shared, not counted)%n",
                 afterMemo - afterOurs, (afterMemo - afterOurs) / (double) n);
     }
 }

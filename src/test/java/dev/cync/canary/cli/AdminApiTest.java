@@ -38,8 +38,10 @@ class AdminApiTest {
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
         controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 5), controller.clock).start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> controller.devices.registry().size() == 5);
+        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 5), controller.clock)
+                .start();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> controller.devices.registry().size() == 5);
     }
 
     @AfterEach
@@ -51,8 +53,11 @@ class AdminApiTest {
     record Reply(int status, JsonNode body) {}
 
     Reply call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.http().port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + controller.http().port() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -66,8 +71,10 @@ class AdminApiTest {
     }
 
     double gauge() {
-        return controller.metrics.scrape().stream().filter(s -> s.getMetadata().getName().equals("canary_percentage"))
-                .findFirst().map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue())
+        return controller.metrics.scrape().stream()
+                .filter(s -> s.getMetadata().getName().equals("canary_percentage"))
+                .findFirst()
+                .map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue())
                 .orElseThrow();
     }
 
@@ -91,7 +98,9 @@ class AdminApiTest {
     @Test
     void refusedCallsSayWhyCountAndChangeNothing() throws Exception {
         long version = controller.flags.current().version();
-        assertThat(call("PUT", "/api/canary", "{\"percentage\": 25, \"reason\": \"x\"}", null).status()).isEqualTo(401);
+        assertThat(call("PUT", "/api/canary", "{\"percentage\": 25, \"reason\": \"x\"}", null)
+                        .status())
+                .isEqualTo(401);
         Reply wrong = call("PUT", "/api/canary", "{\"percentage\": 25, \"reason\": \"x\"}", "not-the-token-at-all");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.body().get("error").asText()).contains("not the controller's");
@@ -100,13 +109,19 @@ class AdminApiTest {
         assertThat(malformed.body().get("error").asText()).startsWith("malformed JSON");
         Reply range = call("PUT", "/api/canary", "{\"percentage\": 150, \"reason\": \"x\"}");
         assertThat(range.status()).isEqualTo(400);
-        assertThat(range.body().get("error").asText()).isEqualTo("percentage must be a number from 0 to 100 (up to 2 decimals), got '150'");
-        assertThat(call("PUT", "/api/canary", "{\"percentage\": -1, \"reason\": \"x\"}").status()).isEqualTo(400);
-        assertThat(call("PUT", "/api/canary", "{\"percentage\": \"abc\", \"reason\": \"x\"}").status()).isEqualTo(400);
+        assertThat(range.body().get("error").asText())
+                .isEqualTo("percentage must be a number from 0 to 100 (up to 2 decimals), got '150'");
+        assertThat(call("PUT", "/api/canary", "{\"percentage\": -1, \"reason\": \"x\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("PUT", "/api/canary", "{\"percentage\": \"abc\", \"reason\": \"x\"}")
+                        .status())
+                .isEqualTo(400);
         Reply noReason = call("PUT", "/api/canary", "{\"percentage\": 10}");
         assertThat(noReason.body().get("error").asText()).startsWith("reason is required");
         Reply typo = call("PUT", "/api/canary", "{\"percentge\": 10, \"reason\": \"x\"}");
-        assertThat(typo.body().get("error").asText()).isEqualTo("unknown field 'percentge'; this call takes percentage, reason");
+        assertThat(typo.body().get("error").asText())
+                .isEqualTo("unknown field 'percentge'; this call takes percentage, reason");
         Reply notArray = call("POST", "/api/canary/cohort", "{\"add\": \"3d54861c\", \"reason\": \"x\"}");
         assertThat(notArray.status()).isEqualTo(400);
         Reply badId = call("POST", "/api/canary/cohort", "{\"add\": [\"no spaces\"], \"reason\": \"x\"}");
@@ -114,8 +129,10 @@ class AdminApiTest {
         assertThat(call("DELETE", "/api/canary", null).status()).isEqualTo(405);
         assertThat(call("GET", "/api/nope", null).status()).isEqualTo(404);
         assertThat(controller.flags.current().version()).isEqualTo(version);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized")).isEqualTo(2);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "bad_request")).isGreaterThanOrEqualTo(7);
+        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized"))
+                .isEqualTo(2);
+        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "bad_request"))
+                .isGreaterThanOrEqualTo(7);
     }
 
     @Test
@@ -130,7 +147,8 @@ class AdminApiTest {
         assertThat(other.get("explanation").asText()).matches("bucket \\d+ (<|>=) 500");
         JsonNode devices = call("GET", "/api/devices", null).body();
         assertThat(devices.get("connected").asInt()).isEqualTo(5);
-        assertThat(devices.get("devices").get(0).fieldNames()).toIterable()
+        assertThat(devices.get("devices").get(0).fieldNames())
+                .toIterable()
                 .contains("device", "transport", "reason", "recent_outcomes", "connected_at", "last_seen");
     }
 
@@ -141,16 +159,21 @@ class AdminApiTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("outcome").asText()).isEqualTo("success");
         assertThat(r.body().get("transport").asText()).isEqualTo("legacy");
-        assertThat(call("POST", "/api/devices/" + id + "/power", "{\"on\": true}", null).status()).isEqualTo(401);
+        assertThat(call("POST", "/api/devices/" + id + "/power", "{\"on\": true}", null)
+                        .status())
+                .isEqualTo(401);
         Reply unknown = call("POST", "/api/devices/0badbeef/power", "{\"on\": true}");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("error").asText()).isEqualTo("device 0badbeef is not connected");
-        assertThat(call("POST", "/api/devices/" + id + "/power", "{\"on\": \"yes\"}").status()).isEqualTo(400);
+        assertThat(call("POST", "/api/devices/" + id + "/power", "{\"on\": \"yes\"}")
+                        .status())
+                .isEqualTo(400);
         JsonNode dev = call("GET", "/api/devices", null).body().get("devices");
         boolean seen = false;
         for (JsonNode d : dev) {
             if (d.get("device").asText().equals(id)) {
-                seen = d.get("recent_outcomes").size() == 1 && d.get("own_mesh_id").asInt() > 0;
+                seen = d.get("recent_outcomes").size() == 1
+                        && d.get("own_mesh_id").asInt() > 0;
             }
         }
         assertThat(seen).isTrue();
@@ -163,18 +186,39 @@ class AdminApiTest {
         assertThat(dim.status()).as(String.valueOf(dim.body())).isEqualTo(200);
         assertThat(dim.body().get("outcome").asText()).isEqualTo("success");
         assertThat(dim.body().get("target").asInt()).isEqualTo(4);
-        assertThat(call("POST", "/api/devices/4/color-temp", "{\"kelvin\": 7000}").body().get("outcome").asText()).isEqualTo("success");
-        assertThat(call("POST", "/api/devices/4/rgb", "{\"red\": 255, \"green\": 0, \"blue\": 9}").body().get("outcome").asText())
+        assertThat(call("POST", "/api/devices/4/color-temp", "{\"kelvin\": 7000}")
+                        .body()
+                        .get("outcome")
+                        .asText())
                 .isEqualTo("success");
-        await().atMost(Duration.ofSeconds(5)).until(() -> call("GET", "/api/devices/4", null).body().get("rgb_mode").asBoolean());
+        assertThat(call("POST", "/api/devices/4/rgb", "{\"red\": 255, \"green\": 0, \"blue\": 9}")
+                        .body()
+                        .get("outcome")
+                        .asText())
+                .isEqualTo("success");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> call("GET", "/api/devices/4", null)
+                        .body()
+                        .get("rgb_mode")
+                        .asBoolean());
         JsonNode four = call("GET", "/api/devices/4", null).body();
         assertThat(four.get("brightness").asInt()).isEqualTo(37);
         assertThat(four.get("rgb").get(2).asInt()).isEqualTo(9);
         // A plug (mesh id 1) takes no brightness: receipt only, so not executed.
-        assertThat(call("POST", "/api/devices/1/brightness", "{\"level\": 5}").body().get("outcome").asText()).isEqualTo("not_executed");
-        assertThat(call("POST", "/api/devices/999/power", "{\"on\": true}").body().get("outcome").asText()).isEqualTo("unknown_target");
-        assertThat(call("POST", "/api/devices/4/brightness", "{\"level\": 101}").status()).isEqualTo(400);
-        assertThat(call("GET", "/api/mesh", null).body().get("mesh_devices").size()).isGreaterThanOrEqualTo(fleet.ids().size());
+        assertThat(call("POST", "/api/devices/1/brightness", "{\"level\": 5}")
+                        .body()
+                        .get("outcome")
+                        .asText())
+                .isEqualTo("not_executed");
+        assertThat(call("POST", "/api/devices/999/power", "{\"on\": true}")
+                        .body()
+                        .get("outcome")
+                        .asText())
+                .isEqualTo("unknown_target");
+        assertThat(call("POST", "/api/devices/4/brightness", "{\"level\": 101}").status())
+                .isEqualTo(400);
+        assertThat(call("GET", "/api/mesh", null).body().get("mesh_devices").size())
+                .isGreaterThanOrEqualTo(fleet.ids().size());
     }
 
     @Test
@@ -185,7 +229,8 @@ class AdminApiTest {
         Reply r = call("POST", "/api/canary/rollback", "{\"reason\": \"pager\"}");
         assertThat(r.body().get("percentage").asText()).isEqualTo("0");
         assertThat(r.body().get("kill_switch").asBoolean()).isTrue();
-        assertThat(call("GET", "/api/route/" + id, null).body().get("reason").asText()).isEqualTo("kill_switch");
+        assertThat(call("GET", "/api/route/" + id, null).body().get("reason").asText())
+                .isEqualTo("kill_switch");
         assertThat(gauge()).isZero();
         assertThat(controller.metrics.counterValue(Metrics.ROLLBACKS, "manual")).isEqualTo(1);
     }

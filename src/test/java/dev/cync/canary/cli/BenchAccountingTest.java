@@ -30,11 +30,15 @@ class BenchAccountingTest {
 
     @Test
     void theRawArmCountsItsOwnCommands() {
-        RawBaseline raw = new RawBaseline(new DeviceRegistry(), VirtualClock.startingAt(Instant.EPOCH), Duration.ofSeconds(2));
+        RawBaseline raw =
+                new RawBaseline(new DeviceRegistry(), VirtualClock.startingAt(Instant.EPOCH), Duration.ofSeconds(2));
         TransportStats before = raw.stats();
         // No connection ever reported this endpoint, so each command fails at once as unknown_target.
         for (int i = 0; i < 5; i++) {
-            assertThat(raw.apply(DeviceCommand.power(DeviceId.parse("3d54861c"), true)).join().outcome()).isEqualTo(Outcome.UNKNOWN_TARGET);
+            assertThat(raw.apply(DeviceCommand.power(DeviceId.parse("3d54861c"), true))
+                            .join()
+                            .outcome())
+                    .isEqualTo(Outcome.UNKNOWN_TARGET);
         }
         TransportStats after = raw.stats();
         assertThat(after.sent()).isEqualTo(5);
@@ -46,14 +50,19 @@ class BenchAccountingTest {
     @Test
     void anyTwoCountsThatDisagreeFailTheCheck() {
         TransportStats before = stats(0, 0, 0, 0);
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 2))).isTrue();
+        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 2)))
+                .isTrue();
         // A command the arm resolved but whose future never completed: the bench still counts it in flight.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 9, 1))).isFalse();
+        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 9, 1)))
+                .isFalse();
         // The arm saw fewer commands than were issued into it.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(99, 90, 8, 1))).isFalse();
+        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(99, 90, 8, 1)))
+                .isFalse();
         // The load generator's outcomes and the bench's in-flight count do not add up to what was issued.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 1, before, stats(100, 90, 8, 1))).isFalse();
+        assertThat(BenchCommand.accountingOk(100, 90, 8, 1, before, stats(100, 90, 8, 1)))
+                .isFalse();
         // The arm's own counts do not balance.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 3))).isFalse();
+        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 3)))
+                .isFalse();
     }
 }

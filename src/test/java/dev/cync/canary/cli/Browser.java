@@ -52,9 +52,12 @@ final class Browser implements AutoCloseable {
     static void require() {
         boolean there = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!there && "1".equals(System.getenv("CYNC_REQUIRE_TOOLS"))) {
-            throw new AssertionError("chromium and chromium-driver are not installed; .ci/run installs them (apt-get install chromium chromium-driver)");
+            throw new AssertionError(
+                    "chromium and chromium-driver are not installed; .ci/run installs them (apt-get install chromium chromium-driver)");
         }
-        assumeTrue(there, "skipped: chromium or chromium-driver is not installed (apt-get install chromium chromium-driver)");
+        assumeTrue(
+                there,
+                "skipped: chromium or chromium-driver is not installed (apt-get install chromium chromium-driver)");
     }
 
     Browser(int width, int height) throws IOException {
@@ -62,15 +65,29 @@ final class Browser implements AutoCloseable {
         profile = Files.createTempDirectory("cync-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-default-apps", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-default-apps",
+                "--disable-extensions",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().withSilent(true).build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withSilent(true)
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
         // Headless windows can start at another size: set the viewport the test asks for.
@@ -93,7 +110,8 @@ final class Browser implements AutoCloseable {
     List<String> consoleProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(LogEntry::toString).toList();
+                .map(LogEntry::toString)
+                .toList();
     }
 
     /** The viewport's inner width and the document's scroll width, to see whether the page overflows sideways. */

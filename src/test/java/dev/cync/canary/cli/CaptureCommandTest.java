@@ -37,9 +37,11 @@ class CaptureCommandTest {
     @Test
     void packetsPrintsOneLinePerPacketThenTheTotalsWithTheExecutedCount() {
         Run r = run("capture", "--packets", VENDOR);
-        assertThat(r.out().lines().filter(l -> l.startsWith("2024-03-11T")).count()).isEqualTo(98);
-        assertThat(r.out()).contains("0x73 (36 bytes)  endpoint 2de4b5d2  key 2de4b5d2153700  inner f8 d0 seq 21  target 5"
-                + "  {setting=power on}  checksum ok");
+        assertThat(r.out().lines().filter(l -> l.startsWith("2024-03-11T")).count())
+                .isEqualTo(98);
+        assertThat(r.out())
+                .contains("0x73 (36 bytes)  endpoint 2de4b5d2  key 2de4b5d2153700  inner f8 d0 seq 21  target 5"
+                        + "  {setting=power on}  checksum ok");
         assertThat(r.out()).contains("inner f9 d0 seq 21").contains("executed: 8 ");
     }
 
@@ -48,7 +50,11 @@ class CaptureCommandTest {
         Run r = run("capture", "--packets", "--json", VENDOR);
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(99);
-        JsonNode ack = new ObjectMapper().readTree(lines.stream().filter(l -> l.contains("f9 d0 seq 22")).findFirst().orElseThrow());
+        JsonNode ack = new ObjectMapper()
+                .readTree(lines.stream()
+                        .filter(l -> l.contains("f9 d0 seq 22"))
+                        .findFirst()
+                        .orElseThrow());
         assertThat(ack.get("direction").asText()).isEqualTo("DEV→CLOUD");
         assertThat(ack.get("checksum").asText()).isEqualTo("ok");
         JsonNode report = new ObjectMapper().readTree(lines.get(98));
@@ -79,11 +85,24 @@ class CaptureCommandTest {
     @Test
     void jsonHasTheDocumentedFieldNames() throws IOException {
         Path f = dir.resolve("one.txt");
-        Files.writeString(f, "2025-11-06T08:57:55.534425 DEV→CLOUD (5 bytes)\nd3 00 00 00 00\n", StandardCharsets.UTF_8);
-        JsonNode j = new ObjectMapper().readTree(run("capture", "--json", f.toString()).out());
-        assertThat(j.fieldNames()).toIterable().contains("file", "records", "packets_total", "by_type", "by_direction",
-                "checksum_valid", "checksum_invalid", "malformed", "records_with_trailing_bytes", "not_cync_records",
-                "ack_latency_ms");
+        Files.writeString(
+                f, "2025-11-06T08:57:55.534425 DEV→CLOUD (5 bytes)\nd3 00 00 00 00\n", StandardCharsets.UTF_8);
+        JsonNode j = new ObjectMapper()
+                .readTree(run("capture", "--json", f.toString()).out());
+        assertThat(j.fieldNames())
+                .toIterable()
+                .contains(
+                        "file",
+                        "records",
+                        "packets_total",
+                        "by_type",
+                        "by_direction",
+                        "checksum_valid",
+                        "checksum_invalid",
+                        "malformed",
+                        "records_with_trailing_bytes",
+                        "not_cync_records",
+                        "ack_latency_ms");
         assertThat(j.get("by_type").get("0xd3").asInt()).isEqualTo(1);
         assertThat(j.get("by_direction").get("DEV→CLOUD").asInt()).isEqualTo(1);
         assertThat(j.get("ack_latency_ms").fieldNames()).toIterable().contains("p50", "p95", "p99", "max");
@@ -92,7 +111,8 @@ class CaptureCommandTest {
     @Test
     void aMissingFileIsAClearErrorAndTheOthersAreStillReported() throws IOException {
         Path f = dir.resolve("one.txt");
-        Files.writeString(f, "2025-11-06T08:57:55.534425 DEV→CLOUD (5 bytes)\nd3 00 00 00 00\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                f, "2025-11-06T08:57:55.534425 DEV→CLOUD (5 bytes)\nd3 00 00 00 00\n", StandardCharsets.UTF_8);
         Run r = run("capture", dir.resolve("nope.txt").toString(), f.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("nope.txt: no such file");

@@ -57,20 +57,36 @@ class ClientCommandsTest {
         assertThat(set.out()).contains("also: turned the kill switch off");
         assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(2500);
         assertThat(run("status").out()).contains("canary:       25%");
-        assertThat(run("route", "dev-0000001", "dev-0000002").out()).containsPattern("dev-0000001\\s+(new|legacy)\\s+bucket \\d+");
-        assertThat(run("cohort", "add", "3d54861c", "--reason", "pilot").status()).isZero();
+        assertThat(run("route", "dev-0000001", "dev-0000002").out())
+                .containsPattern("dev-0000001\\s+(new|legacy)\\s+bucket \\d+");
+        assertThat(run("cohort", "add", "3d54861c", "--reason", "pilot").status())
+                .isZero();
         assertThat(controller.flags.current().cohort()).containsExactly("3d54861c");
-        assertThat(run("dark-launch", "on", "--percentage", "5", "--reason", "measure").status()).isZero();
+        assertThat(run("dark-launch", "on", "--percentage", "5", "--reason", "measure")
+                        .status())
+                .isZero();
         assertThat(controller.flags.current().darkLaunchBasisPoints()).isEqualTo(500);
         CaptureCommandTest.Run back = run("rollback", "--reason", "pager");
         assertThat(back.out()).contains("kill switch ON");
-        assertThat(run("audit").out()).contains("api:cli:alice").contains("set_percentage").contains("rollback");
+        assertThat(run("audit").out())
+                .contains("api:cli:alice")
+                .contains("set_percentage")
+                .contains("rollback");
     }
 
     @Test
     void wrongTokenAndUnreachableControllerAreClearErrors() {
-        CaptureCommandTest.Run bad = CaptureCommandTest.run("set-canary", "10", "--reason", "x", "--url", url, "--token", "wrong-token-xxxxxxxx",
-                "--state-dir", state.toString());
+        CaptureCommandTest.Run bad = CaptureCommandTest.run(
+                "set-canary",
+                "10",
+                "--reason",
+                "x",
+                "--url",
+                url,
+                "--token",
+                "wrong-token-xxxxxxxx",
+                "--state-dir",
+                state.toString());
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("the controller refused").contains("--token");
         CaptureCommandTest.Run down = CaptureCommandTest.run("status", "--url", "http://127.0.0.1:1");
@@ -86,9 +102,10 @@ class ClientCommandsTest {
         Files.writeString(cohort, "dev-0000003\n");
         InputStream stdin = System.in;
         try {
-            System.setIn(new ByteArrayInputStream("dev-0000001\ndev-0000002\ndev-0000003\n".getBytes(StandardCharsets.UTF_8)));
-            CaptureCommandTest.Run r = CaptureCommandTest.run("route", "--offline", "--percentage", "25", "--cohort-file",
-                    cohort.toString(), "--json", "-");
+            System.setIn(new ByteArrayInputStream(
+                    "dev-0000001\ndev-0000002\ndev-0000003\n".getBytes(StandardCharsets.UTF_8)));
+            CaptureCommandTest.Run r = CaptureCommandTest.run(
+                    "route", "--offline", "--percentage", "25", "--cohort-file", cohort.toString(), "--json", "-");
             assertThat(r.status()).as(r.err()).isZero();
             String[] lines = r.out().strip().split("\n");
             assertThat(lines).hasSize(3);

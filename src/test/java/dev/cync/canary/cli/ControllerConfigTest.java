@@ -82,34 +82,45 @@ class ControllerConfigTest {
         assertThatThrownBy(() -> parse("reliable:\n  maxInflight: 4\n"))
                 .hasMessageStartingWith("unknown setting reliable.maxInflight; the settings here are: ")
                 .hasMessageContaining("maxInFlight");
-        assertThatThrownBy(() -> parse("relaible:\n  maxInFlight: 4\n")).hasMessageContaining("unknown setting relaible");
+        assertThatThrownBy(() -> parse("relaible:\n  maxInFlight: 4\n"))
+                .hasMessageContaining("unknown setting relaible");
     }
 
     @Test
     void aBrokenFileNamesTheFileAndTheLine() throws IOException {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "reliable:\n  deadline: [1\n");
-        assertThatThrownBy(() -> ControllerConfig.load(f)).hasMessageContaining("bad.yaml: not valid YAML").hasMessageContaining("line");
-        assertThatThrownBy(() -> ControllerConfig.load(dir.resolve("none.yaml"))).hasMessageContaining("no such config file");
+        assertThatThrownBy(() -> ControllerConfig.load(f))
+                .hasMessageContaining("bad.yaml: not valid YAML")
+                .hasMessageContaining("line");
+        assertThatThrownBy(() -> ControllerConfig.load(dir.resolve("none.yaml")))
+                .hasMessageContaining("no such config file");
     }
 
     @Test
     void theFlagStoreIsTheFileByDefaultAndEtcdSettingsAreCheckedByName() throws IOException {
         assertThat(parse("{}").flags().etcd()).isFalse();
-        ControllerConfig c = parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"http://10.0.0.1:2379, http://10.0.0.2:2379\"\n"
-                + "    replica: r-1\n    leaseTtl: 6s\n");
+        ControllerConfig c =
+                parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"http://10.0.0.1:2379, http://10.0.0.2:2379\"\n"
+                        + "    replica: r-1\n    leaseTtl: 6s\n");
         var e = c.etcdFor(Map.of());
         assertThat(e.endpoints()).containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
         assertThat(e.replica()).isEqualTo("r-1");
         assertThat(e.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
         assertThat(e.prefix()).isEqualTo("/cync-canary/");
         // An empty replica name falls back to $HOSTNAME (the pod name).
-        assertThat(parse("flags:\n  store: etcd\n").etcdFor(Map.of("HOSTNAME", "cync-7f9")).replica()).isEqualTo("cync-7f9");
+        assertThat(parse("flags:\n  store: etcd\n")
+                        .etcdFor(Map.of("HOSTNAME", "cync-7f9"))
+                        .replica())
+                .isEqualTo("cync-7f9");
         assertThatThrownBy(() -> parse("flags:\n  store: zookeeper\n")).hasMessageContaining("flags.store");
         assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    endpoints: \"localhost:2379\"\n"))
                 .hasMessageContaining("flags.etcd.endpoints");
-        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    prefix: cync\n")).hasMessageContaining("flags.etcd.prefix");
-        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    leaseTtl: 1500ms\n")).hasMessageContaining("flags.etcd.leaseTtl");
-        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n").etcdFor(Map.of())).hasMessageContaining("flags.etcd.replica");
+        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    prefix: cync\n"))
+                .hasMessageContaining("flags.etcd.prefix");
+        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n  etcd:\n    leaseTtl: 1500ms\n"))
+                .hasMessageContaining("flags.etcd.leaseTtl");
+        assertThatThrownBy(() -> parse("flags:\n  store: etcd\n").etcdFor(Map.of()))
+                .hasMessageContaining("flags.etcd.replica");
     }
 }

@@ -21,14 +21,26 @@ class EtcdUnreachableAtStartTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         Path config = dir.resolve("replica.yaml");
-        Files.writeString(config, "flags:\n  store: etcd\n  etcd:\n    endpoints: \"http://127.0.0.1:" + port + "\"\n"
-                + "    replica: r0\n    timeout: 1s\n");
+        Files.writeString(
+                config,
+                "flags:\n  store: etcd\n  etcd:\n    endpoints: \"http://127.0.0.1:" + port + "\"\n"
+                        + "    replica: r0\n    timeout: 1s\n");
         CommandLine cl = Main.commandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         cl.setOut(new PrintWriter(new StringWriter(), true));
-        int exit = cl.execute("serve", "--config", config.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--http-port", "0", "--device-port", "0", "--tls-port", "-1");
+        int exit = cl.execute(
+                "serve",
+                "--config",
+                config.toString(),
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--http-port",
+                "0",
+                "--device-port",
+                "0",
+                "--tls-port",
+                "-1");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString().strip())
                 .startsWith("cync-canary serve: etcd at http://127.0.0.1:" + port + " did not answer within 1000 ms")

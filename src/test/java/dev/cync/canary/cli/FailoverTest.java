@@ -71,11 +71,21 @@ class FailoverTest {
         final RolloutController rollout;
         private boolean started;
 
-        Replica(String name, EtcdCluster etcd, String prefix, RolloutPlan plan, SloEvaluator evaluator, ScaledClock slo) throws IOException {
-            store = EtcdFlagStore.open(new EtcdSettings(etcd.endpointList(), prefix, name, TTL, Duration.ofMillis(400)), SystemClock.utc());
+        Replica(String name, EtcdCluster etcd, String prefix, RolloutPlan plan, SloEvaluator evaluator, ScaledClock slo)
+                throws IOException {
+            store = EtcdFlagStore.open(
+                    new EtcdSettings(etcd.endpointList(), prefix, name, TTL, Duration.ofMillis(400)),
+                    SystemClock.utc());
             election = new LeaderElection(store, SystemClock.utc());
-            rollout = RolloutController.shared(plan, evaluator, new Flags(election.fenced()), slo, new Metrics(),
-                    new EtcdRolloutStateStore(store, election), Notifier.none(), () -> {});
+            rollout = RolloutController.shared(
+                    plan,
+                    evaluator,
+                    new Flags(election.fenced()),
+                    slo,
+                    new Metrics(),
+                    new EtcdRolloutStateStore(store, election),
+                    Notifier.none(),
+                    () -> {});
             election.addListener(leading -> {
                 if (!leading) {
                     return;
@@ -113,8 +123,13 @@ class FailoverTest {
     static Path plan(Path dir, int stages, String minDuration) throws IOException {
         StringBuilder y = new StringBuilder("name: failover\nstages:\n");
         for (int i = 1; i <= stages; i++) {
-            y.append(String.format(Locale.ROOT, "  - name: s%02d%n    percentage: %d%n    minDuration: %s%n"
-                    + "    gates:%n      - success_rate_at_least: {percent: 50}%n    rollbackTo: s01%n", i, i, minDuration));
+            y.append(String.format(
+                    Locale.ROOT,
+                    "  - name: s%02d%n    percentage: %d%n    minDuration: %s%n"
+                            + "    gates:%n      - success_rate_at_least: {percent: 50}%n    rollbackTo: s01%n",
+                    i,
+                    i,
+                    minDuration));
         }
         Path p = dir.resolve("failover-plan.yaml");
         Files.writeString(p, y);
@@ -122,7 +137,8 @@ class FailoverTest {
     }
 
     static Replica leader(List<Replica> rs) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> rs.stream().filter(r -> r.election.isLeader()).count() == 1);
         return rs.stream().filter(r -> r.election.isLeader()).findFirst().orElseThrow();
     }
@@ -139,12 +155,16 @@ class FailoverTest {
         SloWindows fleet = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         SloEvaluator evaluator = new SloEvaluator(spec, fleet);
         RolloutPlan plan = RolloutPlan.load(plan(dir, STAGES, "10m"));
-        timer.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < 50; i++) {
-                fleet.recordCommand("new", slo.millis(), true, 30_000_000L, 1, false);
-                fleet.recordCommand("legacy", slo.millis(), true, 30_000_000L, 1, false);
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    for (int i = 0; i < 50; i++) {
+                        fleet.recordCommand("new", slo.millis(), true, 30_000_000L, 1, false);
+                        fleet.recordCommand("legacy", slo.millis(), true, 30_000_000L, 1, false);
+                    }
+                },
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
         List<Long> failoverMillis = new ArrayList<>();
         Random random = new Random(16);
         long lostMax = 0;
@@ -168,13 +188,18 @@ class FailoverTest {
                     Replica next = leader(rs);
                     failoverMillis.add((System.nanoTime() - crashedAt) / 1_000_000);
                     // Leading comes first, then the listener starts or takes over the rollout.
-                    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> next.rollout.state() != null);
+                    await().atMost(Duration.ofSeconds(5))
+                            .pollInterval(Duration.ofMillis(10))
+                            .until(() -> next.rollout.state() != null);
                     RolloutState after = next.rollout.state();
-                    assertThat(after.stage()).as("round %d: the stage after the failover", round).isGreaterThanOrEqualTo(before.stage());
+                    assertThat(after.stage())
+                            .as("round %d: the stage after the failover", round)
+                            .isGreaterThanOrEqualTo(before.stage());
                     if (after.stage() == before.stage()) {
                         long lost = before.stageElapsedMillis() - after.stageElapsedMillis();
                         lostMax = Math.max(lostMax, lost);
-                        assertThat(lost).as("round %d: stage time lost in the failover", round)
+                        assertThat(lost)
+                                .as("round %d: stage time lost in the failover", round)
                                 .isLessThanOrEqualTo(Duration.ofMinutes(2).toMillis());
                     }
                 }
@@ -183,15 +208,20 @@ class FailoverTest {
                 List<Integer> promotedTo = new ArrayList<>();
                 for (AuditEntry e : audit) {
                     if (e.actor().equals("rollout") && e.action().equals("set_percentage")) {
-                        promotedTo.add(Integer.parseInt(e.newValue().replace("%", "").trim()));
+                        promotedTo.add(
+                                Integer.parseInt(e.newValue().replace("%", "").trim()));
                     }
                 }
                 Map<Integer, Integer> times = new HashMap<>();
                 promotedTo.forEach(p -> times.merge(p, 1, Integer::sum));
                 assertThat(promotedTo).as("the plan moved during the test").hasSizeGreaterThan(10);
-                assertThat(times.values()).as("promotions per stage (no stage promoted twice): " + promotedTo).allMatch(n -> n == 1);
+                assertThat(times.values())
+                        .as("promotions per stage (no stage promoted twice): " + promotedTo)
+                        .allMatch(n -> n == 1);
                 for (int i = 0; i < promotedTo.size(); i++) {
-                    assertThat(promotedTo.get(i)).as("stages in order, none skipped: " + promotedTo).isEqualTo(i + 1);
+                    assertThat(promotedTo.get(i))
+                            .as("stages in order, none skipped: " + promotedTo)
+                            .isEqualTo(i + 1);
                 }
                 Map<String, Integer> promoteEvents = new HashMap<>();
                 for (RolloutState.Event e : last.rollout.state().history()) {
@@ -199,17 +229,29 @@ class FailoverTest {
                         promoteEvents.merge(e.stage(), 1, Integer::sum);
                     }
                 }
-                assertThat(promoteEvents.values()).as("promote events per stage in the shared history: " + promoteEvents).allMatch(n -> n == 1);
+                assertThat(promoteEvents.values())
+                        .as("promote events per stage in the shared history: " + promoteEvents)
+                        .allMatch(n -> n == 1);
 
                 List<Long> sorted = new ArrayList<>(failoverMillis);
                 Collections.sort(sorted);
                 long p50 = sorted.get(sorted.size() / 2);
                 long p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
                 long max = sorted.get(sorted.size() - 1);
-                System.out.printf(Locale.ROOT, "failovers (TTL %d s, %d rounds): p50 %d ms, p99 %d ms, max %d ms; stages promoted %d, "
-                        + "each once; most stage time lost in a failover %d virtual s%n", TTL.toSeconds(), ROUNDS, p50, p99, max,
-                        promotedTo.size(), lostMax / 1000);
-                assertThat(p99).as("failover p99 within 2 lease TTLs: " + failoverMillis).isLessThanOrEqualTo(2 * TTL.toMillis());
+                System.out.printf(
+                        Locale.ROOT,
+                        "failovers (TTL %d s, %d rounds): p50 %d ms, p99 %d ms, max %d ms; stages promoted %d, "
+                                + "each once; most stage time lost in a failover %d virtual s%n",
+                        TTL.toSeconds(),
+                        ROUNDS,
+                        p50,
+                        p99,
+                        max,
+                        promotedTo.size(),
+                        lostMax / 1000);
+                assertThat(p99)
+                        .as("failover p99 within 2 lease TTLs: " + failoverMillis)
+                        .isLessThanOrEqualTo(2 * TTL.toMillis());
             } finally {
                 rs.forEach(Replica::close);
             }

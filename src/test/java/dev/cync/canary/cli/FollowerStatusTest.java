@@ -15,16 +15,18 @@ class FollowerStatusTest {
 
     @Test
     void aFollowerNamesTheLeaderAndItself() throws Exception {
-        String line = RolloutCommand.following(
-                json("{\"replica\":\"b\",\"leader\":\"a\",\"leading\":false,\"enabled\":true,\"status\":\"following\"}"));
-        assertThat(line).isEqualTo("following: replica a leads and runs the plan; ask it for the stage"
-                + " (cync-canary rollout status --url ...); this is replica b");
+        String line = RolloutCommand.following(json(
+                "{\"replica\":\"b\",\"leader\":\"a\",\"leading\":false,\"enabled\":true,\"status\":\"following\"}"));
+        assertThat(line)
+                .isEqualTo("following: replica a leads and runs the plan; ask it for the stage"
+                        + " (cync-canary rollout status --url ...); this is replica b");
         assertThat(line).doesNotContain("()").doesNotContain("  ");
     }
 
     @Test
     void withoutALeaderItSaysSo() throws Exception {
-        assertThat(RolloutCommand.following(json("{\"replica\":\"b\",\"leader\":\"\",\"enabled\":true,\"status\":\"following\"}")))
+        assertThat(RolloutCommand.following(
+                        json("{\"replica\":\"b\",\"leader\":\"\",\"enabled\":true,\"status\":\"following\"}")))
                 .startsWith("following: no replica leads right now");
     }
 }

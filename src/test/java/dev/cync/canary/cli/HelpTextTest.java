@@ -27,7 +27,10 @@ class HelpTextTest {
     }
 
     static List<String> words(String text) {
-        return Arrays.stream(text.split("\\s+")).filter(w -> !w.isEmpty()).sorted().toList();
+        return Arrays.stream(text.split("\\s+"))
+                .filter(w -> !w.isEmpty())
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -38,12 +41,16 @@ class HelpTextTest {
             String name = cl.getCommandSpec().qualifiedName();
             String narrow = usage(cl, 80);
             for (String line : narrow.lines().toList()) {
-                assertThat(line.length()).as("%s: a line over 80 columns: %s", name, line).isLessThanOrEqualTo(80);
+                assertThat(line.length())
+                        .as("%s: a line over 80 columns: %s", name, line)
+                        .isLessThanOrEqualTo(80);
             }
             // Wrapped at 80 or not wrapped at all, the help must hold the same words: a word that picocli
             // broke (at a dot, a colon, a comma) shows up as two pieces that the wide rendering lacks.
             String wide = usage(cl, 1000);
-            assertThat(words(narrow)).as("%s: words broken at 80 columns:%n%s", name, narrow).isEqualTo(words(wide));
+            assertThat(words(narrow))
+                    .as("%s: words broken at 80 columns:%n%s", name, narrow)
+                    .isEqualTo(words(wide));
         }
     }
 
@@ -55,13 +62,19 @@ class HelpTextTest {
             }
             String name = cl.getCommandSpec().qualifiedName();
             // Several description lines are hard line breaks inside picocli's own wrapping.
-            assertThat(cl.getCommandSpec().usageMessage().description()).as("%s: description", name).hasSizeLessThanOrEqualTo(1);
+            assertThat(cl.getCommandSpec().usageMessage().description())
+                    .as("%s: description", name)
+                    .hasSizeLessThanOrEqualTo(1);
             List<ArgSpec> args = new ArrayList<>(cl.getCommandSpec().options());
             args.addAll(cl.getCommandSpec().positionalParameters());
             for (ArgSpec a : args) {
                 String label = a.isOption() ? ((CommandLine.Model.OptionSpec) a).longestName() : a.paramLabel();
-                assertThat(a.description()).as("%s %s: description", name, label).hasSize(1);
-                assertThat(a.description()[0]).as("%s %s: description", name, label).isNotBlank();
+                assertThat(a.description())
+                        .as("%s %s: description", name, label)
+                        .hasSize(1);
+                assertThat(a.description()[0])
+                        .as("%s %s: description", name, label)
+                        .isNotBlank();
             }
         }
     }
@@ -72,13 +85,22 @@ class HelpTextTest {
         for (CommandLine cl : all(Main.commandLine())) {
             CommandLine.Model.OptionSpec reason = cl.getCommandSpec().findOption("--reason");
             if (reason != null) {
-                assertThat(String.join(" ", reason.description())).as(cl.getCommandName()).contains("audit log");
+                assertThat(String.join(" ", reason.description()))
+                        .as(cl.getCommandName())
+                        .contains("audit log");
             }
             if (readOnly.contains(cl.getCommandName())) {
-                assertThat(cl.getCommandSpec().findOption("--actor")).as(cl.getCommandName()).isNull();
+                assertThat(cl.getCommandSpec().findOption("--actor"))
+                        .as(cl.getCommandName())
+                        .isNull();
             }
         }
-        assertThat(Main.commandLine().getSubcommands().get("set-canary").getCommandSpec().findOption("--actor")).isNotNull();
+        assertThat(Main.commandLine()
+                        .getSubcommands()
+                        .get("set-canary")
+                        .getCommandSpec()
+                        .findOption("--actor"))
+                .isNotNull();
     }
 
     @Test
@@ -86,12 +108,17 @@ class HelpTextTest {
         CaptureCommandTest.Run missing = CaptureCommandTest.run("set-canary", "10");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.out()).isEmpty();
-        assertThat(missing.err().lines().toList()).containsExactly(
-                "cync-canary set-canary: Missing required option: '--reason=TEXT'", "see: cync-canary help set-canary");
+        assertThat(missing.err().lines().toList())
+                .containsExactly(
+                        "cync-canary set-canary: Missing required option: '--reason=TEXT'",
+                        "see: cync-canary help set-canary");
         CaptureCommandTest.Run typo = CaptureCommandTest.run("audit", "--limt", "5");
         assertThat(typo.status()).isEqualTo(2);
         assertThat(typo.err().lines().toList()).hasSize(2);
-        assertThat(typo.err()).contains("--limt").contains("did you mean --limit?").contains("see: cync-canary help audit");
+        assertThat(typo.err())
+                .contains("--limt")
+                .contains("did you mean --limit?")
+                .contains("see: cync-canary help audit");
         CaptureCommandTest.Run top = CaptureCommandTest.run("--bogus");
         assertThat(top.err().lines().toList()).hasSize(2).last().isEqualTo("see: cync-canary --help");
     }
@@ -100,8 +127,9 @@ class HelpTextTest {
     void routeWithoutIdsSaysSoInsteadOfWaitingOnStandardInput() {
         CaptureCommandTest.Run r = CaptureCommandTest.run("route", "--offline");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("cync-canary route: which devices? give their ids, or - to read them from standard input"
-                + System.lineSeparator());
+        assertThat(r.err())
+                .isEqualTo("cync-canary route: which devices? give their ids, or - to read them from standard input"
+                        + System.lineSeparator());
     }
 
     @Test
@@ -109,7 +137,10 @@ class HelpTextTest {
         BuildInfo build = BuildInfo.current();
         assertThat(build.version()).matches("\\d+\\.\\d+\\.\\d+.*");
         CaptureCommandTest.Run top = CaptureCommandTest.run("--version");
-        assertThat(top.out().strip()).isEqualTo("cync-canary " + build.describe()).doesNotContain("dev").doesNotContain("${");
+        assertThat(top.out().strip())
+                .isEqualTo("cync-canary " + build.describe())
+                .doesNotContain("dev")
+                .doesNotContain("${");
         assertThat(CaptureCommandTest.run("route", "-V").out()).isEqualTo(top.out());
     }
 }

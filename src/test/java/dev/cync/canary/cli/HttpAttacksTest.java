@@ -65,8 +65,11 @@ class HttpAttacksTest {
     Controller start(HttpServerConfig http) throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
         c = c.withHttp(http == null ? c.http().withPort(0).withApi("", -1) : http);
-        controller = new Controller(c.withHttp(c.http().withPort(0)), SystemClock.utc(),
-                Map.of("CYNC_ADMIN_TOKEN", TOKEN, "CYNC_ADMIN_READ_TOKEN", READ_TOKEN)).start(true);
+        controller = new Controller(
+                        c.withHttp(c.http().withPort(0)),
+                        SystemClock.utc(),
+                        Map.of("CYNC_ADMIN_TOKEN", TOKEN, "CYNC_ADMIN_READ_TOKEN", READ_TOKEN))
+                .start(true);
         return controller;
     }
 
@@ -88,8 +91,11 @@ class HttpAttacksTest {
 
     Reply call(int port, String method, String path, String body, String token) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(timeout)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -116,8 +122,11 @@ class HttpAttacksTest {
         start(null);
         int port = controller.http().port();
         for (int i = 0; i < 8; i++) {
-            halfSent(port, i % 2 == 0 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n"
-                    : "POST /api/canary/rollback HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"rea");
+            halfSent(
+                    port,
+                    i % 2 == 0
+                            ? "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                            : "POST /api/canary/rollback HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"rea");
         }
         Thread.sleep(200); // let the server read the halves (the attack is in place before the calls)
         call("GET", "/healthz", null, null); // warm the client and server code paths (JIT, class loading) first
@@ -141,17 +150,22 @@ class HttpAttacksTest {
         headers.setSoTimeout(5000);
         body.setSoTimeout(5000);
         assertThat(headers.getInputStream().readAllBytes()).isEmpty(); // closed, nothing to say
-        assertThat(new String(body.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 408");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "timeout")).isEqualTo(2);
+        assertThat(new String(body.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .startsWith("HTTP/1.1 408");
+        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "timeout"))
+                .isEqualTo(2);
     }
 
     /** Reproduction 5: reads without a token (the audit, the routing salt, the SLOs, the rollout, the devices). */
     @Test
     void everyApiCallNeedsATokenAndTheReadOnlyTokenOnlyReads() throws Exception {
         start(null);
-        for (String path : List.of("/api/audit", "/api/canary", "/api/slo", "/api/rollout", "/api/devices", "/api/route/3d54861c")) {
+        for (String path : List.of(
+                "/api/audit", "/api/canary", "/api/slo", "/api/rollout", "/api/devices", "/api/route/3d54861c")) {
             assertThat(call("GET", path, null, null).status()).as(path).isEqualTo(401);
-            assertThat(call("GET", path, null, "wrong-token-0123456789abcdef").status()).as(path).isEqualTo(401);
+            assertThat(call("GET", path, null, "wrong-token-0123456789abcdef").status())
+                    .as(path)
+                    .isEqualTo(401);
             assertThat(call("GET", path, null, READ_TOKEN).status()).as(path).isEqualTo(200);
             assertThat(call("GET", path, null, TOKEN).status()).as(path).isEqualTo(200);
         }
@@ -188,10 +202,13 @@ class HttpAttacksTest {
             Reply r = call("PUT", "/api/canary", "{\"percentage\": " + p + ", \"reason\": \"x\"}", TOKEN);
             assertThat(r.status()).as(p).isEqualTo(400);
         }
-        Reply trailing = call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"x\"} {\"percentage\": 90}", TOKEN);
+        Reply trailing =
+                call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"x\"} {\"percentage\": 90}", TOKEN);
         assertThat(trailing.status()).isEqualTo(400);
         assertThat(controller.flags.current().version()).isZero();
-        assertThat(call("PUT", "/api/canary", "{\"percentage\": 99.99, \"reason\": \"x\"}", TOKEN).status()).isEqualTo(200);
+        assertThat(call("PUT", "/api/canary", "{\"percentage\": 99.99, \"reason\": \"x\"}", TOKEN)
+                        .status())
+                .isEqualTo(200);
         assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(9999);
     }
 
@@ -202,8 +219,11 @@ class HttpAttacksTest {
         Reply r = call("GET", "/api/devices?offset=2147483647&limit=100000", null, TOKEN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("devices").size()).isZero();
-        assertThat(call("GET", "/api/devices?offset=99999999999999999999", null, TOKEN).status()).isEqualTo(400);
-        assertThat(call("GET", "/api/devices?offset=1&offset=2", null, TOKEN).status()).isEqualTo(400);
+        assertThat(call("GET", "/api/devices?offset=99999999999999999999", null, TOKEN)
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("GET", "/api/devices?offset=1&offset=2", null, TOKEN).status())
+                .isEqualTo(400);
         assertThat(call("GET", "/api/audit?limit=-1", null, TOKEN).status()).isEqualTo(400);
     }
 
@@ -224,11 +244,20 @@ class HttpAttacksTest {
 
     private void logRoutingChange(ListAppender<ILoggingEvent> logs) throws Exception {
         String forged = "ok\\n2026-01-01 INFO rollout promoted to 100% by admin\\u001b[2J";
-        assertThat(call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"" + forged + "\"}", TOKEN).status()).isEqualTo(200);
+        assertThat(call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"" + forged + "\"}", TOKEN)
+                        .status())
+                .isEqualTo(200);
         String reason = controller.flags.store().audit(1).get(0).reason();
-        assertThat(reason).doesNotContain("\n").doesNotContain("\u001b").contains("\\n2026-01-01").contains("\\u001b[2J");
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).filteredOn(m -> m.contains("routing change"))
-                .singleElement().satisfies(m -> assertThat(m).doesNotContain("\n").contains("\\n2026"));
+        assertThat(reason)
+                .doesNotContain("\n")
+                .doesNotContain("\u001b")
+                .contains("\\n2026-01-01")
+                .contains("\\u001b[2J");
+        assertThat(logs.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.contains("routing change"))
+                .singleElement()
+                .satisfies(m -> assertThat(m).doesNotContain("\n").contains("\\n2026"));
     }
 
     /** Reproduction 6: a client hanging up early logged a 30-line stack trace. */
@@ -238,8 +267,10 @@ class HttpAttacksTest {
         ListAppender<ILoggingEvent> logs = capture();
         int port = controller.http().port();
         for (int i = 0; i < 5; i++) {
-            Socket s = halfSent(port, "PUT /api/canary HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-                    + "\r\nContent-Length: 400\r\n\r\n{\"percentage\"");
+            Socket s = halfSent(
+                    port,
+                    "PUT /api/canary HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                            + "\r\nContent-Length: 400\r\n\r\n{\"percentage\"");
             s.setSoLinger(true, 0); // RST, the rudest hang-up
             s.close();
             Socket t = halfSent(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -257,15 +288,18 @@ class HttpAttacksTest {
         start(d.withPort(0).withLimits(4, Duration.ofSeconds(10), Duration.ofSeconds(10)));
         String big = "{\"reason\": \"" + "x".repeat(70 * 1024) + "\"}";
         assertThat(call("POST", "/api/canary/rollback", big, TOKEN).status()).isEqualTo(413);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_large")).isEqualTo(1);
+        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_large"))
+                .isEqualTo(1);
         int port = controller.http().port();
         for (int i = 0; i < 4; i++) {
             halfSent(port, "GET /healthz HTTP/1.1\r\n");
         }
         Socket fifth = halfSent(port, "");
         fifth.setSoTimeout(5000);
-        assertThat(new String(fifth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 503");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_many_connections")).isGreaterThanOrEqualTo(1);
+        assertThat(new String(fifth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                .startsWith("HTTP/1.1 503");
+        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_many_connections"))
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -276,7 +310,8 @@ class HttpAttacksTest {
         int apiPort = controller.apiHttp().port();
         assertThat(apiPort).isNotEqualTo(metricsPort);
         assertThat(call(metricsPort, "GET", "/metrics", null, null).status()).isEqualTo(200);
-        assertThat(call(metricsPort, "GET", "/api/canary", null, TOKEN).status()).isEqualTo(404);
+        assertThat(call(metricsPort, "GET", "/api/canary", null, TOKEN).status())
+                .isEqualTo(404);
         assertThat(call(apiPort, "GET", "/api/canary", null, TOKEN).status()).isEqualTo(200);
         assertThat(call(apiPort, "GET", "/metrics", null, null).status()).isEqualTo(404);
         assertThat(call(apiPort, "GET", "/healthz", null, null).status()).isEqualTo(200);
@@ -288,17 +323,26 @@ class HttpAttacksTest {
         HttpServerConfig d = HttpServerConfig.defaults();
         start(d.withPort(0).withApi("127.0.0.1", 0).withTls(cert.certFile(), cert.keyFile()));
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {}
-            public void checkServerTrusted(X509Certificate[] c, String a) {}
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", controller.apiHttp().port())) {
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory()
+                .createSocket("127.0.0.1", controller.apiHttp().port())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET /api/canary HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n")
+            out.write(("GET /api/canary HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                            + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
@@ -306,7 +350,8 @@ class HttpAttacksTest {
             assertThat(answer).startsWith("HTTP/1.1 200").contains("\"salt\"");
         }
         // plaintext on the TLS listener gets nowhere
-        assertThatThrownBy(() -> call(controller.apiHttp().port(), "GET", "/healthz", null, null)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> call(controller.apiHttp().port(), "GET", "/healthz", null, null))
+                .isInstanceOf(IOException.class);
     }
 
     static ListAppender<ILoggingEvent> capture() {

@@ -39,8 +39,15 @@ public final class MqttControllerBench {
         CompletableFuture<Long> rediscovered = new CompletableFuture<>();
         boolean[] measuringBirth = {false};
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-                Controller controller = new Controller(DemoCommand.withBroker(ControllerConfig.load(null).withPorts(0, 0, -1)
-                        .withStateDir(Files.createDirectories(dir.resolve("state"))), broker.url()), clock, Map.of()).start(false)
+                Controller controller = new Controller(
+                                DemoCommand.withBroker(
+                                        ControllerConfig.load(null)
+                                                .withPorts(0, 0, -1)
+                                                .withStateDir(Files.createDirectories(dir.resolve("state"))),
+                                        broker.url()),
+                                clock,
+                                Map.of())
+                        .start(false)
                         .withSimulatedTypes(devices);
                 HomeAssistantClient ha = new HomeAssistantClient(broker.url(), "home-assistant")) {
             controller.flags.setPercentage("bench", 5000, "half the fleet on the new transport");
@@ -56,12 +63,16 @@ public final class MqttControllerBench {
                         rediscovered.complete(clock.nanoTime());
                     }
                 }
-                if (!discovered.isDone() && ha.count("homeassistant/", "/config") == devices + 1 && ha.count("cync/status/", "") == devices) {
+                if (!discovered.isDone()
+                        && ha.count("homeassistant/", "/config") == devices + 1
+                        && ha.count("cync/status/", "") == devices) {
                     discovered.complete(clock.nanoTime());
                 }
             });
             long start = clock.nanoTime();
-            try (Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices), clock).start()) {
+            try (Fleet fleet = new Fleet(
+                            Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices), clock)
+                    .start()) {
                 long connected = 0;
                 while (controller.devices.registry().size() < devices) {
                     if (discovered.isDone() || clock.nanoTime() - start > TimeUnit.SECONDS.toNanos(60)) {
@@ -71,8 +82,10 @@ public final class MqttControllerBench {
                 }
                 connected = clock.nanoTime();
                 long end = discovered.get(60, TimeUnit.SECONDS);
-                System.out.printf("discovery: %d simulated devices over TCP, all connected %.3f s, every config and state at Home Assistant"
-                        + " %.3f s after the fleet started%n", devices, (connected - start) / 1e9, (end - start) / 1e9);
+                System.out.printf(
+                        "discovery: %d simulated devices over TCP, all connected %.3f s, every config and state at Home Assistant"
+                                + " %.3f s after the fleet started%n",
+                        devices, (connected - start) / 1e9, (end - start) / 1e9);
 
                 // Home Assistant restarts: its birth message makes the bridge publish all 1,000 devices again.
                 measuringBirth[0] = true;
@@ -80,12 +93,16 @@ public final class MqttControllerBench {
                 ha.publish("homeassistant/status", "online", false);
                 long again2 = rediscovered.get(60, TimeUnit.SECONDS);
                 measuringBirth[0] = false;
-                System.out.printf("rediscovery: Home Assistant's birth message -> every config and state published again: %.3f s%n",
+                System.out.printf(
+                        "rediscovery: Home Assistant's birth message -> every config and state published again: %.3f s%n",
                         (again2 - birth) / 1e9);
 
                 Histogram all = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
-                Map<TransportKind, Histogram> by = Map.of(TransportKind.LEGACY, new Histogram(TimeUnit.SECONDS.toMicros(10), 3),
-                        TransportKind.NEW, new Histogram(TimeUnit.SECONDS.toMicros(10), 3));
+                Map<TransportKind, Histogram> by = Map.of(
+                        TransportKind.LEGACY,
+                        new Histogram(TimeUnit.SECONDS.toMicros(10), 3),
+                        TransportKind.NEW,
+                        new Histogram(TimeUnit.SECONDS.toMicros(10), 3));
                 int plugs = (devices + 3) / 4; // mesh ids 1, 5, 9, ...: plugs, whose state is a bare ON/OFF
                 int warmup = Math.min(500, commands);
                 for (int i = 0; i < warmup + commands; i++) {
@@ -102,21 +119,35 @@ public final class MqttControllerBench {
                     if (i >= warmup) {
                         long micros = Math.max(1, (t1 - t0) / 1000);
                         all.recordValue(micros);
-                        by.get(controller.router.explain(controller.devices.registry().endpointFor(mesh).toString()).transport())
+                        by.get(controller
+                                        .router
+                                        .explain(controller
+                                                .devices
+                                                .registry()
+                                                .endpointFor(mesh)
+                                                .toString())
+                                        .transport())
                                 .recordValue(micros);
                     }
                 }
-                System.out.printf("command -> execution ack -> published state, %d commands one at a time (after %d warm-up): %s%n",
+                System.out.printf(
+                        "command -> execution ack -> published state, %d commands one at a time (after %d warm-up): %s%n",
                         commands, warmup, line(all));
                 for (var e : by.entrySet()) {
-                    System.out.printf("  via %s (%d): %s%n", e.getKey().label(), e.getValue().getTotalCount(), line(e.getValue()));
+                    System.out.printf(
+                            "  via %s (%d): %s%n",
+                            e.getKey().label(), e.getValue().getTotalCount(), line(e.getValue()));
                 }
             }
         }
     }
 
     private static String line(Histogram h) {
-        return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        return String.format(
+                "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms",
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
     }
 }

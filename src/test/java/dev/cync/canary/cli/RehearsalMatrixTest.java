@@ -25,11 +25,23 @@ class RehearsalMatrixTest {
     @Tag("slow")
     @SuppressWarnings("unchecked")
     void everyShippedScenarioBehavesAsItDeclares() throws Exception {
-        Map<String, Object> m = RehearsalMatrix.run(RolloutPlan.load(null), SloSpec.load(null), Path.of("config/scenarios/matrix"), 3);
+        Map<String, Object> m =
+                RehearsalMatrix.run(RolloutPlan.load(null), SloSpec.load(null), Path.of("config/scenarios/matrix"), 3);
         List<Map<String, Object>> rows = (List<Map<String, Object>>) m.get("scenarios");
-        assertThat(rows).extracting(r -> r.get("scenario")).contains("healthy-10000", "healthy-1000", "healthy-60", "new-failing-60",
-                "fault-after-complete", "quiet-day", "ten-days-no-traffic");
-        assertThat(rows).allSatisfy(r -> assertThat(r.get("mismatches")).as((String) r.get("scenario")).isEqualTo(List.of()));
+        assertThat(rows)
+                .extracting(r -> r.get("scenario"))
+                .contains(
+                        "healthy-10000",
+                        "healthy-1000",
+                        "healthy-60",
+                        "new-failing-60",
+                        "fault-after-complete",
+                        "quiet-day",
+                        "ten-days-no-traffic");
+        assertThat(rows)
+                .allSatisfy(r -> assertThat(r.get("mismatches"))
+                        .as((String) r.get("scenario"))
+                        .isEqualTo(List.of()));
         assertThat(m.get("ok")).isEqualTo(true);
     }
 
@@ -52,6 +64,9 @@ class RehearsalMatrixTest {
         cl.setOut(new PrintWriter(out));
         int code = cl.execute("--matrix", dir.toString(), "--seeds", "1");
         assertThat(code).isEqualTo(1);
-        assertThat(out.toString()).contains("wrong").contains("MISMATCH").contains("no rollback after the fault at 1d0h");
+        assertThat(out.toString())
+                .contains("wrong")
+                .contains("MISMATCH")
+                .contains("no rollback after the fault at 1d0h");
     }
 }

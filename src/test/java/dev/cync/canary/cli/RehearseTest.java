@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 class RehearseTest {
 
     static Map<String, Object> rehearse(String scenario) throws Exception {
-        return RehearseCommand.rehearse(RolloutPlan.load(null), SloSpec.load(null), Scenario.load(Path.of("config/scenarios", scenario)),
-                1, Duration.ofDays(30));
+        return RehearseCommand.rehearse(
+                RolloutPlan.load(null),
+                SloSpec.load(null),
+                Scenario.load(Path.of("config/scenarios", scenario)),
+                1,
+                Duration.ofDays(30));
     }
 
     @Test
@@ -27,9 +31,11 @@ class RehearseTest {
         assertThat(r.get("completed_at")).isEqualTo("16d0h");
         assertThat((List<?>) r.get("rollbacks")).isEmpty();
         assertThat((List<?>) r.get("holds")).isEmpty();
-        assertThat((List<Map<String, Object>>) r.get("stages")).extracting(s -> s.get("name"))
+        assertThat((List<Map<String, Object>>) r.get("stages"))
+                .extracting(s -> s.get("name"))
                 .containsExactly("dark_launch", "canary_10", "canary_25", "canary_50");
-        assertThat((Map<String, Object>) r.get("error_budget_remaining")).containsKeys("toggle_success_rate", "toggle_latency");
+        assertThat((Map<String, Object>) r.get("error_budget_remaining"))
+                .containsKeys("toggle_success_rate", "toggle_latency");
     }
 
     @Test
@@ -54,6 +60,7 @@ class RehearseTest {
         // Issue 12: quiet time does not count toward the stage, and ten quiet days run the 10% stage past its
         // maximum (9 days): the plan pauses and asks an operator instead of completing.
         assertThat(r.get("final_state")).isEqualTo("paused in canary_10");
-        assertThat((List<Map<String, Object>>) r.get("timeline")).anyMatch(e -> e.get("event").equals("overdue"));
+        assertThat((List<Map<String, Object>>) r.get("timeline"))
+                .anyMatch(e -> e.get("event").equals("overdue"));
     }
 }

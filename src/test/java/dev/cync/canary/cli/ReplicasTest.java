@@ -68,31 +68,45 @@ class ReplicasTest {
         String prefix = "/replicas-" + (++prefixes) + "/";
         List<Controller> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ControllerConfig c = ControllerOptions.rollout(ControllerConfig.load(null).withPorts(0, 0, -1)
-                    .withStateDir(state.resolve("r" + i)), true)
-                    .withFlags(new ControllerConfig.FlagsStore("etcd", etcd.endpoints(), prefix, "replica-" + i, Duration.ofSeconds(2),
+            ControllerConfig c = ControllerOptions.rollout(
+                            ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state.resolve("r" + i)), true)
+                    .withFlags(new ControllerConfig.FlagsStore(
+                            "etcd",
+                            etcd.endpoints(),
+                            prefix,
+                            "replica-" + i,
+                            Duration.ofSeconds(2),
                             Duration.ofSeconds(1)));
-            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t).start(true));
+            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t)
+                    .start(true));
         }
         return out;
     }
 
     private static JsonNode call(Controller c, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.http().port() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + c.http().port() + path))
                 .header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
         return new ObjectMapper().readTree(r.body());
     }
 
     private static String metrics(Controller c) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.http().port() + "/metrics")).build();
-        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
+        HttpRequest req = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + c.http().port() + "/metrics"))
+                .build();
+        return HttpClient.newHttpClient()
+                .send(req, HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static Controller leader(List<Controller> rs) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> rs.stream().filter(c -> c.election.isLeader()).count() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rs.stream().filter(c -> c.election.isLeader()).count() == 1);
         return rs.stream().filter(c -> c.election.isLeader()).findFirst().orElseThrow();
     }
 
@@ -107,22 +121,38 @@ class ReplicasTest {
                 JsonNode view = call(c, "GET", "/api/rollout", null);
                 assertThat(view.path("leader").asText()).isEqualTo(leaderName);
                 assertThat(view.path("leading").asBoolean()).isEqualTo(c == lead);
-                assertThat(metrics(c)).contains("canary_leader{replica=\"" + c.election.replica() + "\"} " + (c == lead ? "1.0" : "0.0"));
+                assertThat(metrics(c))
+                        .contains("canary_leader{replica=\"" + c.election.replica() + "\"} "
+                                + (c == lead ? "1.0" : "0.0"));
             }
             call(follower, "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
-            List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+            List<String> devices = IntStream.range(0, 50)
+                    .mapToObj(i -> String.format("409e%04x", i))
+                    .toList();
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                await().atMost(Duration.ofSeconds(1))
+                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
             }
             // The leader's rollout saw an operator's hand and paused; the state is shared.
-            await().atMost(Duration.ofSeconds(2)).until(() -> call(lead, "GET", "/api/rollout", null).path("status").asText().equals("paused"));
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> call(lead, "GET", "/api/rollout", null)
+                            .path("status")
+                            .asText()
+                            .equals("paused"));
 
-            Controller other = rs.stream().filter(c -> c != lead && c != follower).findFirst().orElseThrow();
+            Controller other = rs.stream()
+                    .filter(c -> c != lead && c != follower)
+                    .findFirst()
+                    .orElseThrow();
             call(other, "POST", "/api/canary/rollback", "{\"reason\": \"pager\"}");
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                await().atMost(Duration.ofSeconds(1))
+                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
             }
-            assertThat(call(lead, "GET", "/api/audit?limit=10", null).path("entries").toString()).contains("pager");
+            assertThat(call(lead, "GET", "/api/audit?limit=10", null)
+                            .path("entries")
+                            .toString())
+                    .contains("pager");
 
             // The leader stops: another takes over the same rollout state, not the plan's start.
             JsonNode was = call(lead, "GET", "/api/rollout", null);
@@ -135,7 +165,8 @@ class ReplicasTest {
             JsonNode view = call(next, "GET", "/api/rollout", null);
             assertThat(view.path("leader").asText()).isEqualTo(next.election.replica());
             assertThat(view.path("status").asText()).isEqualTo("paused");
-            assertThat(view.path("history").size()).isEqualTo(was.path("history").size());
+            assertThat(view.path("history").size())
+                    .isEqualTo(was.path("history").size());
             assertThat(view.path("stage").path("name").asText()).isEqualTo(before);
         } finally {
             rs.forEach(Controller::close);
@@ -161,33 +192,50 @@ class ReplicasTest {
         try {
             Controller lead = leader(rs);
             call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"half the fleet on new\"}");
-            List<String> devices = IntStream.range(0, 200).mapToObj(i -> String.format("409e%04x", i)).toList();
+            List<String> devices = IntStream.range(0, 200)
+                    .mapToObj(i -> String.format("409e%04x", i))
+                    .toList();
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
+                await().atMost(Duration.ofSeconds(1))
+                        .until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
             }
             // About 100 commands per replica every real 100 ms (6 virtual seconds): 1,000 a minute each.
-            timer.scheduleAtFixedRate(() -> {
-                for (Controller c : rs) {
-                    for (int i = 0; i < 100; i++) {
-                        boolean ok = c == lead || i >= 3;
-                        c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
-                        c.windows.recordCommand("legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
-                    }
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        for (Controller c : rs) {
+                            for (int i = 0; i < 100; i++) {
+                                boolean ok = c == lead || i >= 3;
+                                c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
+                                c.windows.recordCommand(
+                                        "legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
+                            }
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
 
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
             }
             long now = minutePerSecond.millis();
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows).check("new", now).result())
-                    .as("the leader's own devices alone").isEqualTo(Check.Result.PASS);
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows()).check("new", now).result())
-                    .as("the fleet").isEqualTo(Check.Result.FAIL);
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows)
+                            .check("new", now)
+                            .result())
+                    .as("the leader's own devices alone")
+                    .isEqualTo(Check.Result.PASS);
+            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows())
+                            .check("new", now)
+                            .result())
+                    .as("the fleet")
+                    .isEqualTo(Check.Result.FAIL);
             JsonNode audit = call(rs.get(2), "GET", "/api/audit?limit=20", null).path("entries");
             assertThat(audit.toString()).contains("auto-rollback").contains("consecutive failed checks");
             for (Controller c : rs) {
-                assertThat(c.fleetSlo.published()).as(c.election.replica() + " published").isPositive();
+                assertThat(c.fleetSlo.published())
+                        .as(c.election.replica() + " published")
+                        .isPositive();
                 assertThat(metrics(c)).contains("canary_fleet_slo_minutes_total{event=\"published\"}");
             }
         } finally {
@@ -207,24 +255,35 @@ class ReplicasTest {
         try {
             leader(rs);
             call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
-            List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+            List<String> devices = IntStream.range(0, 50)
+                    .mapToObj(i -> String.format("409e%04x", i))
+                    .toList();
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                await().atMost(Duration.ofSeconds(1))
+                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
             }
             etcd.kill(1);
             etcd.kill(2);
             try {
                 Controller here = rs.get(2);
-                // Once the replica has seen etcd fail (its 1 s re-read, its lease renewals), a rollback does not wait for etcd at all.
+                // Once the replica has seen etcd fail (its 1 s re-read, its lease renewals), a rollback does not wait
+                // for etcd at all.
                 await().atMost(Duration.ofSeconds(3)).until(() -> metrics(here).contains("canary_store_available 0.0"));
                 long sent = System.nanoTime();
                 call(here, "POST", "/api/canary/rollback", "{\"reason\": \"pager during the etcd outage\"}");
                 long tookMs = (System.nanoTime() - sent) / 1_000_000;
                 // Applied here when the API answered, without etcd.
                 assertThat(devices).allMatch(d -> here.router.route(d) == TransportKind.LEGACY);
-                assertThat(call(here, "GET", "/api/canary", null).path("persisted").asBoolean()).isFalse();
-                System.out.printf("rollback without an etcd quorum: applied on its replica when the API answered, after %d ms%n", tookMs);
-                assertThat(tookMs).as("the rollback did not wait for etcd's timeout (1000 ms)").isLessThan(1000);
+                assertThat(call(here, "GET", "/api/canary", null)
+                                .path("persisted")
+                                .asBoolean())
+                        .isFalse();
+                System.out.printf(
+                        "rollback without an etcd quorum: applied on its replica when the API answered, after %d ms%n",
+                        tookMs);
+                assertThat(tookMs)
+                        .as("the rollback did not wait for etcd's timeout (1000 ms)")
+                        .isLessThan(1000);
                 // Nobody leads without etcd, and the other replicas stay where they were: nothing loosens.
                 await().atMost(Duration.ofSeconds(3)).until(() -> rs.stream().noneMatch(c -> c.election.isLeader()));
                 for (Controller c : rs.subList(0, 2)) {
@@ -235,10 +294,17 @@ class ReplicasTest {
                 etcd.restart(2);
             }
             for (Controller c : rs) {
-                await().atMost(Duration.ofSeconds(15)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> call(rs.get(2), "GET", "/api/canary", null).path("persisted").asBoolean());
-            assertThat(call(rs.get(0), "GET", "/api/audit?limit=10", null).path("entries").toString()).contains("pager during the etcd outage");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> call(rs.get(2), "GET", "/api/canary", null)
+                            .path("persisted")
+                            .asBoolean());
+            assertThat(call(rs.get(0), "GET", "/api/audit?limit=10", null)
+                            .path("entries")
+                            .toString())
+                    .contains("pager during the etcd outage");
             assertThat(rs.get(0).flags.current().killSwitch()).isTrue();
             leader(rs);
         } finally {
@@ -254,19 +320,27 @@ class ReplicasTest {
     @Test
     void aRollbackOnAnyReplicaReachesEveryRouterWithinASecond() throws Exception {
         List<Controller> rs = new ArrayList<>(replicas(3));
-        List<String> devices = IntStream.range(0, 50).mapToObj(i -> String.format("409e%04x", i)).toList();
+        List<String> devices = IntStream.range(0, 50)
+                .mapToObj(i -> String.format("409e%04x", i))
+                .toList();
         List<Long> micros = new ArrayList<>();
         try {
             leader(rs);
             for (int round = 0; round < 20; round++) {
-                call(rs.get((round + 1) % 3), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
+                call(
+                        rs.get((round + 1) % 3),
+                        "PUT",
+                        "/api/canary",
+                        "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
                 for (Controller c : rs) {
-                    await().atMost(Duration.ofSeconds(1)).until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                    await().atMost(Duration.ofSeconds(1))
+                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
                 }
                 long sent = System.nanoTime();
                 call(rs.get(round % 3), "POST", "/api/canary/rollback", "{\"reason\": \"round " + round + "\"}");
                 for (Controller c : rs) {
-                    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                    await().atMost(Duration.ofSeconds(1))
+                            .pollInterval(Duration.ofMillis(1))
                             .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
                 }
                 micros.add((System.nanoTime() - sent) / 1000);
@@ -275,7 +349,10 @@ class ReplicasTest {
             rs.forEach(Controller::close);
         }
         List<Long> sorted = micros.stream().sorted().toList();
-        System.out.printf(java.util.Locale.ROOT, "rollback on one replica -> every router legacy, 20 rollbacks: p50 %.1f ms, max %.1f ms%n",
-                sorted.get(10) / 1000.0, sorted.get(19) / 1000.0);
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "rollback on one replica -> every router legacy, 20 rollbacks: p50 %.1f ms, max %.1f ms%n",
+                sorted.get(10) / 1000.0,
+                sorted.get(19) / 1000.0);
     }
 }

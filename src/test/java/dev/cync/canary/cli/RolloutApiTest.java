@@ -27,13 +27,16 @@ class RolloutApiTest {
     static Reply call(int port, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), new ObjectMapper().readTree(r.body()));
     }
 
     Controller controller(boolean rollout) throws Exception {
-        ControllerConfig c = ControllerOptions.rollout(ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), rollout);
+        ControllerConfig c = ControllerOptions.rollout(
+                ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), rollout);
         return new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
     }
 
@@ -46,19 +49,40 @@ class RolloutApiTest {
             assertThat(r.get("stage").get("name").asText()).isEqualTo("dark_launch");
             assertThat(r.get("stages")).hasSize(4);
             assertThat(c.flags.current().darkLaunch()).isTrue();
-            assertThat(call(port, "POST", "/api/rollout/pause", "{\"reason\": \"freeze\"}").body().get("status").asText()).isEqualTo("paused");
+            assertThat(call(port, "POST", "/api/rollout/pause", "{\"reason\": \"freeze\"}")
+                            .body()
+                            .get("status")
+                            .asText())
+                    .isEqualTo("paused");
             Reply again = call(port, "POST", "/api/rollout/pause", "{\"reason\": \"freeze\"}");
             assertThat(again.status()).isEqualTo(409);
-            assertThat(again.body().get("error").asText()).isEqualTo("cannot pause a rollout that is paused (only when running or holding)");
-            assertThat(call(port, "POST", "/api/rollout/resume", "{\"reason\": \"go\"}").body().get("status").asText()).isEqualTo("running");
-            JsonNode promoted = call(port, "POST", "/api/rollout/promote", "{\"reason\": \"looks good\"}").body();
+            assertThat(again.body().get("error").asText())
+                    .isEqualTo("cannot pause a rollout that is paused (only when running or holding)");
+            assertThat(call(port, "POST", "/api/rollout/resume", "{\"reason\": \"go\"}")
+                            .body()
+                            .get("status")
+                            .asText())
+                    .isEqualTo("running");
+            JsonNode promoted = call(port, "POST", "/api/rollout/promote", "{\"reason\": \"looks good\"}")
+                    .body();
             assertThat(promoted.get("stage").get("name").asText()).isEqualTo("canary_10");
             assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(1000);
-            assertThat(call(port, "POST", "/api/rollout/abort", "{\"reason\": \"stop\"}").body().get("status").asText()).isEqualTo("rolled_back");
+            assertThat(call(port, "POST", "/api/rollout/abort", "{\"reason\": \"stop\"}")
+                            .body()
+                            .get("status")
+                            .asText())
+                    .isEqualTo("rolled_back");
             assertThat(c.flags.current().killSwitch()).isTrue();
             assertThat(call(port, "POST", "/api/rollout/retry", "{}").status()).isEqualTo(400);
-            assertThat(call(port, "POST", "/api/rollout/retry", "{\"reason\": \"again\"}").body().get("stage").get("name").asText()).isEqualTo("canary_10");
-            assertThat(call(port, "POST", "/api/rollout/explode", "{\"reason\": \"x\"}").status()).isEqualTo(404);
+            assertThat(call(port, "POST", "/api/rollout/retry", "{\"reason\": \"again\"}")
+                            .body()
+                            .get("stage")
+                            .get("name")
+                            .asText())
+                    .isEqualTo("canary_10");
+            assertThat(call(port, "POST", "/api/rollout/explode", "{\"reason\": \"x\"}")
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -69,8 +93,10 @@ class RolloutApiTest {
             assertThat(slo.get("objectives")).hasSize(5);
             JsonNode first = slo.get("objectives").get(0);
             assertThat(first.get("name").asText()).isEqualTo("toggle_success_rate");
-            assertThat(first.get("transports").get("new").get("result").asText()).isEqualTo("no_data");
-            assertThat(first.get("transports").get("new").get("burn_rates").fieldNames()).toIterable()
+            assertThat(first.get("transports").get("new").get("result").asText())
+                    .isEqualTo("no_data");
+            assertThat(first.get("transports").get("new").get("burn_rates").fieldNames())
+                    .toIterable()
                     .containsExactly("5m", "30m", "1h", "6h", "1d", "3d");
             assertThat(first.get("baseline").get("verdict").asText()).isEqualTo("no_data");
             Reply off = call(c.http().port(), "POST", "/api/rollout/pause", "{\"reason\": \"x\"}");

@@ -33,13 +33,16 @@ class StatusApiTest {
 
     @Test
     void thePageIsPublicAndItsDataNeedsTheToken() throws Exception {
-        ControllerConfig c = ControllerOptions.rollout(ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
-        try (Controller controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
+        ControllerConfig c = ControllerOptions.rollout(
+                ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
+        try (Controller controller =
+                new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
             int port = controller.http().port();
             HttpResponse<String> page = call(port, "GET", "/", null);
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>cync-canary status</title>");
-            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                    .contains("default-src 'none'");
             assertThat(call(port, "GET", "/status/history", null).statusCode()).isEqualTo(200);
             assertThat(call(port, "GET", "/nothing-here", null).statusCode()).isEqualTo(404);
             assertThat(call(port, "POST", "/", null).statusCode()).isEqualTo(405);
@@ -48,16 +51,22 @@ class StatusApiTest {
             assertThat(call(port, "GET", "/healthz", null).statusCode()).isEqualTo(200);
 
             assertThat(call(port, "GET", "/api/status", null).statusCode()).isEqualTo(401);
-            assertThat(call(port, "GET", "/api/status", "wrong-token-0123456789").statusCode()).isEqualTo(401);
-            assertThat(call(port, "GET", "/api/status/device/3d54861c", null).statusCode()).isEqualTo(401);
+            assertThat(call(port, "GET", "/api/status", "wrong-token-0123456789")
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(call(port, "GET", "/api/status/device/3d54861c", null).statusCode())
+                    .isEqualTo(401);
 
-            JsonNode s = new ObjectMapper().readTree(call(port, "GET", "/api/status", TOKEN).body());
-            assertThat(s.get("canary").get("dark_launch").get("enabled").asBoolean()).isTrue();
+            JsonNode s = new ObjectMapper()
+                    .readTree(call(port, "GET", "/api/status", TOKEN).body());
+            assertThat(s.get("canary").get("dark_launch").get("enabled").asBoolean())
+                    .isTrue();
             JsonNode r = s.get("rollout");
             assertThat(r.get("stage").get("name").asText()).isEqualTo("dark_launch");
             assertThat(r.get("stage").get("remaining").asText()).isEqualTo("2d0h");
             assertThat(r.get("stage").get("gate_states")).hasSize(2);
-            assertThat(r.get("stage").get("gate_states").get(0).get("result").asText()).isEqualTo("no_data");
+            assertThat(r.get("stage").get("gate_states").get(0).get("result").asText())
+                    .isEqualTo("no_data");
             assertThat(r.get("timeline").get(0).get("state").asText()).isEqualTo("current");
             assertThat(r.get("events").get(0).get("event").asText()).isEqualTo("start");
             assertThat(r.get("last_automatic_decision").isNull()).isTrue();
@@ -65,7 +74,9 @@ class StatusApiTest {
             assertThat(s.get("audit").size()).isPositive();
             assertThat(s.get("connected").asInt()).isZero();
 
-            JsonNode d = new ObjectMapper().readTree(call(port, "GET", "/api/status/device/3D54861C", TOKEN).body());
+            JsonNode d = new ObjectMapper()
+                    .readTree(call(port, "GET", "/api/status/device/3D54861C", TOKEN)
+                            .body());
             assertThat(d.get("device").asText()).isEqualTo("3d54861c");
             assertThat(d.get("connected").asBoolean()).isFalse();
             assertThat(d.get("route").get("transport").asText()).isEqualTo("legacy");

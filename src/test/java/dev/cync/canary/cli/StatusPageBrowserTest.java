@@ -45,13 +45,17 @@ class StatusPageBrowserTest {
     @BeforeEach
     void start() throws Exception {
         Browser.require();
-        ControllerConfig c = ControllerOptions.rollout(ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
+        ControllerConfig c = ControllerOptions.rollout(
+                ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
         controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 40), controller.clock).start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> controller.devices.registry().size() == 40);
+        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 40), controller.clock)
+                .start();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> controller.devices.registry().size() == 40);
         // Past the dark launch, so both transports carry traffic and a rollback has something to take back.
         controller.rollout.promote("api:test", "start the test at 10%", true);
-        load = new LoadGenerator(controller.clock, new ExecutorScheduler(issuer), controller.devices.registry()::connectedIds, 7)
+        load = new LoadGenerator(
+                        controller.clock, new ExecutorScheduler(issuer), controller.devices.registry()::connectedIds, 7)
                 .openLoop(controller.sender::send, 150, 0);
     }
 
@@ -93,20 +97,27 @@ class StatusPageBrowserTest {
             assertThat(b.text("timeline")).isEqualTo("now: canary 10\nrunning");
             assertThat(b.text("audit")).contains("needs the admin token");
             // Live: the first sample arrives within one interval, and the next one changes the numbers.
-            b.waiting(WAIT).until(d -> !b.text("now-legacy-cps").equals("–") && !b.text("now-new-cps").equals("–"));
+            b.waiting(WAIT)
+                    .until(d -> !b.text("now-legacy-cps").equals("–")
+                            && !b.text("now-new-cps").equals("–"));
             String legacy = b.text("now-legacy-cps");
             String fresh = b.text("now-new-cps");
             String live = b.text("live");
-            b.waiting(WAIT).until(d -> !b.text("now-legacy-cps").equals(legacy) || !b.text("now-new-cps").equals(fresh));
+            b.waiting(WAIT)
+                    .until(d -> !b.text("now-legacy-cps").equals(legacy)
+                            || !b.text("now-new-cps").equals(fresh));
             assertThat(b.text("live")).isNotEqualTo(live);
-            assertThat(b.driver.findElements(By.cssSelector("#chart-commands_per_second path.l-legacy"))).hasSize(1);
-            assertThat(b.driver.findElements(By.cssSelector("#chart-commands_per_second path.l-new"))).hasSize(1);
+            assertThat(b.driver.findElements(By.cssSelector("#chart-commands_per_second path.l-legacy")))
+                    .hasSize(1);
+            assertThat(b.driver.findElements(By.cssSelector("#chart-commands_per_second path.l-new")))
+                    .hasSize(1);
             assertThat(b.text("verdict")).isNotEqualTo("–");
             unlock(b);
             assertThat(b.find("locked-note").isDisplayed()).isFalse();
             assertThat(b.text("timeline")).contains("dark launch").contains("canary 10");
             assertThat(b.text("slo")).contains("toggle success rate");
-            assertThat(b.driver.findElements(By.cssSelector("#audit tr[data-action]"))).isNotEmpty();
+            assertThat(b.driver.findElements(By.cssSelector("#audit tr[data-action]")))
+                    .isNotEmpty();
             assertThat(b.widths().get("scroll")).isLessThanOrEqualTo(b.widths().get("inner"));
             // A device lookup: its route and why, and its last outcomes.
             String id = controller.devices.registry().connectedIds().get(0).toString();
@@ -119,7 +130,8 @@ class StatusPageBrowserTest {
     }
 
     @Test
-    void aRollbackFromThePageOnAPhoneNeedsTheTokenThenMovesTheCanaryToZeroAndShowsInTheTimelineAndTheAudit() throws Exception {
+    void aRollbackFromThePageOnAPhoneNeedsTheTokenThenMovesTheCanaryToZeroAndShowsInTheTimelineAndTheAudit()
+            throws Exception {
         try (Browser b = new Browser(390, 844)) {
             b.driver.get(url());
             b.waiting(WAIT).until(d -> b.find("live").getAttribute("class").contains("ok"));
@@ -132,18 +144,22 @@ class StatusPageBrowserTest {
             b.find("token-input").sendKeys("not-the-token-0123456789");
             b.find("token-use").click();
             b.waiting(WAIT).until(d -> b.text("token-state").contains("refused"));
-            assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized")).isPositive();
+            assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized"))
+                    .isPositive();
             assertThat(controller.flags.current().version()).isEqualTo(version);
             assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(1000);
             // The refusal is the only thing the console saw (the browser logs every 401 it gets).
-            assertThat(b.consoleProblems()).allSatisfy(p -> assertThat(p).contains("/api/status").contains("401"));
+            assertThat(b.consoleProblems())
+                    .allSatisfy(p -> assertThat(p).contains("/api/status").contains("401"));
 
             unlock(b);
             // Usable at 390x844: nothing spills sideways, and the glance cards and the controls are reachable.
             assertThat(b.widths().get("scroll")).isLessThanOrEqualTo(b.widths().get("inner"));
             for (String id : new String[] {"stage-name", "verdict", "last-decision", "action-rollback"}) {
                 assertThat(b.find(id).isDisplayed()).as(id).isTrue();
-                assertThat(b.find(id).getRect().getX() + b.find(id).getRect().getWidth()).as(id).isLessThanOrEqualTo(390);
+                assertThat(b.find(id).getRect().getX() + b.find(id).getRect().getWidth())
+                        .as(id)
+                        .isLessThanOrEqualTo(390);
             }
             // Cancelling the confirmation changes nothing.
             b.find("action-rollback").click();
@@ -160,7 +176,9 @@ class StatusPageBrowserTest {
             await().atMost(WAIT).until(() -> controller.flags.current().killSwitch());
             assertThat(controller.flags.current().lastChange().actor()).isEqualTo("api:status-page");
             b.waiting(WAIT).until(d -> b.text("canary-percentage").equals("0%"));
-            b.waiting(WAIT).until(d -> !d.findElements(By.cssSelector("#events li.rollback[data-event='manual_rollback']")).isEmpty());
+            b.waiting(WAIT)
+                    .until(d -> !d.findElements(By.cssSelector("#events li.rollback[data-event='manual_rollback']"))
+                            .isEmpty());
             assertThat(b.text("events")).contains("the pager went off");
             assertThat(b.text("rollout-status")).isEqualToIgnoringCase("rolled back");
             assertThat(b.text("stage-name")).isEqualTo("rolled back from canary 10");
@@ -168,7 +186,8 @@ class StatusPageBrowserTest {
             String[] rowText = {""};
             b.waiting(WAIT).until(d -> {
                 try {
-                    rowText[0] = d.findElement(By.cssSelector("#audit tr[data-action='rollback']")).getText();
+                    rowText[0] = d.findElement(By.cssSelector("#audit tr[data-action='rollback']"))
+                            .getText();
                     return true;
                 } catch (StaleElementReferenceException | NoSuchElementException e) {
                     return false;

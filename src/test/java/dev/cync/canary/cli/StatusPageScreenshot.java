@@ -24,14 +24,18 @@ class StatusPageScreenshot {
     @Test
     void photograph() throws Exception {
         String url = System.getProperty("cync.screenshot.url");
-        String token = Files.readString(Path.of(System.getProperty("cync.screenshot.token-file")), StandardCharsets.UTF_8).trim();
+        String token = Files.readString(
+                        Path.of(System.getProperty("cync.screenshot.token-file")), StandardCharsets.UTF_8)
+                .trim();
         Path out = Path.of(System.getProperty("cync.screenshot.out"));
         try (Browser b = new Browser(1280, 800)) {
             b.driver.get(url);
             b.find("token-input").sendKeys(token);
             b.find("token-use").click();
-            b.waiting(Duration.ofSeconds(20)).until(d -> b.text("token-state").equals("unlocked in this tab")
-                    && !b.text("stage-name").equals("–") && !b.text("now-new-cps").equals("–"));
+            b.waiting(Duration.ofSeconds(20))
+                    .until(d -> b.text("token-state").equals("unlocked in this tab")
+                            && !b.text("stage-name").equals("–")
+                            && !b.text("now-new-cps").equals("–"));
             // Look one device up, so the picture shows a route explanation and its outcomes.
             b.find("device-input").sendKeys(firstDevice(b));
             b.find("device-go").click();

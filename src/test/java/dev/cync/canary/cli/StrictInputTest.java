@@ -40,11 +40,23 @@ class StrictInputTest {
             StringWriter err = new StringWriter();
             CommandLine cl = Main.commandLine();
             cl.setErr(new PrintWriter(err, true));
-            int status = cl.execute("serve", "--device-port", Integer.toString(port), "--tls-port", "-1", "--http-port", "0",
-                    "--state-dir", dir.toString());
+            int status = cl.execute(
+                    "serve",
+                    "--device-port",
+                    Integer.toString(port),
+                    "--tls-port",
+                    "-1",
+                    "--http-port",
+                    "0",
+                    "--state-dir",
+                    dir.toString());
             assertThat(status).isEqualTo(2);
-            assertThat(err.toString().strip()).doesNotContain("\n").contains(":" + port).contains("server.plainPort")
-                    .contains("--device-port").doesNotContain("at io.netty");
+            assertThat(err.toString().strip())
+                    .doesNotContain("\n")
+                    .contains(":" + port)
+                    .contains("server.plainPort")
+                    .contains("--device-port")
+                    .doesNotContain("at io.netty");
         }
     }
 }

@@ -14,7 +14,8 @@ class TablesTest {
     @Test
     void columnsAreAlignedAndTrailingSpaceTrimmed() {
         String nl = System.lineSeparator();
-        assertThat(Table.render(List.of(List.of("gate", "result"), List.of("slos_met", "pass"), List.of("min_devices", "-"))))
+        assertThat(Table.render(
+                        List.of(List.of("gate", "result"), List.of("slos_met", "pass"), List.of("min_devices", "-"))))
                 .isEqualTo("gate         result" + nl + "slos_met     pass" + nl + "min_devices  -" + nl);
     }
 
@@ -24,12 +25,14 @@ class TablesTest {
         assertThat(RolloutCommand.text(m.readTree("null"))).isEqualTo("-");
         assertThat(RolloutCommand.text(m.readTree("{}").path("absent"))).isEqualTo("-");
         assertThat(RolloutCommand.text(m.readTree("[\"a\",\"b\"]"))).isEqualTo("a, b");
-        assertThat(RolloutCommand.text(m.readTree("{\"min_devices\":50,\"seen\":null}"))).isEqualTo("min devices 50, seen -");
+        assertThat(RolloutCommand.text(m.readTree("{\"min_devices\":50,\"seen\":null}")))
+                .isEqualTo("min devices 50, seen -");
     }
 
     @Test
     void countsAreNamedInKeyOrder() {
-        assertThat(CaptureCommand.counts(new TreeMap<>(Map.of("DEV→CLOUD", 3, "CLOUD→DEV", 5)))).isEqualTo("CLOUD→DEV 5, DEV→CLOUD 3");
+        assertThat(CaptureCommand.counts(new TreeMap<>(Map.of("DEV→CLOUD", 3, "CLOUD→DEV", 5))))
+                .isEqualTo("CLOUD→DEV 5, DEV→CLOUD 3");
         assertThat(CaptureCommand.counts(Map.of())).isEqualTo("none");
     }
 }

@@ -1,17 +1,17 @@
 package dev.cync.canary.device;
 
-import dev.cync.canary.protocol.AckKey;
-import dev.cync.canary.protocol.Bytes;
-import dev.cync.canary.protocol.MeshQuery;
-import dev.cync.canary.protocol.PacketCodec;
-import dev.cync.canary.protocol.StateEntry;
-import dev.cync.canary.protocol.StatusReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.protocol.AckKey;
+import dev.cync.canary.protocol.Bytes;
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.protocol.MeshQuery;
 import dev.cync.canary.protocol.Packet;
+import dev.cync.canary.protocol.PacketCodec;
 import dev.cync.canary.protocol.Packets;
+import dev.cync.canary.protocol.StateEntry;
+import dev.cync.canary.protocol.StatusReport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -22,24 +22,32 @@ import org.junit.jupiter.api.Test;
 class DeviceSessionTest {
 
     static final DeviceId ID = DeviceId.parse("3d54861c");
-    final TestDevices devices = new TestDevices(DeviceServerConfig.defaults()
-            .withLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), 100));
+    final TestDevices devices = new TestDevices(
+            DeviceServerConfig.defaults().withLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), 100));
 
     @Test
     void answersTheHandshakeAsRealServersDo() {
         EmbeddedChannel ch = devices.open();
-        TestDevices.send(ch, new Packet.Hello(ID, "1e07d8ce0a617a37"), new Packet.Connect(), Packets.deviceInfo(ID),
+        TestDevices.send(
+                ch,
+                new Packet.Hello(ID, "1e07d8ce0a617a37"),
+                new Packet.Connect(),
+                Packets.deviceInfo(ID),
                 new Packet.Heartbeat());
         List<Packet> answers = TestDevices.received(ch);
         assertThat(answers).hasSize(5);
         assertThat(answers.get(0)).isEqualTo(new Packet.HelloAck());
         // The vendor announces control once after the hello.
-        assertThat(answers.get(1)).isInstanceOfSatisfying(Packet.Control.class,
-                c -> assertThat(c.endpoint()).isEqualTo(ID));
-        assertThat(answers.get(2)).isInstanceOfSatisfying(Packet.ServerTime.class,
-                t -> assertThat(t.localTime()).isEqualTo(LocalDateTime.of(2026, 1, 1, 0, 0, 0)));
+        assertThat(answers.get(1))
+                .isInstanceOfSatisfying(
+                        Packet.Control.class, c -> assertThat(c.endpoint()).isEqualTo(ID));
+        assertThat(answers.get(2))
+                .isInstanceOfSatisfying(
+                        Packet.ServerTime.class,
+                        t -> assertThat(t.localTime()).isEqualTo(LocalDateTime.of(2026, 1, 1, 0, 0, 0)));
         assertThat(answers.get(3)).isEqualTo(new Packet.DeviceInfoAck());
-        assertThat(PacketCodec.encode(answers.get(3))).isEqualTo(Bytes.fromHex("48 00 00 00 03 01 01 00").toArray());
+        assertThat(PacketCodec.encode(answers.get(3)))
+                .isEqualTo(Bytes.fromHex("48 00 00 00 03 01 01 00").toArray());
         assertThat(answers.get(4)).isEqualTo(new Packet.HeartbeatAck());
         assertThat(devices.registry().find(ID)).isNotNull();
     }
@@ -50,8 +58,8 @@ class DeviceSessionTest {
         Packet.Status on = StatusReport.ownState(ID, 0x000500, 0x21, 5, true, true, 100, 20, 0, 0, 0);
         TestDevices.send(ch, on);
         // 0x88 echoes bytes 9..11; on a controlled session the vendor also sends a 0x7B (trace).
-        assertThat(TestDevices.received(ch)).containsExactly(new Packet.StatusAck(0x000500),
-                new Packet.CommandAck(AckKey.of(ID, 0x000500)));
+        assertThat(TestDevices.received(ch))
+                .containsExactly(new Packet.StatusAck(0x000500), new Packet.CommandAck(AckKey.of(ID, 0x000500)));
         MeshDeviceState s = devices.registry().states().get(5).orElseThrow();
         assertThat(s.on()).isTrue();
         assertThat(s.brightness()).isEqualTo(100);
@@ -61,7 +69,8 @@ class DeviceSessionTest {
         // Off keeps the brightness byte: on/off comes from the state byte only.
         TestDevices.send(ch, StatusReport.ownState(ID, 0x000600, 0x22, 5, true, false, 100, 20, 0, 0, 0));
         assertThat(devices.registry().states().get(5).orElseThrow().on()).isFalse();
-        assertThat(devices.registry().states().get(5).orElseThrow().brightness()).isEqualTo(100);
+        assertThat(devices.registry().states().get(5).orElseThrow().brightness())
+                .isEqualTo(100);
     }
 
     @Test
@@ -73,9 +82,11 @@ class DeviceSessionTest {
         TestDevices.received(ch);
         // A late copy of the first report (a bridge relaying it, or the device repeating it).
         TestDevices.send(ch, on);
-        assertThat(TestDevices.received(ch)).containsExactly(new Packet.StatusAck(0x000500),
-                new Packet.CommandAck(AckKey.of(ID, 0x000500)));
-        assertThat(devices.registry().states().get(5).orElseThrow().on()).as("the late copy is not applied").isFalse();
+        assertThat(TestDevices.received(ch))
+                .containsExactly(new Packet.StatusAck(0x000500), new Packet.CommandAck(AckKey.of(ID, 0x000500)));
+        assertThat(devices.registry().states().get(5).orElseThrow().on())
+                .as("the late copy is not applied")
+                .isFalse();
         // Once the memory has passed (statusDedupTtl, 30 s), the same bytes are a new report.
         devices.clock.advance(Duration.ofSeconds(31));
         TestDevices.send(ch, new Packet.Heartbeat(), on);
@@ -85,7 +96,8 @@ class DeviceSessionTest {
     @Test
     void relayedEntriesMakeTheConnectionReachOtherMeshIds() {
         EmbeddedChannel ch = devices.connect(ID, 5);
-        TestDevices.send(ch, StateEntry.deviceInfo(ID, List.of(new StateEntry(6, 3, true, 50, 101, 1, 2, 3, true, 0xff, 5))));
+        TestDevices.send(
+                ch, StateEntry.deviceInfo(ID, List.of(new StateEntry(6, 3, true, 50, 101, 1, 2, 3, true, 0xff, 5))));
         assertThat(TestDevices.received(ch)).containsExactly(new Packet.DeviceInfoAck());
         DeviceSession session = devices.registry().find(ID);
         assertThat(session.ownMeshId()).isEqualTo(5);
@@ -104,7 +116,8 @@ class DeviceSessionTest {
         TestDevices.send(ch, new Packet.CommandAck(AckKey.of(ID, 0x004200)));
         assertThat(TestDevices.received(ch)).isEmpty();
         assertThat(devices.server.unmatchedAcks()).isEqualTo(1);
-        assertThat(devices.metrics.scrape()).anyMatch(m -> m.getMetadata().getPrometheusName().equals("tcp_comm_unmatched_acks"));
+        assertThat(devices.metrics.scrape())
+                .anyMatch(m -> m.getMetadata().getPrometheusName().equals("tcp_comm_unmatched_acks"));
     }
 
     @Test
@@ -118,8 +131,8 @@ class DeviceSessionTest {
         });
         TestDevices.send(ch, Packets.controlAnswer(ID, 0x152b00));
         assertThat(TestDevices.commands(ch)).isEmpty(); // once per connection
-        Packet.Command answer = MeshQuery.answer(ID, 0, 0, List.of(new MeshQuery.Entry(5, false, 0, 0),
-                new MeshQuery.Entry(7, true, 100, 100)));
+        Packet.Command answer = MeshQuery.answer(
+                ID, 0, 0, List.of(new MeshQuery.Entry(5, false, 0, 0), new MeshQuery.Entry(7, true, 100, 100)));
         TestDevices.send(ch, answer, new Packet.CommandAck(query.get(0).key()));
         // The answer is a device 0x73: it gets a 0x7B receipt; the receipt of our query gets nothing.
         assertThat(TestDevices.received(ch)).containsExactly(new Packet.CommandAck(answer.key()));
@@ -135,7 +148,8 @@ class DeviceSessionTest {
         ch.writeInbound(Unpooled.wrappedBuffer(bytes));
         assertThat(TestDevices.received(ch)).hasSize(2);
         assertThat(devices.registry().states().get(9)).isEmpty();
-        assertThat(devices.metrics.counterValue(Metrics.DECODE_ERROR, "bad_checksum")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.DECODE_ERROR, "bad_checksum"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -144,7 +158,8 @@ class DeviceSessionTest {
         devices.clock.advance(Duration.ofSeconds(11));
         ch.runPendingTasks();
         assertThat(ch.isOpen()).isFalse();
-        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "hello_timeout")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "hello_timeout"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -152,7 +167,8 @@ class DeviceSessionTest {
         EmbeddedChannel ch = devices.open();
         TestDevices.send(ch, Packets.deviceInfo(ID));
         assertThat(ch.isOpen()).isFalse();
-        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "no_hello")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "no_hello"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -165,7 +181,8 @@ class DeviceSessionTest {
         devices.clock.advance(Duration.ofSeconds(20));
         assertThat(ch.isOpen()).isFalse();
         assertThat(devices.registry().find(ID)).isNull();
-        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -181,7 +198,8 @@ class DeviceSessionTest {
         }
         // Heartbeat timeout 60 s, checked every 15 s.
         assertThat(seconds).isBetween(60, 76);
-        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -205,20 +223,24 @@ class DeviceSessionTest {
             // EmbeddedChannel rethrows what the pipeline handled; the handler has closed the channel.
         }
         assertThat(ch.isOpen()).isFalse();
-        assertThat(devices.metrics.counterValue(Metrics.DECODE_ERROR, "tls_on_plaintext")).isEqualTo(1);
-        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_on_plaintext")).isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.DECODE_ERROR, "tls_on_plaintext"))
+                .isEqualTo(1);
+        assertThat(devices.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_on_plaintext"))
+                .isEqualTo(1);
     }
 
     @Test
     void connectionsBeyondTheLimitAreRefused() {
-        TestDevices small = new TestDevices(DeviceServerConfig.defaults().withLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), 2));
+        TestDevices small = new TestDevices(
+                DeviceServerConfig.defaults().withLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), 2));
         EmbeddedChannel a = small.open();
         EmbeddedChannel b = small.open();
         EmbeddedChannel c = small.open();
         assertThat(a.isOpen()).isTrue();
         assertThat(b.isOpen()).isTrue();
         assertThat(c.isOpen()).isFalse();
-        assertThat(small.metrics.counterValue(Metrics.CONNECTION_FAILURES, "too_many_connections")).isEqualTo(1);
+        assertThat(small.metrics.counterValue(Metrics.CONNECTION_FAILURES, "too_many_connections"))
+                .isEqualTo(1);
         a.close();
         assertThat(small.open().isOpen()).isTrue();
     }

@@ -19,7 +19,8 @@ class DeviceStatesTest {
     private final List<MeshDeviceState> seen = new ArrayList<>();
 
     private static StateEntry entry(boolean own, int meshId, boolean on, int brightness) {
-        return new StateEntry(own ? StateEntry.OWN : StateEntry.OWN + 1, meshId, on, brightness, 50, 0, 0, 0, true, 0, 1);
+        return new StateEntry(
+                own ? StateEntry.OWN : StateEntry.OWN + 1, meshId, on, brightness, 50, 0, 0, 0, true, 0, 1);
     }
 
     @Test

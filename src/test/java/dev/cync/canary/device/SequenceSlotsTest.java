@@ -74,7 +74,9 @@ class SequenceSlotsTest {
     void anAckWithSomeoneElsesKeyMatchesNothing() {
         SequenceSlots slots = new SequenceSlots(ID, 0);
         int seq = slots.allocate(0, new Waiter());
-        assertThat(slots.waiterFor(AckKey.of(DeviceId.parse("0a0b0c0d"), seq << 8).bits())).isNull();
+        assertThat(slots.waiterFor(
+                        AckKey.of(DeviceId.parse("0a0b0c0d"), seq << 8).bits()))
+                .isNull();
         assertThat(slots.waiterFor(AckKey.of(ID, (seq << 8) | 1).bits())).isNull();
     }
 

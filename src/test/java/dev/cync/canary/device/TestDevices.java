@@ -1,12 +1,12 @@
 package dev.cync.canary.device;
 
-import dev.cync.canary.protocol.InnerFrame;
-import dev.cync.canary.protocol.Packets;
-import dev.cync.canary.protocol.StateEntry;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.protocol.InnerFrame;
 import dev.cync.canary.protocol.Packet;
 import dev.cync.canary.protocol.PacketCodec;
+import dev.cync.canary.protocol.Packets;
+import dev.cync.canary.protocol.StateEntry;
 import dev.cync.canary.time.VirtualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -66,8 +66,11 @@ public final class TestDevices {
 
     public EmbeddedChannel connect(DeviceId id, int meshId) {
         EmbeddedChannel ch = open();
-        send(ch, new Packet.Hello(id, "0123456789abcdef"),
-                StateEntry.deviceInfo(id, List.of(new StateEntry(StateEntry.OWN, meshId, false, 0, 0, 0, 0, 0, true, 0, meshId))));
+        send(
+                ch,
+                new Packet.Hello(id, "0123456789abcdef"),
+                StateEntry.deviceInfo(
+                        id, List.of(new StateEntry(StateEntry.OWN, meshId, false, 0, 0, 0, 0, 0, true, 0, meshId))));
         received(ch);
         return ch;
     }
@@ -75,7 +78,10 @@ public final class TestDevices {
     /** The device carried out {@code c}: its execution ack and its receipt, in one write as the vendor's plug does. */
     public static void executed(EmbeddedChannel ch, Packet.Command c) {
         InnerFrame f = c.frame().orElseThrow();
-        sendInOneRead(ch, Packets.executionAck(c.deviceId(), 0x000100, f.sequence(), f.opcode()), new Packet.CommandAck(c.key()));
+        sendInOneRead(
+                ch,
+                Packets.executionAck(c.deviceId(), 0x000100, f.sequence(), f.opcode()),
+                new Packet.CommandAck(c.key()));
     }
 
     /** The device got {@code c} and did not carry it out: its receipt only. */
@@ -117,6 +123,9 @@ public final class TestDevices {
 
     /** The commands among {@link #received}. */
     public static List<Packet.Command> commands(EmbeddedChannel ch) {
-        return received(ch).stream().filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast).toList();
+        return received(ch).stream()
+                .filter(Packet.Command.class::isInstance)
+                .map(Packet.Command.class::cast)
+                .toList();
     }
 }

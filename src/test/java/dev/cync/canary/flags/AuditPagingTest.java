@@ -36,15 +36,21 @@ class AuditPagingTest {
         Files.createDirectories(dir);
         try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(FileFlagStore.AUDIT), StandardCharsets.UTF_8)) {
             for (int v = 1; v <= n; v++) {
-                w.write("{\"version\":" + v + ",\"at\":\"2026-11-27T10:00:00Z\",\"actor\":\"api:ops\",\"action\":\"exclude\","
-                        + "\"old\":\"" + (v - 1) + " devices\",\"new\":\"" + v + " devices (+dev-" + v + ")\",\"reason\":\"audit paging test\"}\n");
+                w.write("{\"version\":" + v
+                        + ",\"at\":\"2026-11-27T10:00:00Z\",\"actor\":\"api:ops\",\"action\":\"exclude\","
+                        + "\"old\":\"" + (v - 1) + " devices\",\"new\":\"" + v + " devices (+dev-" + v
+                        + ")\",\"reason\":\"audit paging test\"}\n");
             }
         }
-        Files.writeString(dir.resolve(FileFlagStore.STATE), "{\"version\":" + n + ",\"percentage_bp\":0,\"salt\":\"cync-canary\","
-                + "\"cohort\":[],\"exclude\":[],\"kill_switch\":false,\"dark_launch\":false,\"dark_launch_bp\":1000,"
-                + "\"rollback_sticky\":false,\"updated_at\":\"2026-11-27T10:00:00Z\",\"updated_by\":\"api:ops\",\"last_env\":{},"
-                + "\"last_change\":{\"version\":" + n + ",\"at\":\"2026-11-27T10:00:00Z\",\"actor\":\"api:ops\",\"action\":\"exclude\","
-                + "\"old\":\"" + (n - 1) + " devices\",\"new\":\"" + n + " devices (+dev-" + n + ")\",\"reason\":\"audit paging test\"}}",
+        Files.writeString(
+                dir.resolve(FileFlagStore.STATE),
+                "{\"version\":" + n + ",\"percentage_bp\":0,\"salt\":\"cync-canary\","
+                        + "\"cohort\":[],\"exclude\":[],\"kill_switch\":false,\"dark_launch\":false,\"dark_launch_bp\":1000,"
+                        + "\"rollback_sticky\":false,\"updated_at\":\"2026-11-27T10:00:00Z\",\"updated_by\":\"api:ops\",\"last_env\":{},"
+                        + "\"last_change\":{\"version\":" + n
+                        + ",\"at\":\"2026-11-27T10:00:00Z\",\"actor\":\"api:ops\",\"action\":\"exclude\","
+                        + "\"old\":\"" + (n - 1) + " devices\",\"new\":\"" + n + " devices (+dev-" + n
+                        + ")\",\"reason\":\"audit paging test\"}}",
                 StandardCharsets.UTF_8);
         return dir;
     }
@@ -76,11 +82,17 @@ class AuditPagingTest {
         assertThat(Files.size(large.resolve(FileFlagStore.AUDIT))).isGreaterThan(30L * 1024 * 1024);
         long smallCost = cost(small, 10_000);
         long largeCost = cost(large, 300_000);
-        System.out.printf("audit paging: opening the store and reading the last 100 entries allocates %,d bytes with 10,000 entries "
-                + "(%,d bytes of log), %,d bytes with 300,000 (%,d bytes of log)%n", smallCost, Files.size(small.resolve(FileFlagStore.AUDIT)),
-                largeCost, Files.size(large.resolve(FileFlagStore.AUDIT)));
+        System.out.printf(
+                "audit paging: opening the store and reading the last 100 entries allocates %,d bytes with 10,000 entries "
+                        + "(%,d bytes of log), %,d bytes with 300,000 (%,d bytes of log)%n",
+                smallCost,
+                Files.size(small.resolve(FileFlagStore.AUDIT)),
+                largeCost,
+                Files.size(large.resolve(FileFlagStore.AUDIT)));
         // The same pages are read at the end of both files; the whole large file is over 30 MB.
-        assertThat(largeCost).as("bytes allocated for 300k entries vs %d for 10k", smallCost).isLessThan(smallCost * 3 / 2 + 256 * 1024);
+        assertThat(largeCost)
+                .as("bytes allocated for 300k entries vs %d for 10k", smallCost)
+                .isLessThan(smallCost * 3 / 2 + 256 * 1024);
         assertThat(largeCost).isLessThan(4L * 1024 * 1024);
     }
 }

@@ -27,8 +27,19 @@ class EnvDefaultsTest {
 
     @Test
     void aFreshStateDirectoryStartsFromTheEnvironment() throws IOException {
-        Flags f = start(Map.of("CANARY_PERCENTAGE", "10", "DARK_LAUNCH", "true", "CANARY_COHORT", "aa11bb22,dev-7",
-                "CANARY_EXCLUDE", "dev-9", "CANARY_SALT", "prod-1", "DARK_LAUNCH_PERCENTAGE", "5"));
+        Flags f = start(Map.of(
+                "CANARY_PERCENTAGE",
+                "10",
+                "DARK_LAUNCH",
+                "true",
+                "CANARY_COHORT",
+                "aa11bb22,dev-7",
+                "CANARY_EXCLUDE",
+                "dev-9",
+                "CANARY_SALT",
+                "prod-1",
+                "DARK_LAUNCH_PERCENTAGE",
+                "5"));
         FlagState s = f.current();
         assertThat(s.percentageBasisPoints()).isEqualTo(1000);
         assertThat(s.darkLaunch()).isTrue();
@@ -36,7 +47,9 @@ class EnvDefaultsTest {
         assertThat(s.cohort()).containsExactly("aa11bb22", "dev-7");
         assertThat(s.exclude()).containsExactly("dev-9");
         assertThat(s.salt()).isEqualTo("prod-1");
-        assertThat(f.store().audit(20)).extracting(AuditEntry::actor).contains("env:CANARY_PERCENTAGE", "env:DARK_LAUNCH");
+        assertThat(f.store().audit(20))
+                .extracting(AuditEntry::actor)
+                .contains("env:CANARY_PERCENTAGE", "env:DARK_LAUNCH");
     }
 
     @Test
@@ -55,7 +68,10 @@ class EnvDefaultsTest {
         Flags again = start(Map.of("CANARY_PERCENTAGE", "0"));
         assertThat(again.current().percentageBasisPoints()).isZero();
         assertThat(again.current().killSwitch()).isTrue();
-        AuditEntry last = again.store().audit(20).stream().filter(e -> e.action().equals("set_percentage")).reduce((a, b) -> b).orElseThrow();
+        AuditEntry last = again.store().audit(20).stream()
+                .filter(e -> e.action().equals("set_percentage"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(last.actor()).isEqualTo("env:CANARY_PERCENTAGE");
         assertThat(last.reason()).contains("changed since the last start (was 10)");
     }
@@ -75,12 +91,18 @@ class EnvDefaultsTest {
         for (String bad : new String[] {"150", "-1", "NaN", "abc"}) {
             Flags f = new Flags(FileFlagStore.open(dir, clock));
             List<String> problems = EnvDefaults.apply(f, Map.of("CANARY_PERCENTAGE", bad));
-            assertThat(problems).singleElement().asString()
-                    .isEqualTo("CANARY_PERCENTAGE must be a number from 0 to 100 (up to 2 decimals), got '" + bad + "'");
+            assertThat(problems)
+                    .singleElement()
+                    .asString()
+                    .isEqualTo(
+                            "CANARY_PERCENTAGE must be a number from 0 to 100 (up to 2 decimals), got '" + bad + "'");
             assertThat(f.current().percentageBasisPoints()).isEqualTo(1000);
         }
         Flags f = new Flags(FileFlagStore.open(dir, clock));
-        assertThat(EnvDefaults.apply(f, Map.of("CANARY_SALT", ""))).singleElement().asString().startsWith("CANARY_SALT must not be empty");
+        assertThat(EnvDefaults.apply(f, Map.of("CANARY_SALT", "")))
+                .singleElement()
+                .asString()
+                .startsWith("CANARY_SALT must not be empty");
         assertThat(f.current().salt()).isEqualTo(FlagState.DEFAULT_SALT);
         assertThat(f.store().audit(50)).extracting(AuditEntry::action).contains("env_refused");
         // Fixed at the next start, the value counts as a change and applies.

@@ -114,13 +114,37 @@ public final class EtcdCluster implements AutoCloseable {
         Member m = members.get(i);
         Files.createDirectories(m.dataDir());
         String cluster = members.stream().map(x -> x.name() + "=" + x.peerUrl()).collect(Collectors.joining(","));
-        List<String> cmd = List.of(etcd.toString(), "--name", m.name(), "--data-dir", m.dataDir().toString(),
-                "--listen-client-urls", m.clientUrl(), "--advertise-client-urls", m.clientUrl(),
-                "--listen-peer-urls", m.peerUrl(), "--initial-advertise-peer-urls", m.peerUrl(),
-                "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", root.getFileName().toString(),
+        List<String> cmd = List.of(
+                etcd.toString(),
+                "--name",
+                m.name(),
+                "--data-dir",
+                m.dataDir().toString(),
+                "--listen-client-urls",
+                m.clientUrl(),
+                "--advertise-client-urls",
+                m.clientUrl(),
+                "--listen-peer-urls",
+                m.peerUrl(),
+                "--initial-advertise-peer-urls",
+                m.peerUrl(),
+                "--initial-cluster",
+                cluster,
+                "--initial-cluster-state",
+                "new",
+                "--initial-cluster-token",
+                root.getFileName().toString(),
                 // Short intervals: a lost member is noticed in about half a second, not seconds.
-                "--heartbeat-interval", "50", "--election-timeout", "500", "--log-level", "warn");
-        processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(m.name() + ".log").toFile()).start();
+                "--heartbeat-interval",
+                "50",
+                "--election-timeout",
+                "500",
+                "--log-level",
+                "warn");
+        processes[i] = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve(m.name() + ".log").toFile())
+                .start();
     }
 
     private void awaitHealthy(int i) throws InterruptedException, IOException {
@@ -129,7 +153,8 @@ public final class EtcdCluster implements AutoCloseable {
         for (int attempt = 0; attempt < 300; attempt++) {
             Process p = processes[i];
             if (p == null || !p.isAlive()) {
-                throw new AssertionError("etcd member " + m.name() + " exited: " + Files.readString(root.resolve(m.name() + ".log")));
+                throw new AssertionError(
+                        "etcd member " + m.name() + " exited: " + Files.readString(root.resolve(m.name() + ".log")));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), m.clientPort()), 200);
@@ -138,7 +163,8 @@ public final class EtcdCluster implements AutoCloseable {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
         }
-        throw new AssertionError("etcd member " + m.name() + " did not listen on port " + m.clientPort() + " within 30 s");
+        throw new AssertionError(
+                "etcd member " + m.name() + " did not listen on port " + m.clientPort() + " within 30 s");
     }
 
     private static int freePort() throws IOException {

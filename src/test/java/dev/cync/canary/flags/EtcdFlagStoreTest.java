@@ -54,7 +54,8 @@ class EtcdFlagStoreTest {
         for (int i = 0; i < 3; i++) {
             List<String> eps = new ArrayList<>(etcd.endpointList());
             Collections.rotate(eps, -i);
-            out.add(EtcdFlagStore.open(new EtcdSettings(eps, prefix, "r" + i, Duration.ofSeconds(4), Duration.ofSeconds(2)),
+            out.add(EtcdFlagStore.open(
+                    new EtcdSettings(eps, prefix, "r" + i, Duration.ofSeconds(4), Duration.ofSeconds(2)),
                     SystemClock.utc()));
         }
         return out;
@@ -84,13 +85,16 @@ class EtcdFlagStoreTest {
                 d.get(30, TimeUnit.SECONDS);
             }
             for (EtcdFlagStore s : stores) {
-                await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(s.current().cohort()).hasSize(20));
+                await().atMost(Duration.ofSeconds(2))
+                        .untilAsserted(() -> assertThat(s.current().cohort()).hasSize(20));
                 assertThat(s.current().version()).isEqualTo(20);
             }
             List<AuditEntry> audit = stores.get(1).audit(100);
             assertThat(audit).hasSize(20);
-            assertThat(audit).extracting(AuditEntry::version).containsExactlyElementsOf(
-                    LongStream.rangeClosed(1, 20).boxed().toList());
+            assertThat(audit)
+                    .extracting(AuditEntry::version)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, 20).boxed().toList());
             assertThat(audit).allMatch(e -> e.action().equals("cohort"));
         } finally {
             pool.shutdownNow();
@@ -110,14 +114,16 @@ class EtcdFlagStoreTest {
                 long t0 = clock.nanoTime();
                 writer.setPercentage("cli", bp, "visibility " + i);
                 for (EtcdFlagStore s : stores) {
-                    await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(2))
+                    await().pollInterval(Duration.ofMillis(1))
+                            .atMost(Duration.ofSeconds(2))
                             .until(() -> s.current().percentageBasisPoints() == bp);
                 }
                 lags[i] = clock.nanoTime() - t0;
             }
             Arrays.sort(lags);
             long p99 = lags[98];
-            System.out.printf("flag change visible on all 3 replicas: p50 %.1f ms, p99 %.1f ms, max %.1f ms over 100 changes%n",
+            System.out.printf(
+                    "flag change visible on all 3 replicas: p50 %.1f ms, p99 %.1f ms, max %.1f ms over 100 changes%n",
                     lags[49] / 1e6, p99 / 1e6, lags[99] / 1e6);
             assertThat(p99).as("p99 visibility over 100 changes").isLessThan(TimeUnit.SECONDS.toNanos(1));
         } finally {
@@ -142,7 +148,8 @@ class EtcdFlagStoreTest {
             // Two down: no quorum. Loosening fails with a clear message; the state stays.
             etcd.kill(1);
             assertThatThrownBy(() -> new Flags(stores.get(0)).setPercentage("cli", 5000, "no quorum"))
-                    .isInstanceOf(EtcdFlagStore.StoreUnavailableException.class).hasMessageContaining("etcd did not answer");
+                    .isInstanceOf(EtcdFlagStore.StoreUnavailableException.class)
+                    .hasMessageContaining("etcd did not answer");
             assertThat(stores).allMatch(s -> s.current().percentageBasisPoints() == 3000);
             // A rollback applies here at once, even so.
             FlagState local = new Flags(stores.get(2)).rollback("cli", "pager went off during the outage", false);

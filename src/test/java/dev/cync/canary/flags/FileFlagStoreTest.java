@@ -77,7 +77,10 @@ class FileFlagStoreTest {
     void aTornLastAuditLineIsCutOffAtStart() throws IOException {
         Flags f = open();
         f.setPercentage("a", 1000, "r");
-        Files.writeString(dir.resolve(FileFlagStore.AUDIT), "{\"version\":2,\"at\":\"2026-", StandardCharsets.UTF_8,
+        Files.writeString(
+                dir.resolve(FileFlagStore.AUDIT),
+                "{\"version\":2,\"at\":\"2026-",
+                StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
         Flags again = open();
         assertThat(again.store().audit(10)).hasSize(1);

@@ -28,7 +28,8 @@ class FlagConcurrencyTest {
 
     @Test
     void concurrentCohortExcludeAndPercentageChangesLoseNothingAndTheAuditChains() throws Exception {
-        Flags flags = new Flags(FileFlagStore.open(dir, VirtualClock.startingAt(Instant.parse("2026-11-27T10:00:00Z"))));
+        Flags flags =
+                new Flags(FileFlagStore.open(dir, VirtualClock.startingAt(Instant.parse("2026-11-27T10:00:00Z"))));
         AtomicLong notified = new AtomicLong();
         AtomicLong lastSeen = new AtomicLong();
         List<Long> outOfOrder = new CopyOnWriteArrayList<>();
@@ -114,7 +115,8 @@ class FlagConcurrencyTest {
         assertThat(notified.get()).isEqualTo((long) threads * each);
         assertThat(outOfOrder).isEmpty();
         // And the disk holds what memory holds.
-        Flags reopened = new Flags(FileFlagStore.open(dir, VirtualClock.startingAt(Instant.parse("2026-11-27T11:00:00Z"))));
+        Flags reopened =
+                new Flags(FileFlagStore.open(dir, VirtualClock.startingAt(Instant.parse("2026-11-27T11:00:00Z"))));
         assertThat(reopened.current()).isEqualTo(s);
     }
 }

@@ -27,8 +27,14 @@ class FlagCrashTest {
         long lastVersion = 0;
         for (int round = 0; round < 6; round++) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FlagChurn.class.getName(),
-                    dir.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            FlagChurn.class.getName(),
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("ready");
             // Let it churn for a random while, then kill it without warning (SIGKILL).
@@ -41,7 +47,9 @@ class FlagCrashTest {
             List<AuditEntry> audit = f.store().audit(Integer.MAX_VALUE);
             assertThat(s.version()).as("round %d made progress", round).isGreaterThan(lastVersion);
             assertThat(audit).isNotEmpty();
-            assertThat(audit.get(audit.size() - 1).version()).as("audit reaches the committed version").isEqualTo(s.version());
+            assertThat(audit.get(audit.size() - 1).version())
+                    .as("audit reaches the committed version")
+                    .isEqualTo(s.version());
             for (int i = 1; i < audit.size(); i++) {
                 assertThat(audit.get(i).version()).isEqualTo(audit.get(i - 1).version() + 1);
             }

@@ -20,8 +20,10 @@ class FlagValuesTest {
     @Test
     void badPercentagesNameTheSettingAndTheRange() {
         for (String bad : new String[] {"150", "-1", "NaN", "abc", "", "1e400", "0.001", "Infinity"}) {
-            assertThatThrownBy(() -> FlagValues.parsePercentage("CANARY_PERCENTAGE", bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("CANARY_PERCENTAGE ");
+            assertThatThrownBy(() -> FlagValues.parsePercentage("CANARY_PERCENTAGE", bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("CANARY_PERCENTAGE ");
         }
         assertThatThrownBy(() -> FlagValues.parsePercentage("CANARY_PERCENTAGE", "150"))
                 .hasMessage("CANARY_PERCENTAGE must be a number from 0 to 100 (up to 2 decimals), got '150'");
@@ -34,7 +36,9 @@ class FlagValuesTest {
         assertThat(FlagValues.parseIds("C", " 3D54861C, dev-1,,dev-1 ")).containsExactly("3d54861c", "dev-1");
         assertThatThrownBy(() -> FlagValues.parseIds("CANARY_COHORT", "ok, bad id"))
                 .hasMessageStartingWith("CANARY_COHORT: 'bad id' is not a device id");
-        assertThatThrownBy(() -> FlagValues.checkSalt("CANARY_SALT", " ")).hasMessageStartingWith("CANARY_SALT must not be empty");
-        assertThatThrownBy(() -> FlagValues.parseBoolean("DARK_LAUNCH", "maybe")).hasMessage("DARK_LAUNCH must be true or false, got 'maybe'");
+        assertThatThrownBy(() -> FlagValues.checkSalt("CANARY_SALT", " "))
+                .hasMessageStartingWith("CANARY_SALT must not be empty");
+        assertThatThrownBy(() -> FlagValues.parseBoolean("DARK_LAUNCH", "maybe"))
+                .hasMessage("DARK_LAUNCH must be true or false, got 'maybe'");
     }
 }

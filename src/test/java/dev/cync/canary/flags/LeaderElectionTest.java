@@ -53,7 +53,8 @@ class LeaderElectionTest {
 
     private static Replica replica(String prefix, int i) throws Exception {
         SystemClock clock = SystemClock.utc();
-        EtcdFlagStore s = EtcdFlagStore.open(new EtcdSettings(etcd.endpointList(), prefix, "r" + i, TTL, Duration.ofMillis(1000)), clock);
+        EtcdFlagStore s = EtcdFlagStore.open(
+                new EtcdSettings(etcd.endpointList(), prefix, "r" + i, TTL, Duration.ofMillis(1000)), clock);
         return new Replica(s, new LeaderElection(s, clock).start());
     }
 
@@ -73,31 +74,44 @@ class LeaderElectionTest {
             List<Long> failovers = new ArrayList<>();
             for (int round = 0; round < 4; round++) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> leaders(rs) == 1);
-                Replica old = rs.stream().filter(r -> r.election().isLeader()).findFirst().orElseThrow();
+                Replica old = rs.stream()
+                        .filter(r -> r.election().isLeader())
+                        .findFirst()
+                        .orElseThrow();
                 String oldName = old.election().replica();
-                new Flags(old.election().fenced()).setPercentage("rollout", 100 + round, "leader " + oldName + " promotes");
+                new Flags(old.election().fenced())
+                        .setPercentage("rollout", 100 + round, "leader " + oldName + " promotes");
                 assertThat(old.election().leader()).isEqualTo(oldName);
                 long t0 = clock.nanoTime();
                 old.crash();
                 // Until someone else leads, nobody does twice over; the crashed one stops by itself.
                 while (rs.stream().noneMatch(r -> r != old && r.election().isLeader())) {
                     assertThat(leaders(rs)).isLessThanOrEqualTo(1);
-                    assertThat(clock.nanoTime() - t0).as("failover within 2 x TTL").isLessThan(2 * TTL.toNanos());
+                    assertThat(clock.nanoTime() - t0)
+                            .as("failover within 2 x TTL")
+                            .isLessThan(2 * TTL.toNanos());
                     TimeUnit.MILLISECONDS.sleep(5);
                 }
                 failovers.add(clock.nanoTime() - t0);
                 assertThat(old.election().isLeader()).isFalse();
                 assertThat(leaders(rs)).isEqualTo(1);
                 int before = old.store().current().percentageBasisPoints();
-                assertThatThrownBy(() -> new Flags(old.election().fenced()).setPercentage("rollout", 9000, "a deposed leader promotes"))
-                        .isInstanceOf(EtcdFlagStore.FencedException.class).hasMessageContaining("no longer holds the leader lease");
+                assertThatThrownBy(() -> new Flags(old.election().fenced())
+                                .setPercentage("rollout", 9000, "a deposed leader promotes"))
+                        .isInstanceOf(EtcdFlagStore.FencedException.class)
+                        .hasMessageContaining("no longer holds the leader lease");
                 assertThat(old.store().current().percentageBasisPoints()).isEqualTo(before);
                 // Any replica may roll back, leader or not.
-                assertThat(new Flags(old.election().fenced()).rollback("auto-rollback", "evidence", true).killSwitch()).isTrue();
+                assertThat(new Flags(old.election().fenced())
+                                .rollback("auto-rollback", "evidence", true)
+                                .killSwitch())
+                        .isTrue();
                 // Back in the race with a new lease, as a restarted pod would be.
                 rs.set(rs.indexOf(old), new Replica(old.store(), restart(old)));
             }
-            System.out.printf("leader failover (TTL %d s): %s ms%n", TTL.toSeconds(),
+            System.out.printf(
+                    "leader failover (TTL %d s): %s ms%n",
+                    TTL.toSeconds(),
                     failovers.stream().map(n -> String.valueOf(n / 1_000_000)).toList());
         } finally {
             rs.forEach(Replica::close);

@@ -24,8 +24,10 @@ class RollbackMirrorTest {
         assertThat(after.darkLaunch()).isFalse();
         assertThat(after.killSwitch()).isTrue();
         assertThat(after.rollbackSticky()).isTrue();
-        assertThat(after.lastChange().newValue()).isEqualTo("0% (kill switch on, held until an operator resumes, mirror off)");
+        assertThat(after.lastChange().newValue())
+                .isEqualTo("0% (kill switch on, held until an operator resumes, mirror off)");
         // Without a mirror to stop, the audit says what it always said.
-        assertThat(f.rollback("api:ops", "again", false).lastChange().newValue()).isEqualTo("0% (kill switch on, held until an operator resumes)");
+        assertThat(f.rollback("api:ops", "again", false).lastChange().newValue())
+                .isEqualTo("0% (kill switch on, held until an operator resumes)");
     }
 }

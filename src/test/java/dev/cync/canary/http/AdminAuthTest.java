@@ -29,13 +29,15 @@ class AdminAuthTest {
                 .hasMessageContaining("chmod 600")
                 .hasMessageNotContaining("\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        assertThat(AdminAuth.load(null, state).accepts("Bearer 0123456789abcdef0123456789abcdef")).isTrue();
+        assertThat(AdminAuth.load(null, state).accepts("Bearer 0123456789abcdef0123456789abcdef"))
+                .isTrue();
     }
 
     @Test
     void aGeneratedTokenIsOwnerOnlyAndTheReadOnlyTokenOnlyReads() throws Exception {
         AdminAuth auth = AdminAuth.load(null, "read-only-token-0123456789", state);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(AdminAuth.FILE)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(AdminAuth.FILE))))
+                .isEqualTo("rw-------");
         assertThat(auth.acceptsRead("Bearer read-only-token-0123456789")).isTrue();
         assertThat(auth.accepts("Bearer read-only-token-0123456789")).isFalse();
         String admin = Files.readString(state.resolve(AdminAuth.FILE)).trim();
@@ -47,15 +49,25 @@ class AdminAuthTest {
     @Test
     void theRouterIsAFunctionOfTheRequest() {
         HttpRouter router = new HttpRouter(AdminAuth.of("0123456789abcdef0123"), new Metrics());
-        router.add("GET", "/api/things/([0-9a-f]{8})", Access.READ, c -> HttpReply.of(200, HttpReply.TEXT, c.params().get(0)));
-        HttpCall ok = new HttpCall("GET", "/api/things/3d54861c", Map.of(),
-                Map.of("authorization", "Bearer 0123456789abcdef0123"), new byte[0], List.of(), "test");
+        router.add(
+                "GET",
+                "/api/things/([0-9a-f]{8})",
+                Access.READ,
+                c -> HttpReply.of(200, HttpReply.TEXT, c.params().get(0)));
+        HttpCall ok = new HttpCall(
+                "GET",
+                "/api/things/3d54861c",
+                Map.of(),
+                Map.of("authorization", "Bearer 0123456789abcdef0123"),
+                new byte[0],
+                List.of(),
+                "test");
         assertThat(new String(router.dispatch(ok).body())).isEqualTo("3d54861c");
-        HttpCall longer = new HttpCall("GET", "/api/things/3d54861c/x", Map.of(), ok.headers(), new byte[0],
-                List.of(), "test");
+        HttpCall longer =
+                new HttpCall("GET", "/api/things/3d54861c/x", Map.of(), ok.headers(), new byte[0], List.of(), "test");
         assertThat(router.dispatch(longer).status()).isEqualTo(404);
-        HttpCall noToken = new HttpCall("GET", "/api/things/3d54861c", Map.of(), Map.of(), new byte[0],
-                List.of(), "test");
+        HttpCall noToken =
+                new HttpCall("GET", "/api/things/3d54861c", Map.of(), Map.of(), new byte[0], List.of(), "test");
         assertThat(router.dispatch(noToken).status()).isEqualTo(401);
     }
 }

@@ -126,8 +126,10 @@ class StatusHistoryTest {
     void quantilesInterpolateInsideTheirBucket() {
         double[] bounds = {0.01, 0.1, Double.POSITIVE_INFINITY};
         assertThat(StatusHistory.quantileMs(bounds, new long[] {0, 0, 0}, 0.5)).isNull();
-        assertThat(StatusHistory.quantileMs(bounds, new long[] {10, 10, 0}, 0.5)).isCloseTo(10.0, within(1e-9));
-        assertThat(StatusHistory.quantileMs(bounds, new long[] {10, 10, 0}, 0.75)).isCloseTo(55.0, within(1e-9));
+        assertThat(StatusHistory.quantileMs(bounds, new long[] {10, 10, 0}, 0.5))
+                .isCloseTo(10.0, within(1e-9));
+        assertThat(StatusHistory.quantileMs(bounds, new long[] {10, 10, 0}, 0.75))
+                .isCloseTo(55.0, within(1e-9));
         assertThat(StatusHistory.quantileMs(bounds, new long[] {0, 4, 0}, 0.5)).isCloseTo(55.0, within(1e-9));
     }
 }

@@ -26,16 +26,19 @@ class StatusTimelineTest {
     @Test
     void eachVisitRunsFromTheEventThatEnteredAStageToTheOneThatLeftIt() {
         List<StatusTimeline.Visit> v = StatusTimeline.visits(history);
-        assertThat(v).extracting(StatusTimeline.Visit::stage).containsExactly("dark_launch", "canary_10", "canary_25", "dark_launch");
+        assertThat(v)
+                .extracting(StatusTimeline.Visit::stage)
+                .containsExactly("dark_launch", "canary_10", "canary_25", "dark_launch");
         assertThat(v.get(0)).isEqualTo(new StatusTimeline.Visit("dark_launch", day(0), "start", day(2), "promote"));
-        assertThat(v.get(2)).isEqualTo(new StatusTimeline.Visit("canary_25", day(3), "promote", day(4), "auto_rollback"));
+        assertThat(v.get(2))
+                .isEqualTo(new StatusTimeline.Visit("canary_25", day(3), "promote", day(4), "auto_rollback"));
         assertThat(v.get(3).exitedAt()).isNull();
     }
 
     @Test
     void theStagesShowTheirLastVisitAndWhichOneIsCurrent() {
-        List<Map<String, Object>> s = StatusTimeline.stages(List.of("dark_launch", "canary_10", "canary_25", "canary_50"), 0,
-                StatusTimeline.visits(history));
+        List<Map<String, Object>> s = StatusTimeline.stages(
+                List.of("dark_launch", "canary_10", "canary_25", "canary_50"), 0, StatusTimeline.visits(history));
         assertThat(s).extracting(m -> m.get("state")).containsExactly("current", "done", "done", "pending");
         assertThat(s.get(0).get("entered_at")).isEqualTo(day(4));
         assertThat(s.get(0).get("visits")).isEqualTo(2);
@@ -51,13 +54,18 @@ class StatusTimelineTest {
         assertThat(last.get("stage")).isEqualTo("dark_launch");
         assertThat(last.get("from_stage")).isEqualTo("canary_25");
         assertThat(last.get("reason")).asString().startsWith("3 consecutive failed checks");
-        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("event")).isEqualTo("promote");
-        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("stage")).isEqualTo("canary_10");
+        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("event"))
+                .isEqualTo("promote");
+        assertThat(StatusTimeline.lastAutomatic(history.subList(0, 4)).get("stage"))
+                .isEqualTo("canary_10");
         assertThat(StatusTimeline.lastAutomatic(history.subList(0, 1))).isNull();
         List<Map<String, Object>> events = StatusTimeline.events(history, 100);
-        assertThat(events).extracting(e -> e.get("kind"))
+        assertThat(events)
+                .extracting(e -> e.get("kind"))
                 .containsExactly("operator", "hold", "automatic", "operator", "rollback", "operator");
         assertThat(events.get(1).get("from_stage")).isNull();
-        assertThat(StatusTimeline.events(history, 2)).extracting(e -> e.get("event")).containsExactly("auto_rollback", "resume");
+        assertThat(StatusTimeline.events(history, 2))
+                .extracting(e -> e.get("event"))
+                .containsExactly("auto_rollback", "resume");
     }
 }

@@ -13,8 +13,9 @@ class BuildInfoMetricTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new Metrics().writeText(out);
         BuildInfo build = BuildInfo.current();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("# TYPE cync_canary_build_info gauge")
-                .contains("cync_canary_build_info{revision=\"" + build.revision().orElse("") + "\",version=\""
-                        + build.version() + "\"} 1");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("# TYPE cync_canary_build_info gauge")
+                .contains("cync_canary_build_info{revision=\""
+                        + build.revision().orElse("") + "\",version=\"" + build.version() + "\"} 1");
     }
 }

@@ -75,10 +75,16 @@ class MonitoringFilesTest {
     @Test
     void theSpecsFourAlertsKeepTheirNamesSeveritiesAndDurations() throws IOException {
         String alerts = generated().get("prometheus-alerts.yml");
-        assertThat(alerts).contains("- alert: ToggleSuccessRateLow").contains("- alert: ToggleLatencyHigh")
-                .contains("- alert: ErrorBudgetExhausted").contains("- alert: QueueFullFrequent")
-                .contains("- alert: CanaryRolledBack").contains("- alert: CanaryRolloutHeld").contains("- alert: CanaryControllerDown")
-                .contains("humanizePercentage").contains("humanizeDuration");
+        assertThat(alerts)
+                .contains("- alert: ToggleSuccessRateLow")
+                .contains("- alert: ToggleLatencyHigh")
+                .contains("- alert: ErrorBudgetExhausted")
+                .contains("- alert: QueueFullFrequent")
+                .contains("- alert: CanaryRolledBack")
+                .contains("- alert: CanaryRolloutHeld")
+                .contains("- alert: CanaryControllerDown")
+                .contains("humanizePercentage")
+                .contains("humanizeDuration");
         assertThat(alerts).doesNotContain("\n        severity:");
     }
 
@@ -87,8 +93,15 @@ class MonitoringFilesTest {
     void promtoolAcceptsTheRulesWithEveryLintAndTheirUnitTestsPass() throws Exception {
         Path promtool = Tools.find("promtool");
         Path dir = writeAll();
-        Tools.Result check = Tools.run(dir, promtool.toString(), "check", "rules", "--lint=all", "--lint-fatal",
-                "prometheus-rules.yml", "prometheus-alerts.yml");
+        Tools.Result check = Tools.run(
+                dir,
+                promtool.toString(),
+                "check",
+                "rules",
+                "--lint=all",
+                "--lint-fatal",
+                "prometheus-rules.yml",
+                "prometheus-alerts.yml");
         assertThat(check.status()).as(check.output()).isZero();
         Tools.Result test = Tools.run(dir, promtool.toString(), "test", "rules", "prometheus-rules.test.yml");
         assertThat(test.status()).as(test.output()).isZero();
@@ -102,10 +115,18 @@ class MonitoringFilesTest {
         Path dir = writeAll();
         Tools.Result check = Tools.run(dir, amtool.toString(), "check-config", "alertmanager.yml");
         assertThat(check.status()).as(check.output()).isZero();
-        for (var e : Map.of("page", "pagerduty", "ticket", "jira", "warning", "slack", "info", "tcp-rebuild-team").entrySet()) {
-            Tools.Result r = Tools.run(dir, amtool.toString(), "config", "routes", "test", "--config.file=alertmanager.yml",
+        for (var e : Map.of("page", "pagerduty", "ticket", "jira", "warning", "slack", "info", "tcp-rebuild-team")
+                .entrySet()) {
+            Tools.Result r = Tools.run(
+                    dir,
+                    amtool.toString(),
+                    "config",
+                    "routes",
+                    "test",
+                    "--config.file=alertmanager.yml",
                     "severity=" + e.getKey());
-            assertThat(r.output().lines().filter(l -> !l.startsWith("Warning")).toList()).as("severity=%s", e.getKey())
+            assertThat(r.output().lines().filter(l -> !l.startsWith("Warning")).toList())
+                    .as("severity=%s", e.getKey())
                     .containsExactly(e.getValue());
         }
     }

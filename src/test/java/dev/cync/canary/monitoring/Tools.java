@@ -27,14 +27,19 @@ public final class Tools {
             }
         }
         if ("1".equals(System.getenv("CYNC_REQUIRE_TOOLS"))) {
-            throw new AssertionError(name + " is not installed; .ci/run installs it (apt-get install prometheus prometheus-alertmanager)");
+            throw new AssertionError(name
+                    + " is not installed; .ci/run installs it (apt-get install prometheus prometheus-alertmanager)");
         }
-        assumeTrue(false, "skipped: " + name + " is not installed (apt-get install prometheus prometheus-alertmanager)");
+        assumeTrue(
+                false, "skipped: " + name + " is not installed (apt-get install prometheus prometheus-alertmanager)");
         return null;
     }
 
     public static Result run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(command))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -62,7 +62,9 @@ public final class HomeAssistantClient implements AutoCloseable {
     }
 
     public long count(String prefix, String suffix) {
-        return latest.keySet().stream().filter(t -> t.startsWith(prefix) && t.endsWith(suffix)).count();
+        return latest.keySet().stream()
+                .filter(t -> t.startsWith(prefix) && t.endsWith(suffix))
+                .count();
     }
 
     public void publish(String topic, String payload, boolean retained) throws MqttException {

@@ -35,7 +35,9 @@ class HomeAssistantTest {
         assertThat(rgb.get("color_temp_kelvin").asBoolean()).isTrue();
         assertThat(rgb.get("min_kelvin").asInt()).isEqualTo(2000);
         assertThat(rgb.get("max_kelvin").asInt()).isEqualTo(7000);
-        assertThat(rgb.at("/device/sw_version").isMissingNode()).as("no firmware report, no sw_version").isTrue();
+        assertThat(rgb.at("/device/sw_version").isMissingNode())
+                .as("no firmware report, no sw_version")
+                .isTrue();
         JsonNode plug = json.readTree(ha.discovery(device(BridgedType.PLUG)));
         assertThat(plug.get("device_class").asText()).isEqualTo("outlet");
         assertThat(plug.has("schema")).isFalse();
@@ -46,7 +48,8 @@ class HomeAssistantTest {
         JsonNode tunable = json.readTree(ha.state(device(BridgedType.TUNABLE_WHITE)));
         assertThat(tunable.get("color_temp").asInt()).isEqualTo(4500);
         assertThat(tunable.get("brightness").asInt()).isEqualTo(60);
-        BridgedDevice rgbMode = new BridgedDevice(7, "409e0007", BridgedType.RGB, false, 10, 0, true, 255, 128, 0, true, "x");
+        BridgedDevice rgbMode =
+                new BridgedDevice(7, "409e0007", BridgedType.RGB, false, 10, 0, true, 255, 128, 0, true, "x");
         JsonNode rgb = json.readTree(ha.state(rgbMode));
         assertThat(rgb.get("state").asText()).isEqualTo("OFF");
         assertThat(rgb.get("color_mode").asText()).isEqualTo("rgb");
@@ -68,11 +71,14 @@ class HomeAssistantTest {
     @Test
     void validCommandsBecomeDeviceUnits() {
         assertThat(parse(BridgedType.PLUG, "OFF")).isEqualTo(new HomeAssistant.Command(false, null, null, null));
-        HomeAssistant.Command c = parse(BridgedType.TUNABLE_WHITE, "{\"state\":\"ON\",\"brightness\":1,\"color_temp\":7000}");
+        HomeAssistant.Command c =
+                parse(BridgedType.TUNABLE_WHITE, "{\"state\":\"ON\",\"brightness\":1,\"color_temp\":7000}");
         assertThat(c.on()).isTrue();
         assertThat(c.brightness()).isEqualTo(1);
         assertThat(c.colorTemp()).isEqualTo(100);
-        assertThat(parse(BridgedType.RGB, "{\"color\":{\"r\":0,\"g\":255,\"b\":9}}").rgb()).containsExactly(0, 255, 9);
+        assertThat(parse(BridgedType.RGB, "{\"color\":{\"r\":0,\"g\":255,\"b\":9}}")
+                        .rgb())
+                .containsExactly(0, 255, 9);
     }
 
     @Test
@@ -80,12 +86,16 @@ class HomeAssistantTest {
         assertThatThrownBy(() -> parse(BridgedType.SWITCH, "on")).hasMessage("a switch takes ON or OFF, got 'on'");
         assertThatThrownBy(() -> parse(BridgedType.DIMMABLE, "{\"brightness\":101}"))
                 .hasMessage("brightness must be a whole number from 0 to 100, got 101");
-        assertThatThrownBy(() -> parse(BridgedType.DIMMABLE, "{\"brightness\":50.5}")).hasMessageContaining("whole number");
-        assertThatThrownBy(() -> parse(BridgedType.DIMMABLE, "{\"color_temp\":3000}")).hasMessage("this dimmable light has no colour temperature");
+        assertThatThrownBy(() -> parse(BridgedType.DIMMABLE, "{\"brightness\":50.5}"))
+                .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> parse(BridgedType.DIMMABLE, "{\"color_temp\":3000}"))
+                .hasMessage("this dimmable light has no colour temperature");
         assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"color_temp\":3000,\"color\":{\"r\":1,\"g\":1,\"b\":1}}"))
                 .hasMessageContaining("together");
-        assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"color\":{\"r\":1,\"g\":1}}")).hasMessageContaining("color must be");
-        assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"state\":\"OFF\",\"brightness\":5}")).hasMessageContaining("state OFF");
+        assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"color\":{\"r\":1,\"g\":1}}"))
+                .hasMessageContaining("color must be");
+        assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"state\":\"OFF\",\"brightness\":5}"))
+                .hasMessageContaining("state OFF");
         assertThatThrownBy(() -> parse(BridgedType.RGB, "{}")).hasMessageContaining("nothing to do");
         assertThatThrownBy(() -> parse(BridgedType.RGB, "[1]")).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> parse(BridgedType.RGB, "{\"state\":true}")).hasMessageContaining("state must be");

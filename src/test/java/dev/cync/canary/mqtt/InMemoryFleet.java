@@ -47,7 +47,8 @@ final class InMemoryFleet implements DeviceView, DeviceCommands, AutoCloseable {
         List<BridgedDevice> out = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             BridgedType t = types[(i - 1) % types.length];
-            out.add(new BridgedDevice(i, String.format("409e%04x", i), t, false, 50, 30, false, 0, 0, 0, true, "1.0." + i));
+            out.add(new BridgedDevice(
+                    i, String.format("409e%04x", i), t, false, 50, 30, false, 0, 0, 0, true, "1.0." + i));
         }
         return out;
     }
@@ -71,7 +72,9 @@ final class InMemoryFleet implements DeviceView, DeviceCommands, AutoCloseable {
 
     @Override
     public List<BridgedDevice> all() {
-        return devices.values().stream().sorted(Comparator.comparingInt(BridgedDevice::meshId)).toList();
+        return devices.values().stream()
+                .sorted(Comparator.comparingInt(BridgedDevice::meshId))
+                .toList();
     }
 
     @Override
@@ -86,26 +89,40 @@ final class InMemoryFleet implements DeviceView, DeviceCommands, AutoCloseable {
 
     @Override
     public CompletableFuture<CommandResult> power(int meshId, boolean on) {
-        return execute(meshId, "power " + (on ? "on" : "off"), d -> with(d, on, d.brightness(), d.colorTemp(), d.rgbMode(), d.red(), d.green(), d.blue()));
+        return execute(
+                meshId,
+                "power " + (on ? "on" : "off"),
+                d -> with(d, on, d.brightness(), d.colorTemp(), d.rgbMode(), d.red(), d.green(), d.blue()));
     }
 
     @Override
     public CompletableFuture<CommandResult> brightness(int meshId, int percent) {
-        return execute(meshId, "brightness " + percent, d -> with(d, d.on(), percent, d.colorTemp(), d.rgbMode(), d.red(), d.green(), d.blue()));
+        return execute(
+                meshId,
+                "brightness " + percent,
+                d -> with(d, d.on(), percent, d.colorTemp(), d.rgbMode(), d.red(), d.green(), d.blue()));
     }
 
     @Override
     public CompletableFuture<CommandResult> colorTemp(int meshId, int temp) {
-        return execute(meshId, "colorTemp " + temp, d -> with(d, d.on(), d.brightness(), temp, false, d.red(), d.green(), d.blue()));
+        return execute(
+                meshId,
+                "colorTemp " + temp,
+                d -> with(d, d.on(), d.brightness(), temp, false, d.red(), d.green(), d.blue()));
     }
 
     @Override
     public CompletableFuture<CommandResult> rgb(int meshId, int red, int green, int blue) {
-        return execute(meshId, "rgb " + red + "," + green + "," + blue, d -> with(d, d.on(), d.brightness(), d.colorTemp(), true, red, green, blue));
+        return execute(
+                meshId,
+                "rgb " + red + "," + green + "," + blue,
+                d -> with(d, d.on(), d.brightness(), d.colorTemp(), true, red, green, blue));
     }
 
-    private static BridgedDevice with(BridgedDevice d, boolean on, int brightness, int temp, boolean rgbMode, int r, int g, int b) {
-        return new BridgedDevice(d.meshId(), d.endpoint(), d.type(), on, brightness, temp, rgbMode, r, g, b, d.online(), d.firmware());
+    private static BridgedDevice with(
+            BridgedDevice d, boolean on, int brightness, int temp, boolean rgbMode, int r, int g, int b) {
+        return new BridgedDevice(
+                d.meshId(), d.endpoint(), d.type(), on, brightness, temp, rgbMode, r, g, b, d.online(), d.firmware());
     }
 
     private CompletableFuture<CommandResult> execute(int meshId, String what, UnaryOperator<BridgedDevice> change) {

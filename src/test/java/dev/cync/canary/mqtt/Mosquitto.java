@@ -65,11 +65,18 @@ public final class Mosquitto implements AutoCloseable {
     /** Starts it (again) on the same port, and waits until it accepts connections. */
     public void start() throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n"
-                + "log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
-        process = new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
-        Awaitility.await("mosquitto listening on " + port).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        Files.writeString(
+                conf,
+                "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n"
+                        + "log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
+        process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("mosquitto.log").toFile()))
+                .start();
+        Awaitility.await("mosquitto listening on " + port)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new AssertionError("mosquitto exited: " + Files.readString(dir.resolve("mosquitto.log")));

@@ -39,7 +39,9 @@ public final class MqttBench {
             Path dir = Files.createTempDirectory("mqtt-bench");
             try (Mosquitto broker = Mosquitto.start(dir)) {
                 double seconds = discovery(broker, devices, clock);
-                System.out.printf("discovery run %d: %d devices, every config and state at Home Assistant in %.3f s%n", run, devices, seconds);
+                System.out.printf(
+                        "discovery run %d: %d devices, every config and state at Home Assistant in %.3f s%n",
+                        run, devices, seconds);
             }
         }
         Path dir = Files.createTempDirectory("mqtt-bench");
@@ -49,8 +51,18 @@ public final class MqttBench {
     }
 
     private static MqttConfig config(Mosquitto broker) {
-        return new MqttConfig(broker.url(), "cync-canary-bench", "", null, null, "cync", "homeassistant", Duration.ofMillis(100),
-                Duration.ofSeconds(1), 10_000, 256);
+        return new MqttConfig(
+                broker.url(),
+                "cync-canary-bench",
+                "",
+                null,
+                null,
+                "cync",
+                "homeassistant",
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1),
+                10_000,
+                256);
     }
 
     private static CanaryRouter router(Metrics metrics) {
@@ -69,7 +81,8 @@ public final class MqttBench {
                 }
             });
             long start = clock.nanoTime();
-            try (MqttBridge bridge = new MqttBridge(config(broker), fleet, fleet, metrics, new ExecutorScheduler(timer)).start()) {
+            try (MqttBridge bridge =
+                    new MqttBridge(config(broker), fleet, fleet, metrics, new ExecutorScheduler(timer)).start()) {
                 long end = done.get(60, TimeUnit.SECONDS);
                 return (end - start) / 1e9;
             }
@@ -84,7 +97,8 @@ public final class MqttBench {
         Map<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
         try (InMemoryFleet fleet = new InMemoryFleet(router(metrics)).add(InMemoryFleet.devices(devices));
                 HomeAssistantClient ha = new HomeAssistantClient(broker.url(), "home-assistant");
-                MqttBridge bridge = new MqttBridge(config(broker), fleet, fleet, metrics, new ExecutorScheduler(timer)).start()) {
+                MqttBridge bridge =
+                        new MqttBridge(config(broker), fleet, fleet, metrics, new ExecutorScheduler(timer)).start()) {
             CompletableFuture<Void> ready = new CompletableFuture<>();
             ha.onMessage((topic, payload) -> {
                 CompletableFuture<Long> w = waiting.get(topic + " " + payload);
@@ -96,7 +110,9 @@ public final class MqttBench {
                 }
             });
             ready.get(60, TimeUnit.SECONDS);
-            List<BridgedDevice> plugs = fleet.all().stream().filter(d -> d.type() == BridgedType.PLUG).toList();
+            List<BridgedDevice> plugs = fleet.all().stream()
+                    .filter(d -> d.type() == BridgedType.PLUG)
+                    .toList();
             Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
             int warmup = Math.min(1000, commands);
             for (int i = 0; i < warmup + commands; i++) {
@@ -114,12 +130,22 @@ public final class MqttBench {
                     h.recordValue(Math.max(1, (end - start) / 1000));
                 }
             }
-            System.out.printf("command -> published state, %d commands one at a time (after %d warm-up): p50 %.2f ms, p90 %.2f ms,"
-                    + " p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", commands, warmup, h.getValueAtPercentile(50) / 1000.0,
-                    h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+            System.out.printf(
+                    "command -> published state, %d commands one at a time (after %d warm-up): p50 %.2f ms, p90 %.2f ms,"
+                            + " p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+                    commands,
+                    warmup,
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(90) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0,
                     h.getMaxValue() / 1000.0);
-            long viaNew = fleet.sent().stream().filter(s -> s.transport().equals("new")).count();
-            System.out.printf("transports chosen by the router at 50%%: new %d, legacy %d%n", viaNew, fleet.sent().size() - viaNew);
+            long viaNew = fleet.sent().stream()
+                    .filter(s -> s.transport().equals("new"))
+                    .count();
+            System.out.printf(
+                    "transports chosen by the router at 50%%: new %d, legacy %d%n",
+                    viaNew, fleet.sent().size() - viaNew);
         } finally {
             timer.shutdownNow();
         }

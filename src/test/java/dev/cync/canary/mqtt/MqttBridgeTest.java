@@ -36,8 +36,10 @@ class MqttBridgeTest {
         t.setDaemon(true);
         return t;
     });
+
     @TempDir
     Path dir;
+
     private Mosquitto broker;
     private InMemoryFleet fleet;
     private MqttBridge bridge;
@@ -64,12 +66,23 @@ class MqttBridgeTest {
     }
 
     private MqttConfig config() {
-        return new MqttConfig(broker.url(), "cync-canary-test", "", null, null, "cync", "homeassistant", Duration.ofMillis(50),
-                Duration.ofMillis(400), 10_000, 256);
+        return new MqttConfig(
+                broker.url(),
+                "cync-canary-test",
+                "",
+                null,
+                null,
+                "cync",
+                "homeassistant",
+                Duration.ofMillis(50),
+                Duration.ofMillis(400),
+                10_000,
+                256);
     }
 
     private void start(int devices, int canaryBasisPoints, MqttConfig config) throws Exception {
-        CanaryRouter router = new CanaryRouter(new RoutingConfig(canaryBasisPoints, "test-salt", Set.of(), Set.of(), false, false, 0, 1), metrics);
+        CanaryRouter router = new CanaryRouter(
+                new RoutingConfig(canaryBasisPoints, "test-salt", Set.of(), Set.of(), false, false, 0, 1), metrics);
         fleet = new InMemoryFleet(router).add(InMemoryFleet.devices(devices));
         ha = new HomeAssistantClient(broker.url(), "home-assistant");
         bridge = new MqttBridge(config, fleet, fleet, metrics, new ExecutorScheduler(timer)).start();
@@ -86,8 +99,10 @@ class MqttBridgeTest {
     }
 
     private void awaitEverythingPublished(int devices) {
-        await().atMost(WAIT).until(() -> ha.count("homeassistant/", "/config") == devices + 1 && ha.count("cync/status/", "") == devices
-                && ha.count("cync/availability/", "") == devices);
+        await().atMost(WAIT)
+                .until(() -> ha.count("homeassistant/", "/config") == devices + 1
+                        && ha.count("cync/status/", "") == devices
+                        && ha.count("cync/availability/", "") == devices);
     }
 
     @Test
@@ -95,8 +110,13 @@ class MqttBridgeTest {
         start(12, 0, config());
         awaitEverythingPublished(12);
         assertThat(ha.get("cync/bridge/availability")).isEqualTo("online");
-        assertThat(metrics.scrape().stream().filter(s -> s.getMetadata().getPrometheusName().equals(Metrics.MQTT_CONNECTED)).findFirst()
-                .orElseThrow().getDataPoints().get(0)).hasFieldOrPropertyWithValue("value", 1.0);
+        assertThat(metrics.scrape().stream()
+                        .filter(s -> s.getMetadata().getPrometheusName().equals(Metrics.MQTT_CONNECTED))
+                        .findFirst()
+                        .orElseThrow()
+                        .getDataPoints()
+                        .get(0))
+                .hasFieldOrPropertyWithValue("value", 1.0);
         JsonNode bridgeConfig = jsonAt("homeassistant/binary_sensor/cync_canary_cync_canary_test/config");
         assertThat(bridgeConfig.at("/device/identifiers/0").asText()).isEqualTo("cync_canary_cync_canary_test");
 
@@ -115,14 +135,19 @@ class MqttBridgeTest {
             if (component.equals("light")) {
                 assertThat(c.get("schema").asText()).isEqualTo("json");
                 assertThat(c.get("brightness_scale").asInt()).isEqualTo(100);
-                List<String> modes = json.convertValue(c.get("supported_color_modes"), json.getTypeFactory().constructCollectionType(List.class, String.class));
-                assertThat(modes).isEqualTo(switch (d.type()) {
-                    case TUNABLE_WHITE -> List.of("color_temp");
-                    case RGB -> List.of("color_temp", "rgb");
-                    default -> List.of("brightness");
-                });
+                List<String> modes = json.convertValue(
+                        c.get("supported_color_modes"),
+                        json.getTypeFactory().constructCollectionType(List.class, String.class));
+                assertThat(modes)
+                        .isEqualTo(
+                                switch (d.type()) {
+                                    case TUNABLE_WHITE -> List.of("color_temp");
+                                    case RGB -> List.of("color_temp", "rgb");
+                                    default -> List.of("brightness");
+                                });
                 assertThat(jsonAt("cync/status/" + id).get("state").asText()).isEqualTo("OFF");
-                assertThat(jsonAt("cync/status/" + id).get("brightness").asInt()).isEqualTo(50);
+                assertThat(jsonAt("cync/status/" + id).get("brightness").asInt())
+                        .isEqualTo(50);
             } else {
                 assertThat(ha.get("cync/status/" + id)).isEqualTo("OFF");
             }
@@ -137,8 +162,10 @@ class MqttBridgeTest {
         ha.publish("cync/set/cync_4", "{\"state\":\"ON\",\"brightness\":40,\"color_temp\":2500}", false);
         ha.publish("cync/set/cync_5", "{\"state\":\"ON\",\"color\":{\"r\":255,\"g\":10,\"b\":0}}", false);
         ha.publish("cync/set/cync_1", "ON", false);
-        await().atMost(WAIT).until(() -> ha.get("cync/status/cync_1").equals("ON")
-                && ha.get("cync/status/cync_4").contains("\"ON\"") && ha.get("cync/status/cync_5").contains("\"rgb\""));
+        await().atMost(WAIT)
+                .until(() -> ha.get("cync/status/cync_1").equals("ON")
+                        && ha.get("cync/status/cync_4").contains("\"ON\"")
+                        && ha.get("cync/status/cync_5").contains("\"rgb\""));
         JsonNode tunable = jsonAt("cync/status/cync_4");
         assertThat(tunable.get("brightness").asInt()).isEqualTo(40);
         assertThat(tunable.get("color_mode").asText()).isEqualTo("color_temp");
@@ -155,8 +182,12 @@ class MqttBridgeTest {
 
         // Retained: Home Assistant starting now sees the device's state at once.
         try (HomeAssistantClient late = new HomeAssistantClient(broker.url(), "late-home-assistant")) {
-            await().atMost(WAIT).until(() -> "ON".equals(late.get("cync/status/cync_1")) && late.get("cync/status/cync_4") != null);
-            assertThat(json.readTree(late.get("cync/status/cync_4")).get("brightness").asInt()).isEqualTo(40);
+            await().atMost(WAIT)
+                    .until(() -> "ON".equals(late.get("cync/status/cync_1")) && late.get("cync/status/cync_4") != null);
+            assertThat(json.readTree(late.get("cync/status/cync_4"))
+                            .get("brightness")
+                            .asInt())
+                    .isEqualTo(40);
         }
     }
 
@@ -165,7 +196,8 @@ class MqttBridgeTest {
         start(3, 0, config());
         awaitEverythingPublished(3);
         BridgedDevice plug = fleet.get(1).orElseThrow();
-        fleet.report(new BridgedDevice(1, plug.endpoint(), plug.type(), false, 0, 0, false, 0, 0, 0, false, plug.firmware()));
+        fleet.report(new BridgedDevice(
+                1, plug.endpoint(), plug.type(), false, 0, 0, false, 0, 0, 0, false, plug.firmware()));
         await().atMost(WAIT).until(() -> "offline".equals(ha.get("cync/availability/cync_1")));
         ha.publish("cync/set/cync_1", "ON", false);
         await().atMost(WAIT).until(() -> fleet.sent().size() == 1 && bridge.commandsInFlight() == 0);
@@ -180,9 +212,12 @@ class MqttBridgeTest {
         assertThat(unknown.type()).isEqualTo(BridgedType.UNKNOWN);
         assertThat(ha.get("homeassistant/light/cync_6/config")).isNotNull();
         // The mesh query answered: it is a plug, and it is on.
-        fleet.report(new BridgedDevice(6, unknown.endpoint(), BridgedType.PLUG, true, 100, 0, false, 0, 0, 0, true, "2.0"));
-        await().atMost(WAIT).until(() -> ha.get("homeassistant/switch/cync_6/config") != null
-                && ha.get("homeassistant/light/cync_6/config") == null && "ON".equals(ha.get("cync/status/cync_6")));
+        fleet.report(
+                new BridgedDevice(6, unknown.endpoint(), BridgedType.PLUG, true, 100, 0, false, 0, 0, 0, true, "2.0"));
+        await().atMost(WAIT)
+                .until(() -> ha.get("homeassistant/switch/cync_6/config") != null
+                        && ha.get("homeassistant/light/cync_6/config") == null
+                        && "ON".equals(ha.get("cync/status/cync_6")));
     }
 
     @Test
@@ -230,7 +265,9 @@ class MqttBridgeTest {
         ha.publish("cync/status/cync_3", "", true);
         await().atMost(WAIT).until(() -> ha.get("homeassistant/light/cync_3/config") == null);
         ha.publish("homeassistant/status", "online", false);
-        await().atMost(WAIT).until(() -> ha.get("homeassistant/light/cync_3/config") != null && ha.get("cync/status/cync_3") != null);
+        await().atMost(WAIT)
+                .until(() ->
+                        ha.get("homeassistant/light/cync_3/config") != null && ha.get("cync/status/cync_3") != null);
     }
 
     @Test
@@ -243,7 +280,8 @@ class MqttBridgeTest {
         await().atMost(WAIT).until(() -> !bridge.connected());
         // Changes while the broker is away are dropped (counted) without ever holding up the device's thread...
         BridgedDevice plug = fleet.get(1).orElseThrow();
-        fleet.report(new BridgedDevice(1, plug.endpoint(), plug.type(), true, 100, 0, false, 0, 0, 0, true, plug.firmware()));
+        fleet.report(new BridgedDevice(
+                1, plug.endpoint(), plug.type(), true, 100, 0, false, 0, 0, 0, true, plug.firmware()));
         await().atMost(WAIT).until(() -> counted("out", "dropped") >= 1);
         broker.start();
         await().atMost(WAIT).until(bridge::connected);
@@ -257,22 +295,37 @@ class MqttBridgeTest {
     @Test
     void aFullPublishQueueDropsAndCountsInsteadOfWaiting() throws Exception {
         MqttConfig c = config();
-        start(200, 0, new MqttConfig(c.broker(), c.clientId(), "", null, null, "cync", "homeassistant", c.reconnectMin(),
-                c.reconnectMax(), 1, 256));
+        start(
+                200,
+                0,
+                new MqttConfig(
+                        c.broker(),
+                        c.clientId(),
+                        "",
+                        null,
+                        null,
+                        "cync",
+                        "homeassistant",
+                        c.reconnectMin(),
+                        c.reconnectMax(),
+                        1,
+                        256));
         awaitEverythingPublished(200);
         double before = counted("out", "dropped");
         // 200 devices change at once on the device thread; the queue holds one: most are dropped, none waited.
         for (BridgedDevice d : fleet.all()) {
-            fleet.report(new BridgedDevice(d.meshId(), d.endpoint(), d.type(), true, 77, 0, false, 0, 0, 0, true, d.firmware()));
+            fleet.report(new BridgedDevice(
+                    d.meshId(), d.endpoint(), d.type(), true, 77, 0, false, 0, 0, 0, true, d.firmware()));
         }
         await().atMost(WAIT).until(() -> fleet.all().stream().allMatch(BridgedDevice::on));
         await().atMost(WAIT).until(() -> counted("out", "dropped") > before);
         // Home Assistant's next birth message brings every device up to date.
         ha.publish("homeassistant/status", "online", false);
-        await().atMost(WAIT).until(() -> fleet.all().stream().allMatch(d -> {
-            String s = ha.get("cync/status/cync_" + d.meshId());
-            return s != null && (s.equals("ON") || s.contains("\"brightness\":77"));
-        }));
+        await().atMost(WAIT)
+                .until(() -> fleet.all().stream().allMatch(d -> {
+                    String s = ha.get("cync/status/cync_" + d.meshId());
+                    return s != null && (s.equals("ON") || s.contains("\"brightness\":77"));
+                }));
     }
 
     @Test
@@ -283,7 +336,8 @@ class MqttBridgeTest {
             ha.publish("cync/set/cync_" + d.meshId(), d.type().isSwitch() ? "ON" : "{\"state\":\"ON\"}", false);
         }
         await().atMost(WAIT).until(() -> fleet.sent().size() == 300);
-        long viaNew = fleet.sent().stream().filter(s -> s.transport().equals("new")).count();
+        long viaNew =
+                fleet.sent().stream().filter(s -> s.transport().equals("new")).count();
         assertThat(viaNew).isBetween(105L, 195L); // 150 expected; 5 standard deviations either side
     }
 

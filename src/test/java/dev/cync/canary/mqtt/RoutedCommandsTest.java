@@ -25,7 +25,11 @@ class RoutedCommandsTest {
     void aFailedCommandCarriesTheTransportsReason() {
         assertThat(RoutedCommands.result(outcome(TransportKind.LEGACY, Outcome.NOT_EXECUTED)))
                 .isEqualTo(new DeviceCommands.CommandResult(false, "not_executed", "legacy"));
-        assertThat(RoutedCommands.result(outcome(TransportKind.NEW, Outcome.TIMEOUT)).reason()).isEqualTo("timeout");
-        assertThat(RoutedCommands.result(outcome(TransportKind.LEGACY, Outcome.UNKNOWN_TARGET)).reason()).isEqualTo("unknown_target");
+        assertThat(RoutedCommands.result(outcome(TransportKind.NEW, Outcome.TIMEOUT))
+                        .reason())
+                .isEqualTo("timeout");
+        assertThat(RoutedCommands.result(outcome(TransportKind.LEGACY, Outcome.UNKNOWN_TARGET))
+                        .reason())
+                .isEqualTo("unknown_target");
     }
 }

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,19 +40,24 @@ class CaptureFilesTest {
     static List<Packet> packets(String name) throws IOException {
         List<Packet> out = new ArrayList<>();
         try (BufferedReader in = open(name)) {
-            CaptureReader.read(in, r -> {
-                byte[] b = r.bytes().toArray();
-                ByteBuf buf = Unpooled.wrappedBuffer(b);
-                int at = 0;
-                while (at < b.length) {
-                    int n = PacketFramer.frame(buf, at, b.length - at);
-                    if (n <= 0) {
-                        break;
-                    }
-                    out.add(PacketCodec.decode(buf, at, n));
-                    at += n;
-                }
-            }, p -> { throw new IllegalStateException(p.toString()); });
+            CaptureReader.read(
+                    in,
+                    r -> {
+                        byte[] b = r.bytes().toArray();
+                        ByteBuf buf = Unpooled.wrappedBuffer(b);
+                        int at = 0;
+                        while (at < b.length) {
+                            int n = PacketFramer.frame(buf, at, b.length - at);
+                            if (n <= 0) {
+                                break;
+                            }
+                            out.add(PacketCodec.decode(buf, at, n));
+                            at += n;
+                        }
+                    },
+                    p -> {
+                        throw new IllegalStateException(p.toString());
+                    });
         }
         return out;
     }
@@ -63,10 +66,22 @@ class CaptureFilesTest {
     void vendorTraceMatchesTheKnownTotalsAndEveryExecutionAckIsMatched() throws IOException {
         CaptureReport r = analyze("vendor-2024-03-11-plug.txt");
         assertThat(r.packetsTotal()).isEqualTo(98);
-        assertThat(r.byType()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(Map.entry("0x28", 1), Map.entry("0x43", 9),
-                Map.entry("0x48", 9), Map.entry("0x73", 18), Map.entry("0x78", 4), Map.entry("0x7b", 25),
-                Map.entry("0x83", 10), Map.entry("0x88", 10), Map.entry("0xa3", 1), Map.entry("0xab", 1),
-                Map.entry("0xc3", 1), Map.entry("0xc8", 1), Map.entry("0xd3", 4), Map.entry("0xd8", 4)));
+        assertThat(r.byType())
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        Map.entry("0x28", 1),
+                        Map.entry("0x43", 9),
+                        Map.entry("0x48", 9),
+                        Map.entry("0x73", 18),
+                        Map.entry("0x78", 4),
+                        Map.entry("0x7b", 25),
+                        Map.entry("0x83", 10),
+                        Map.entry("0x88", 10),
+                        Map.entry("0xa3", 1),
+                        Map.entry("0xab", 1),
+                        Map.entry("0xc3", 1),
+                        Map.entry("0xc8", 1),
+                        Map.entry("0xd3", 4),
+                        Map.entry("0xd8", 4)));
         assertThat(r.checksumValid()).containsExactlyInAnyOrderEntriesOf(Map.of("0x73", 18, "0x83", 10));
         assertThat(r.checksumInvalid()).isEmpty();
         assertThat(r.malformed()).isEmpty();
@@ -81,7 +96,8 @@ class CaptureFilesTest {
     @Test
     void theSixVendorPowerCommandsAreReproducedByteForByte() throws IOException {
         List<Packet.Command> power = packets("vendor-2024-03-11-plug.txt").stream()
-                .filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast)
+                .filter(Packet.Command.class::isInstance)
+                .map(Packet.Command.class::cast)
                 .filter(c -> c.frame().orElseThrow().frameClass() == InnerFrame.REQUEST
                         && c.frame().orElseThrow().opcode() == InnerFrame.OP_POWER)
                 .toList();
@@ -91,52 +107,87 @@ class CaptureFilesTest {
             MeshCommand m = c.command().orElseThrow();
             assertThat(m.target()).isEqualTo(5);
             assertThat(m.setting()).isEqualTo(new Setting.Power(on));
-            Packet.Command ours = new MeshCommand(DeviceId.parse("2de4b5d2"), c.key().sequenceField(), m.sequence(), 5,
-                    new Setting.Power(on)).toPacket();
+            Packet.Command ours = new MeshCommand(
+                            DeviceId.parse("2de4b5d2"), c.key().sequenceField(), m.sequence(), 5, new Setting.Power(on))
+                    .toPacket();
             assertThat(ours.bytes()).isEqualTo(c.bytes());
             on = !on;
         }
         // docs/protocol.md's worked example.
-        assertThat(PacketCodec.encode(new MeshCommand(DeviceId.parse("2de4b5d2"), 0x153700, 0x21, 5, new Setting.Power(true)).toPacket()))
-                .isEqualTo(Bytes.fromHex("73 00 00 00 1f 2d e4 b5 d2 15 37 00 7e 21 00 00 00 f8 d0 0d 00 21 00 00 00 00 05 00"
-                        + " d0 11 02 01 00 00 e7 7e").toArray());
+        assertThat(PacketCodec.encode(
+                        new MeshCommand(DeviceId.parse("2de4b5d2"), 0x153700, 0x21, 5, new Setting.Power(true))
+                                .toPacket()))
+                .isEqualTo(Bytes.fromHex(
+                                "73 00 00 00 1f 2d e4 b5 d2 15 37 00 7e 21 00 00 00 f8 d0 0d 00 21 00 00 00 00 05 00"
+                                        + " d0 11 02 01 00 00 e7 7e")
+                        .toArray());
     }
 
     @Test
     void vendorTraceStateReportsExecutionAcksAndTheMeshAnswerDecode() throws IOException {
         List<Packet> all = packets("vendor-2024-03-11-plug.txt");
-        List<Packet.Command> acks = all.stream().filter(Packet.Command.class::isInstance).map(Packet.Command.class::cast)
-                .filter(c -> c.frame().orElseThrow().frameClass() == InnerFrame.ANSWER).toList();
+        List<Packet.Command> acks = all.stream()
+                .filter(Packet.Command.class::isInstance)
+                .map(Packet.Command.class::cast)
+                .filter(c -> c.frame().orElseThrow().frameClass() == InnerFrame.ANSWER)
+                .toList();
         assertThat(acks).hasSize(8);
         assertThat(acks).allSatisfy(a -> assertThat(a.checksumValid()).isTrue());
         assertThat(acks.stream().filter(a -> a.bytes().length() == 24).count()).isEqualTo(7);
-        assertThat(acks.stream().map(MeshQuery::answer).flatMap(Optional::stream).findFirst().orElseThrow())
-                .extracting(MeshQuery.Entry::meshId).containsExactly(5, 7, 3, 2);
-        List<StatusReport> own = all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report())
-                .filter(r -> r.kind() == StatusReport.Kind.OWN_STATE).toList();
+        assertThat(acks.stream()
+                        .map(MeshQuery::answer)
+                        .flatMap(Optional::stream)
+                        .findFirst()
+                        .orElseThrow())
+                .extracting(MeshQuery.Entry::meshId)
+                .containsExactly(5, 7, 3, 2);
+        List<StatusReport> own = all.stream()
+                .filter(Packet.Status.class::isInstance)
+                .map(p -> ((Packet.Status) p).report())
+                .filter(r -> r.kind() == StatusReport.Kind.OWN_STATE)
+                .toList();
         assertThat(own).hasSize(6);
         assertThat(own).extracting(StatusReport::meshId).containsOnly(5);
         assertThat(own).extracting(StatusReport::on).containsExactly(true, false, true, false, true, false);
         // Brightness is kept when off: on/off comes from the state byte only.
         assertThat(own).extracting(StatusReport::brightness).containsOnly(100);
-        assertThat(all.stream().filter(Packet.Status.class::isInstance).map(p -> ((Packet.Status) p).report().firmware())
-                .filter(Objects::nonNull)).contains("10298");
-        List<StateEntry> entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
-                .flatMap(p -> ((Packet.DeviceInfo) p).entries().stream()).toList();
-        assertThat(entries).filteredOn(StateEntry::own).extracting(StateEntry::meshId).containsOnly(5);
-        assertThat(entries).filteredOn(e -> !e.own()).extracting(StateEntry::meshId).containsExactly(3, 2);
-        assertThat(all).filteredOn(Packet.ControlAnswer.class::isInstance).singleElement()
-                .satisfies(a -> assertThat(((Packet.ControlAnswer) a).bytes().length()).isEqualTo(1024));
+        assertThat(all.stream()
+                        .filter(Packet.Status.class::isInstance)
+                        .map(p -> ((Packet.Status) p).report().firmware())
+                        .filter(Objects::nonNull))
+                .contains("10298");
+        List<StateEntry> entries = all.stream()
+                .filter(Packet.DeviceInfo.class::isInstance)
+                .flatMap(p -> ((Packet.DeviceInfo) p).entries().stream())
+                .toList();
+        assertThat(entries)
+                .filteredOn(StateEntry::own)
+                .extracting(StateEntry::meshId)
+                .containsOnly(5);
+        assertThat(entries)
+                .filteredOn(e -> !e.own())
+                .extracting(StateEntry::meshId)
+                .containsExactly(3, 2);
+        assertThat(all)
+                .filteredOn(Packet.ControlAnswer.class::isInstance)
+                .singleElement()
+                .satisfies(a ->
+                        assertThat(((Packet.ControlAnswer) a).bytes().length()).isEqualTo(1024));
     }
 
     @Test
     void every0x43EntryAndEvery0x83InFileADecodesAndTheOwnEntriesMatchTheirReports() throws IOException {
         List<Packet> all = packets("cync-2025-11-06-a.txt");
-        long entries = all.stream().filter(Packet.DeviceInfo.class::isInstance)
-                .mapToLong(p -> ((Packet.DeviceInfo) p).entries().size()).sum();
+        long entries = all.stream()
+                .filter(Packet.DeviceInfo.class::isInstance)
+                .mapToLong(p -> ((Packet.DeviceInfo) p).entries().size())
+                .sum();
         assertThat(entries).isEqualTo(184);
-        assertThat(all).filteredOn(Packet.Status.class::isInstance)
-                .allSatisfy(p -> assertThat(((Packet.Status) p).frame().orElseThrow().valid()).isTrue());
+        assertThat(all)
+                .filteredOn(Packet.Status.class::isInstance)
+                .allSatisfy(p -> assertThat(
+                                ((Packet.Status) p).frame().orElseThrow().valid())
+                        .isTrue());
     }
 
     @Test
@@ -149,9 +200,10 @@ class CaptureFilesTest {
     void fileAMatchesTheKnownTotals() throws IOException {
         CaptureReport r = analyze("cync-2025-11-06-a.txt");
         assertThat(r.packetsTotal()).isEqualTo(2380);
-        assertThat(r.byType()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "0x23", 25, "0x28", 25, "0x43", 381, "0x48", 381, "0x83", 101, "0x88", 101,
-                "0xc3", 25, "0xc8", 25, "0xd3", 658, "0xd8", 658));
+        assertThat(r.byType())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "0x23", 25, "0x28", 25, "0x43", 381, "0x48", 381, "0x83", 101, "0x88", 101, "0xc3", 25, "0xc8",
+                        25, "0xd3", 658, "0xd8", 658));
         assertThat(r.checksumValid()).containsExactlyEntriesOf(Map.of("0x83", 101));
         assertThat(r.checksumInvalid()).isEmpty();
         assertThat(r.malformed()).isEmpty();
@@ -163,16 +215,18 @@ class CaptureFilesTest {
     void fileBMatchesTheKnownTotalsAndAckLatency() throws IOException {
         CaptureReport r = analyze("cync-2025-11-06-b.txt");
         assertThat(r.packetsTotal()).isEqualTo(633);
-        assertThat(r.byType()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "0x23", 25, "0x28", 25, "0x43", 7, "0x48", 7, "0x73", 179, "0x78", 171, "0x7b", 171,
-                "0xd3", 24, "0xd8", 24));
+        assertThat(r.byType())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "0x23", 25, "0x28", 25, "0x43", 7, "0x48", 7, "0x73", 179, "0x78", 171, "0x7b", 171, "0xd3", 24,
+                        "0xd8", 24));
         assertThat(r.checksumValid()).containsExactlyEntriesOf(Map.of("0x73", 179));
         assertThat(r.commandsSent()).isEqualTo(179);
         assertThat(r.commandsAcked()).isEqualTo(171);
         // docs/protocol.md: median near 100 ms, maximum near 330 ms
         assertThat(r.ackLatencyMs().p50()).isBetween(80.0, 120.0);
         assertThat(r.ackLatencyMs().max()).isBetween(300.0, 360.0);
-        assertThat(r.byDirection().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(r.packetsTotal());
+        assertThat(r.byDirection().values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(r.packetsTotal());
     }
 
     @Test
@@ -194,10 +248,11 @@ class CaptureFilesTest {
         CaptureReport r = CaptureAnalyzer.analyze("t", new BufferedReader(new StringReader(text)));
         assertThat(r.records()).isEqualTo(2);
         assertThat(r.parseErrors()).isEqualTo(3);
-        assertThat(r.problems()).containsExactly(
-                "line 4: expected a record header like '2025-11-06T08:57:55.534425 DEV→CLOUD (31 bytes)', got 'this is not a header'",
-                "line 6: not a line of hex bytes: 'd8 00 00 00 zz'",
-                "line 9: header says 5 bytes, the hex line has 4");
+        assertThat(r.problems())
+                .containsExactly(
+                        "line 4: expected a record header like '2025-11-06T08:57:55.534425 DEV→CLOUD (31 bytes)', got 'this is not a header'",
+                        "line 6: not a line of hex bytes: 'd8 00 00 00 zz'",
+                        "line 9: header says 5 bytes, the hex line has 4");
     }
 
     @Test

@@ -24,7 +24,10 @@ class CyncFrameDecoderProperties {
         List<byte[]> frames = new ArrayList<>();
         int maxHeld = 0;
         int from = 0;
-        List<Integer> points = new ArrayList<>(cuts.stream().map(c -> Math.floorMod(c, stream.length + 1)).sorted().toList());
+        List<Integer> points = new ArrayList<>(cuts.stream()
+                .map(c -> Math.floorMod(c, stream.length + 1))
+                .sorted()
+                .toList());
         points.add(stream.length);
         try {
             for (int to : points) {
@@ -58,7 +61,8 @@ class CyncFrameDecoderProperties {
         Outcome o = feed(stream, cuts, CyncFrameDecoder.DEFAULT_MAX_GARBAGE_BYTES);
         for (byte[] f : o.frames()) {
             assertThat(f.length).isBetween(PacketFramer.HEADER_LENGTH, PacketFramer.MAX_PACKET);
-            assertThat(PacketFramer.frame(Unpooled.wrappedBuffer(f), 0, f.length)).isEqualTo(f.length);
+            assertThat(PacketFramer.frame(Unpooled.wrappedBuffer(f), 0, f.length))
+                    .isEqualTo(f.length);
         }
     }
 
@@ -72,7 +76,8 @@ class CyncFrameDecoderProperties {
 
     @Property(tries = 300)
     void validPacketsAfterGarbageAreFoundAfterResynchronising(
-            @ForAll("garbage") byte[] garbage, @ForAll("packetStreams") List<byte[]> packets,
+            @ForAll("garbage") byte[] garbage,
+            @ForAll("packetStreams") List<byte[]> packets,
             @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 10_000) Integer> cuts) {
         ByteBuf all = Unpooled.buffer();
         all.writeBytes(garbage);
@@ -92,15 +97,24 @@ class CyncFrameDecoderProperties {
     /** Garbage made of bytes that are not packet types, so the first plausible header is the real one. */
     @Provide
     Arbitrary<byte[]> garbage() {
-        return Arbitraries.bytes().filter(b -> !PacketType.isKnown(b)).array(byte[].class).ofMinSize(1).ofMaxSize(2000);
+        return Arbitraries.bytes()
+                .filter(b -> !PacketType.isKnown(b))
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(2000);
     }
 
     @Provide
     Arbitrary<List<byte[]>> packetStreams() {
         Arbitrary<byte[]> packet = Arbitraries.oneOf(
                 Arbitraries.of(Vectors.all().values().stream().toList()),
-                Combinators.combine(Arbitraries.integers(), Arbitraries.integers().between(0, 255), Arbitraries.of(true, false))
-                        .as((id, seq, on) -> PacketCodec.encode(new MeshCommand(new DeviceId(id), seq << 8, seq, 0x50, new Setting.Power(on)).toPacket())));
+                Combinators.combine(
+                                Arbitraries.integers(),
+                                Arbitraries.integers().between(0, 255),
+                                Arbitraries.of(true, false))
+                        .as((id, seq, on) -> PacketCodec.encode(
+                                new MeshCommand(new DeviceId(id), seq << 8, seq, 0x50, new Setting.Power(on))
+                                        .toPacket())));
         return packet.list().ofMinSize(1).ofMaxSize(20);
     }
 }

@@ -55,9 +55,13 @@ class CyncFrameDecoderTest {
     @Test
     void severalPacketsInOneReadAreAllDelivered() {
         EmbeddedChannel ch = channel();
-        ch.writeInbound(buf(Vectors.get("heartbeat"), Vectors.get("status_42"), Vectors.get("command_ack"),
+        ch.writeInbound(buf(
+                Vectors.get("heartbeat"),
+                Vectors.get("status_42"),
+                Vectors.get("command_ack"),
                 Vectors.get("heartbeat")));
-        assertThat(drain(ch)).extracting(p -> p.getClass().getSimpleName())
+        assertThat(drain(ch))
+                .extracting(p -> p.getClass().getSimpleName())
                 .containsExactly("Heartbeat", "Status", "CommandAck", "Heartbeat");
     }
 
@@ -95,7 +99,8 @@ class CyncFrameDecoderTest {
     @Test
     void tlsOnThePlaintextPortClosesWithAClearReason() {
         EmbeddedChannel ch = channel();
-        assertThatThrownBy(() -> ch.writeInbound(buf(Bytes.fromHex("16 03 01 02 00 01 00 01 fc 03 03").toArray())))
+        assertThatThrownBy(() -> ch.writeInbound(
+                        buf(Bytes.fromHex("16 03 01 02 00 01 00 01 fc 03 03").toArray())))
                 .isInstanceOf(DecoderException.class)
                 .hasRootCauseInstanceOf(PacketDecodeException.class)
                 .hasMessageContaining("tls_on_plaintext");
@@ -117,7 +122,8 @@ class CyncFrameDecoderTest {
         decoder.decodeOne(in);
         ByteBuf more = buf(new byte[200]);
         assertThatThrownBy(() -> decoder.decodeOne(more))
-                .isInstanceOfSatisfying(PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.GARBAGE_LIMIT));
+                .isInstanceOfSatisfying(
+                        PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.GARBAGE_LIMIT));
     }
 
     @Test
@@ -132,7 +138,9 @@ class CyncFrameDecoderTest {
     @Test
     void encoderWritesWhatTheDecoderReads() {
         EmbeddedChannel out = new EmbeddedChannel(new PacketEncoder());
-        out.writeOutbound(new Packet.HelloAck(), new MeshCommand(DeviceId.parse("01020304"), 0x900, 9, 0x50, new Setting.Power(true)).toPacket());
+        out.writeOutbound(
+                new Packet.HelloAck(),
+                new MeshCommand(DeviceId.parse("01020304"), 0x900, 9, 0x50, new Setting.Power(true)).toPacket());
         EmbeddedChannel in = channel();
         ByteBuf b;
         while ((b = out.readOutbound()) != null) {

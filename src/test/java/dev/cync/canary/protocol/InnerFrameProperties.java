@@ -41,8 +41,11 @@ class InnerFrameProperties {
     }
 
     @Property
-    void everyCommandRoundTripsAndKeepsTheRules(@ForAll int endpoint, @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
-            @ForAll @IntRange(min = 0, max = 255) int seq, @ForAll @IntRange(min = 1, max = 0xFFFF) int target,
+    void everyCommandRoundTripsAndKeepsTheRules(
+            @ForAll int endpoint,
+            @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
+            @ForAll @IntRange(min = 0, max = 255) int seq,
+            @ForAll @IntRange(min = 1, max = 0xFFFF) int target,
             @ForAll("settings") Setting setting) {
         MeshCommand m = new MeshCommand(new DeviceId(endpoint), field, seq, target, setting);
         byte[] b = PacketCodec.encode(m.toPacket());
@@ -56,8 +59,11 @@ class InnerFrameProperties {
     }
 
     @Property
-    void executionAcksAndMeshQueriesRoundTrip(@ForAll int endpoint, @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
-            @ForAll @IntRange(min = 0, max = 255) int seq, @ForAll @IntRange(min = 0, max = 255) int opcode) {
+    void executionAcksAndMeshQueriesRoundTrip(
+            @ForAll int endpoint,
+            @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
+            @ForAll @IntRange(min = 0, max = 255) int seq,
+            @ForAll @IntRange(min = 0, max = 255) int opcode) {
         Packet.Command ack = Packets.executionAck(new DeviceId(endpoint), field, seq, opcode);
         byte[] b = PacketCodec.encode(ack);
         assertThat(b).hasSize(24);
@@ -70,7 +76,9 @@ class InnerFrameProperties {
     }
 
     @Property
-    void meshAnswersRoundTrip(@ForAll int endpoint, @ForAll @IntRange(min = 0, max = 255) int seq,
+    void meshAnswersRoundTrip(
+            @ForAll int endpoint,
+            @ForAll @IntRange(min = 0, max = 255) int seq,
             @ForAll("entries") List<MeshQuery.Entry> entries) {
         Packet.Command a = MeshQuery.answer(new DeviceId(endpoint), 0, seq, entries);
         byte[] b = PacketCodec.encode(a);
@@ -80,21 +88,35 @@ class InnerFrameProperties {
 
     @Provide
     Arbitrary<List<MeshQuery.Entry>> entries() {
-        return Combinators.combine(Arbitraries.integers().between(1, 0xFFFF), Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 100), Arbitraries.integers().between(0, 100))
-                .as(MeshQuery.Entry::new).list().ofMinSize(1).ofMaxSize(10);
+        return Combinators.combine(
+                        Arbitraries.integers().between(1, 0xFFFF),
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 100),
+                        Arbitraries.integers().between(0, 100))
+                .as(MeshQuery.Entry::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(10);
     }
 
     @Property
-    void ownStateReportsRoundTrip(@ForAll int endpoint, @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
-            @ForAll @IntRange(min = 0, max = 255) int seq, @ForAll @IntRange(min = 0, max = 0xFFFF) int mesh,
-            @ForAll boolean on, @ForAll @IntRange(min = 0, max = 100) int level, @ForAll @IntRange(min = 0, max = 255) int temp) {
-        Packet.Status s = StatusReport.ownState(new DeviceId(endpoint), field, seq, mesh, true, on, level, temp, 1, 2, 3);
+    void ownStateReportsRoundTrip(
+            @ForAll int endpoint,
+            @ForAll @IntRange(min = 0, max = 0xFFFFFF) int field,
+            @ForAll @IntRange(min = 0, max = 255) int seq,
+            @ForAll @IntRange(min = 0, max = 0xFFFF) int mesh,
+            @ForAll boolean on,
+            @ForAll @IntRange(min = 0, max = 100) int level,
+            @ForAll @IntRange(min = 0, max = 255) int temp) {
+        Packet.Status s =
+                StatusReport.ownState(new DeviceId(endpoint), field, seq, mesh, true, on, level, temp, 1, 2, 3);
         byte[] b = PacketCodec.encode(s);
         assertThat(b).hasSize(42);
         rulesHold(b, 12);
         StatusReport r = ((Packet.Status) PacketCodec.decode(b)).report();
-        assertThat(r).isEqualTo(new StatusReport(StatusReport.Kind.OWN_STATE, seq, mesh, true, on, level, temp, 1, 2, 3, null));
+        assertThat(r)
+                .isEqualTo(
+                        new StatusReport(StatusReport.Kind.OWN_STATE, seq, mesh, true, on, level, temp, 1, 2, 3, null));
     }
 
     @Property
@@ -108,16 +130,29 @@ class InnerFrameProperties {
     @Provide
     Arbitrary<List<StateEntry>> stateEntries() {
         Arbitrary<Integer> b = Arbitraries.integers().between(0, 255);
-        return Combinators.combine(Arbitraries.integers().between(5, 20), b, Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 100), b, b, b, b)
-                .as((idx, mesh, on, level, temp, r, g, bl) -> new StateEntry(idx, mesh, on, level, temp, r, g, bl, true, 0, mesh))
-                .list().ofMinSize(1).ofMaxSize(6);
+        return Combinators.combine(
+                        Arbitraries.integers().between(5, 20),
+                        b,
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 100),
+                        b,
+                        b,
+                        b,
+                        b)
+                .as((idx, mesh, on, level, temp, r, g, bl) ->
+                        new StateEntry(idx, mesh, on, level, temp, r, g, bl, true, 0, mesh))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(6);
     }
 
     @Property
-    void anEscapedFrameDecodesToTheSameFrame(@ForAll int endpoint, @ForAll @IntRange(min = 1, max = 0xFFFF) int target,
+    void anEscapedFrameDecodesToTheSameFrame(
+            @ForAll int endpoint,
+            @ForAll @IntRange(min = 1, max = 0xFFFF) int target,
             @ForAll("settings") Setting setting) {
-        byte[] raw = PacketCodec.encode(new MeshCommand(new DeviceId(endpoint), 0x7e7d00, 0x7d, target, setting).toPacket());
+        byte[] raw =
+                PacketCodec.encode(new MeshCommand(new DeviceId(endpoint), 0x7e7d00, 0x7d, target, setting).toPacket());
         // Escape every 7d/7e between the markers, as some firmware reportedly does.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(raw, 0, 13);

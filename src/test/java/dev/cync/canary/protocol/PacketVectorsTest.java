@@ -12,8 +12,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PacketVectorsTest {
 
     static Stream<String> wellFormed() {
-        return Vectors.all().keySet().stream().filter(n -> !n.contains("no_end_marker") && !n.contains("no_start_marker")
-                && !n.equals("heartbeat_with_body") && !n.equals("hello_bad_auth_length"));
+        return Vectors.all().keySet().stream()
+                .filter(n -> !n.contains("no_end_marker")
+                        && !n.contains("no_start_marker")
+                        && !n.equals("heartbeat_with_body")
+                        && !n.equals("hello_bad_auth_length"));
     }
 
     @ParameterizedTest
@@ -56,7 +59,8 @@ class PacketVectorsTest {
         Packet.DeviceInfo i = (Packet.DeviceInfo) PacketCodec.decode(Vectors.get("device_info_50"));
         assertThat(i.deviceId()).hasToString("325d5317");
         assertThat(i.payload().length()).isEqualTo(41);
-        assertThat(PacketCodec.encode(Packets.deviceInfo(DeviceId.parse("325d5317")))).isEqualTo(Vectors.get("device_info_12"));
+        assertThat(PacketCodec.encode(Packets.deviceInfo(DeviceId.parse("325d5317"))))
+                .isEqualTo(Vectors.get("device_info_12"));
     }
 
     @Test
@@ -107,10 +111,12 @@ class PacketVectorsTest {
         Packet.Command c = (Packet.Command) PacketCodec.decode(Vectors.get("command_7e_in_device_id"));
         assertThat(c.checksumValid()).isTrue();
         assertThat(c.deviceId()).hasToString("7e007e7e");
-        Packet.Command vendor = new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)).toPacket();
+        Packet.Command vendor =
+                new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)).toPacket();
         Packet.Command back = (Packet.Command) PacketCodec.decode(PacketCodec.encode(vendor));
         assertThat(back.checksumValid()).isTrue();
-        assertThat(back.command()).contains(new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)));
+        assertThat(back.command())
+                .contains(new MeshCommand(DeviceId.parse("7e007e7e"), 0x7e7e00, 0x7e, 5, new Setting.Power(true)));
     }
 
     @Test
@@ -122,8 +128,10 @@ class PacketVectorsTest {
     @Test
     void framedPacketsWithoutMarkersAreMalformed() {
         for (String name : new String[] {"command_no_end_marker", "command_no_start_marker", "status_no_end_marker"}) {
-            assertThatThrownBy(() -> PacketCodec.decode(Vectors.get(name))).as(name)
-                    .isInstanceOfSatisfying(PacketDecodeException.class,
+            assertThatThrownBy(() -> PacketCodec.decode(Vectors.get(name)))
+                    .as(name)
+                    .isInstanceOfSatisfying(
+                            PacketDecodeException.class,
                             e -> assertThat(e.reason()).isEqualTo(DecodeError.MALFORMED))
                     .hasMessageContaining("marker");
         }
@@ -141,12 +149,14 @@ class PacketVectorsTest {
     void commandAckAndReply() {
         Packet.CommandAck ack = (Packet.CommandAck) PacketCodec.decode(Vectors.get("command_ack"));
         assertThat(ack.key()).isEqualTo(AckKey.of(DeviceId.parse("45880f3a"), 0x001000));
-        assertThat(PacketCodec.encode(Packet.CommandAckReply.answering(ack))).isEqualTo(Vectors.get("command_ack_reply"));
+        assertThat(PacketCodec.encode(Packet.CommandAckReply.answering(ack)))
+                .isEqualTo(Vectors.get("command_ack_reply"));
     }
 
     @Test
     void simulatorStatusIsValidAndRoundTrips() {
-        Packet.Status s = StatusReport.ownState(DeviceId.parse("0a0b0c0d"), 0x000700, 7, 300, true, false, 64, 30, 0, 0, 0);
+        Packet.Status s =
+                StatusReport.ownState(DeviceId.parse("0a0b0c0d"), 0x000700, 7, 300, true, false, 64, 30, 0, 0, 0);
         Packet.Status back = (Packet.Status) PacketCodec.decode(PacketCodec.encode(s));
         assertThat(back.checksumValid()).isTrue();
         assertThat(back.report().meshId()).isEqualTo(300);
@@ -156,12 +166,18 @@ class PacketVectorsTest {
 
     @Test
     void badHeadersAreRefusedWithTheirReason() {
-        assertThatThrownBy(() -> PacketCodec.decode(Bytes.fromHex("16 03 01 00 05 01 02 03 04 05").toArray()))
-                .isInstanceOfSatisfying(PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.UNKNOWN_TYPE));
-        assertThatThrownBy(() -> PacketCodec.decode(Bytes.fromHex("d3 00 01 00 00").toArray()))
-                .isInstanceOfSatisfying(PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.NONZERO_HEADER));
-        assertThatThrownBy(() -> PacketCodec.decode(Bytes.fromHex("43 00 00 ff ff").toArray()))
-                .isInstanceOfSatisfying(PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.OVERSIZED));
+        assertThatThrownBy(() -> PacketCodec.decode(
+                        Bytes.fromHex("16 03 01 00 05 01 02 03 04 05").toArray()))
+                .isInstanceOfSatisfying(
+                        PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.UNKNOWN_TYPE));
+        assertThatThrownBy(
+                        () -> PacketCodec.decode(Bytes.fromHex("d3 00 01 00 00").toArray()))
+                .isInstanceOfSatisfying(
+                        PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.NONZERO_HEADER));
+        assertThatThrownBy(
+                        () -> PacketCodec.decode(Bytes.fromHex("43 00 00 ff ff").toArray()))
+                .isInstanceOfSatisfying(
+                        PacketDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeError.OVERSIZED));
     }
 
     @Test

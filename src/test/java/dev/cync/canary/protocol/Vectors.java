@@ -31,14 +31,17 @@ final class Vectors {
     private static Map<String, byte[]> load() {
         Map<String, byte[]> vectors = new LinkedHashMap<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Objects.requireNonNull(Vectors.class.getResourceAsStream("/vectors/packets.txt")), StandardCharsets.UTF_8))) {
+                Objects.requireNonNull(Vectors.class.getResourceAsStream("/vectors/packets.txt")),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 int colon = line.indexOf(':');
-                vectors.put(line.substring(0, colon).trim(), Bytes.fromHex(line.substring(colon + 1)).toArray());
+                vectors.put(
+                        line.substring(0, colon).trim(),
+                        Bytes.fromHex(line.substring(colon + 1)).toArray());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -77,11 +77,13 @@ class FleetSloTest {
 
     Replica replica(String name) throws Exception {
         if (spec == null) {
-            spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
+            spec = SloSpec.parse(
+                    new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
             prefix = "/fleet-slo-" + (++prefixes) + "/";
         }
-        EtcdFlagStore s = EtcdFlagStore.open(new EtcdSettings(etcd.endpointList(), prefix, name, Duration.ofSeconds(4),
-                Duration.ofSeconds(2)), clock);
+        EtcdFlagStore s = EtcdFlagStore.open(
+                new EtcdSettings(etcd.endpointList(), prefix, name, Duration.ofSeconds(4), Duration.ofSeconds(2)),
+                clock);
         stores.add(s);
         SloWindows own = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         SloWindows fleet = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
@@ -114,17 +116,22 @@ class FleetSloTest {
         }
         for (Replica r : rs) {
             Ratio fleet = r.fleetSuccess(spec, clock, Duration.ofMinutes(10));
-            assertThat(fleet.total()).as("every replica sees every replica's 5 minutes, once").isEqualTo(5 * 1200);
+            assertThat(fleet.total())
+                    .as("every replica sees every replica's 5 minutes, once")
+                    .isEqualTo(5 * 1200);
             assertThat(fleet.good()).isEqualTo(5 * (400 + 388 + 388));
             assertThat(r.slo().published()).isEqualTo(5);
         }
         // Syncing again merges nothing twice.
         rs.forEach(r -> r.slo().sync());
-        assertThat(rs.get(0).fleetSuccess(spec, clock, Duration.ofMinutes(10)).total()).isEqualTo(5 * 1200);
+        assertThat(rs.get(0).fleetSuccess(spec, clock, Duration.ofMinutes(10)).total())
+                .isEqualTo(5 * 1200);
 
         long now = clock.millis();
         Replica a = rs.get(0);
-        assertThat(new AutoRollbackCheck(spec, a.own()).check("new", now).result()).as("a's own devices alone").isEqualTo(Check.Result.PASS);
+        assertThat(new AutoRollbackCheck(spec, a.own()).check("new", now).result())
+                .as("a's own devices alone")
+                .isEqualTo(Check.Result.PASS);
         AutoRollbackCheck.Result fleet = new AutoRollbackCheck(spec, a.fleet()).check("new", now);
         assertThat(fleet.result()).as("the fleet: " + fleet.detail()).isEqualTo(Check.Result.FAIL);
         assertThat(a.slo().failures()).isZero();
@@ -141,15 +148,19 @@ class FleetSloTest {
         long retention = FleetSlo.minuteRetention(spec).toMinutes();
         EtcdFlagStore.Documents minutes = rs.get(0).store().readDocuments(FleetSlo.MINUTES, "slo/m0", 0, 0);
         EtcdFlagStore.Documents hours = rs.get(0).store().readDocuments(FleetSlo.HOURS, "slo/h0", 0, 0);
-        assertThat(minutes.byName()).as("the first minute is older than %d minutes: deleted", retention).hasSize(2);
+        assertThat(minutes.byName())
+                .as("the first minute is older than %d minutes: deleted", retention)
+                .hasSize(2);
         assertThat(hours.byName()).as("its hour total stays").hasSize(4);
 
         // Replica c starts now: its view holds the first hour (from the hour totals) and the last minute.
         Replica c = replica("c");
         c.slo().sync();
-        assertThat(c.fleetSuccess(spec, clock, Duration.ofDays(1))).isEqualTo(new Ratio(100 + 50 + 10 + 20, 101 + 50 + 10 + 20));
+        assertThat(c.fleetSuccess(spec, clock, Duration.ofDays(1)))
+                .isEqualTo(new Ratio(100 + 50 + 10 + 20, 101 + 50 + 10 + 20));
         assertThat(c.fleetSuccess(spec, clock, Duration.ofMinutes(10))).isEqualTo(new Ratio(30, 30));
         // The replicas that ran all along agree with it.
-        assertThat(rs.get(1).fleetSuccess(spec, clock, Duration.ofDays(1))).isEqualTo(c.fleetSuccess(spec, clock, Duration.ofDays(1)));
+        assertThat(rs.get(1).fleetSuccess(spec, clock, Duration.ofDays(1)))
+                .isEqualTo(c.fleetSuccess(spec, clock, Duration.ofDays(1)));
     }
 }

@@ -25,7 +25,8 @@ class OutageRollbackTest {
     final VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-03-01T00:00:00Z"));
 
     @Test
-    void withoutEtcdAReplicaRollsBackOnItsOwnDevicesAfterTheConsecutiveFailuresAndNeverWhileEtcdAnswersOrItLeads() throws Exception {
+    void withoutEtcdAReplicaRollsBackOnItsOwnDevicesAfterTheConsecutiveFailuresAndNeverWhileEtcdAnswersOrItLeads()
+            throws Exception {
         SloSpec spec = SloSpec.load(Path.of("config/slo.yaml"));
         SloWindows own = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
@@ -43,13 +44,17 @@ class OutageRollbackTest {
             failingMinute.run();
             outage.tick();
         }
-        assertThat(flags.current().killSwitch()).as("etcd answers: the leader's fleet-wide check is in charge").isFalse();
+        assertThat(flags.current().killSwitch())
+                .as("etcd answers: the leader's fleet-wide check is in charge")
+                .isFalse();
 
         answers.set(false);
         leads.set(true);
         failingMinute.run();
         outage.tick();
-        assertThat(outage.failures()).as("a replica that still leads leaves it to the rollout").isZero();
+        assertThat(outage.failures())
+                .as("a replica that still leads leaves it to the rollout")
+                .isZero();
 
         leads.set(false);
         failingMinute.run();
@@ -60,8 +65,12 @@ class OutageRollbackTest {
         assertThat(flags.current().killSwitch()).isFalse();
         failingMinute.run();
         outage.tick();
-        assertThat(flags.current().killSwitch()).as("third consecutive failed check").isTrue();
-        assertThat(flags.current().rollbackSticky()).as("held until an operator resumes, as the leader's").isTrue();
+        assertThat(flags.current().killSwitch())
+                .as("third consecutive failed check")
+                .isTrue();
+        assertThat(flags.current().rollbackSticky())
+                .as("held until an operator resumes, as the leader's")
+                .isTrue();
         assertThat(flags.current().lastChange().actor()).isEqualTo("auto-rollback");
         assertThat(flags.current().lastChange().reason()).contains("etcd unavailable");
     }

@@ -48,8 +48,10 @@ class RollbackRaceTest {
 
     @Test
     void anOperatorRollbackRacingAnAutomaticOneNeverDeadlocksAndBothAreAudited() throws Exception {
-        String yaml = Files.readString(Path.of("config/slo.yaml")).replace("successWindow: 10m", "successWindow: 1m")
-                .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m").replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
+        String yaml = Files.readString(Path.of("config/slo.yaml"))
+                .replace("successWindow: 10m", "successWindow: 1m")
+                .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m")
+                .replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
         SloSpec spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
         // Daemon threads: if the old deadlock happens, the test fails and the JVM still exits.
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
@@ -87,8 +89,15 @@ class RollbackRaceTest {
                         }
                     });
                 }
-                RolloutController rollout = new RolloutController(RolloutPlan.load(null), new SloEvaluator(spec, windows), flags, clock,
-                        new Metrics(), dir.resolve("rollout.json"), Notifier.none(), () -> {
+                RolloutController rollout = new RolloutController(
+                        RolloutPlan.load(null),
+                        new SloEvaluator(spec, windows),
+                        flags,
+                        clock,
+                        new Metrics(),
+                        dir.resolve("rollout.json"),
+                        Notifier.none(),
+                        () -> {
                             windows.recordPackets(clock.millis(), 100, 0);
                             if (armed.get()) {
                                 // The tick holds the controller's lock from here on; let the operator in now.
@@ -120,20 +129,30 @@ class RollbackRaceTest {
                 });
                 awaitOrReportDeadlock(threads, round, tick, operator);
 
-                assertThat(flags.current().percentageBasisPoints()).as("round %d", round).isZero();
+                assertThat(flags.current().percentageBasisPoints())
+                        .as("round %d", round)
+                        .isZero();
                 assertThat(flags.current().killSwitch()).as("round %d", round).isTrue();
-                List<String> actions = flags.store().audit(100).stream().map(AuditEntry::action).toList();
+                List<String> actions = flags.store().audit(100).stream()
+                        .map(AuditEntry::action)
+                        .toList();
                 // The operator's rollback is always there. The automatic one is there when the tick's check
                 // ran before the operator's change landed; when it landed first, no device is on the new
                 // transport any more and the watch rightly has nothing to roll back (issue 12).
                 assertThat(actions).as("round %d", round).contains("rollback");
                 rollout.applyFlagChanges();
                 assertThat(rollout.state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
-                List<String> events = rollout.state().history().stream().map(RolloutState.Event::event).toList();
+                List<String> events = rollout.state().history().stream()
+                        .map(RolloutState.Event::event)
+                        .toList();
                 assertThat(events).as("round %d", round).containsAnyOf("auto_rollback", "manual_rollback");
                 if (autoFirstRound) {
                     assertThat(actions).as("round %d", round).contains("auto_rollback");
-                    assertThat(operatorInTime).as("round %d: the operator's rollback finished while the automatic one was being delivered", round).isTrue();
+                    assertThat(operatorInTime)
+                            .as(
+                                    "round %d: the operator's rollback finished while the automatic one was being delivered",
+                                    round)
+                            .isTrue();
                     assertThat(events).as("round %d", round).contains("auto_rollback");
                 }
             }
@@ -153,9 +172,11 @@ class RollbackRaceTest {
                     long[] dead = threads.findDeadlockedThreads();
                     if (dead != null) {
                         ThreadInfo[] info = threads.getThreadInfo(dead, true, true);
-                        throw new AssertionError("round " + round + ": deadlock between " + Arrays.stream(info)
-                                .map(i -> i.getThreadName() + " waiting for " + i.getLockName() + " held by " + i.getLockOwnerName())
-                                .collect(Collectors.joining("; ")));
+                        throw new AssertionError("round " + round + ": deadlock between "
+                                + Arrays.stream(info)
+                                        .map(i -> i.getThreadName() + " waiting for " + i.getLockName() + " held by "
+                                                + i.getLockOwnerName())
+                                        .collect(Collectors.joining("; ")));
                     }
                     if (System.nanoTime() > deadline) {
                         throw new AssertionError("round " + round + ": the rollbacks did not finish within " + BOUND);

@@ -43,12 +43,12 @@ class RolloutControllerTest {
     static final Scheduler MANUAL = new Scheduler() {
         @Override
         public Cancellable schedule(Runnable task, Duration delay) {
-            return () -> { };
+            return () -> {};
         }
 
         @Override
         public Cancellable scheduleAtFixedRate(Runnable task, Duration period) {
-            return () -> { };
+            return () -> {};
         }
     };
 
@@ -58,15 +58,23 @@ class RolloutControllerTest {
     RolloutController start() throws IOException {
         spec = SloSpec.load(null);
         if (minuteChecks) {
-            String yaml = Files.readString(Path.of("config/slo.yaml")).replace("windows: [10m, 1h, 6h]", "windows: [1m]")
+            String yaml = Files.readString(Path.of("config/slo.yaml"))
+                    .replace("windows: [10m, 1h, 6h]", "windows: [1m]")
                     // One-minute checks only: the sequential test remembers hours (CusumTest covers it).
                     .replaceAll("(?m)^  sequential: .*$", "");
             spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
         }
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         flags = new Flags(FileFlagStore.open(dir, clock));
-        rollout = new RolloutController(RolloutPlan.load(null), new SloEvaluator(spec, windows), flags, clock, metrics,
-                dir.resolve("rollout.json"), Notifier.none(), () -> windows.recordPackets(clock.millis(), 100, 0));
+        rollout = new RolloutController(
+                RolloutPlan.load(null),
+                new SloEvaluator(spec, windows),
+                flags,
+                clock,
+                metrics,
+                dir.resolve("rollout.json"),
+                Notifier.none(),
+                () -> windows.recordPackets(clock.millis(), 100, 0));
         return rollout.start(MANUAL);
     }
 
@@ -115,7 +123,8 @@ class RolloutControllerTest {
         assertThat(stage()).isEqualTo("canary_50");
         minutes(7 * 24 * 60, 10, 0);
         assertThat(status()).isEqualTo(RolloutState.Status.COMPLETE);
-        assertThat(rollout.state().history()).extracting(RolloutState.Event::event)
+        assertThat(rollout.state().history())
+                .extracting(RolloutState.Event::event)
                 .containsExactly("start", "promote", "promote", "promote", "complete");
     }
 
@@ -129,19 +138,24 @@ class RolloutControllerTest {
         }
         assertThat(status()).isEqualTo(RolloutState.Status.HOLD);
         assertThat(stage()).isEqualTo("dark_launch");
-        // Issue 12: the hold is a no-data hold from the first quiet minute, and the quiet time does not count toward the stage.
+        // Issue 12: the hold is a no-data hold from the first quiet minute, and the quiet time does not count toward
+        // the stage.
         assertThat(rollout.state().reason()).startsWith("no data");
         assertThat(rollout.state().stageElapsedMillis()).isZero();
         assertThat(rollout.state().history().get(1).at()).isEqualTo(Instant.parse("2026-01-01T00:01:00Z"));
         assertThat(flags.current().rollbackSticky()).isFalse();
-        assertThat(rollout.state().history()).extracting(RolloutState.Event::event).containsExactly("start", "hold");
+        assertThat(rollout.state().history())
+                .extracting(RolloutState.Event::event)
+                .containsExactly("start", "hold");
         // Traffic comes back: the hold ends, the stage runs its whole two days, and promotes; no rollback.
         minutes(60, 10, 0);
         assertThat(status()).isEqualTo(RolloutState.Status.RUNNING);
         assertThat(stage()).isEqualTo("dark_launch");
         minutes(2 * 24 * 60 - 60, 10, 0);
         assertThat(stage()).isEqualTo("canary_10");
-        assertThat(rollout.state().history()).extracting(RolloutState.Event::event).containsExactly("start", "hold", "hold_end", "promote");
+        assertThat(rollout.state().history())
+                .extracting(RolloutState.Event::event)
+                .containsExactly("start", "hold", "hold_end", "promote");
     }
 
     @Test
@@ -168,8 +182,11 @@ class RolloutControllerTest {
         assertThat(flags.current().killSwitch()).isTrue();
         assertThat(flags.current().rollbackSticky()).isTrue();
         assertThat(metrics.counterValue(Metrics.ROLLBACKS, "auto")).isEqualTo(1);
-        assertThat(rollout.state().reason()).contains("3 consecutive failed checks").contains("success");
-        assertThat(flags.store().audit(100)).anyMatch(e -> e.action().equals("auto_rollback") && e.actor().equals("auto-rollback"));
+        assertThat(rollout.state().reason())
+                .contains("3 consecutive failed checks")
+                .contains("success");
+        assertThat(flags.store().audit(100))
+                .anyMatch(e -> e.action().equals("auto_rollback") && e.actor().equals("auto-rollback"));
     }
 
     @Test
@@ -219,7 +236,8 @@ class RolloutControllerTest {
         rollout.stop();
         start();
         assertThat(stage()).isEqualTo("dark_launch");
-        assertThat(rollout.state().stageElapsedMillis()).isEqualTo(Duration.ofHours(36).toMillis());
+        assertThat(rollout.state().stageElapsedMillis())
+                .isEqualTo(Duration.ofHours(36).toMillis());
         minutes(12 * 60, 10, 0);
         assertThat(stage()).isEqualTo("canary_10");
     }
@@ -259,7 +277,9 @@ class RolloutControllerTest {
         EnvDefaults.apply(flags, Map.of("CANARY_PERCENTAGE", "5"));
         assertThat(flags.current().rollbackSticky()).isFalse();
         assertThat(flags.current().percentageBasisPoints()).isEqualTo(500);
-        assertThat(flags.store().audit(100)).anyMatch(e -> e.actor().equals("env:CANARY_PERCENTAGE") && e.newValue().equals("5%"));
+        assertThat(flags.store().audit(100))
+                .anyMatch(e -> e.actor().equals("env:CANARY_PERCENTAGE")
+                        && e.newValue().equals("5%"));
     }
 
     @Test
@@ -269,7 +289,8 @@ class RolloutControllerTest {
         rollout.pause("api:ops", "change freeze");
         minutes(3 * 24 * 60, 10, 0);
         assertThat(stage()).isEqualTo("dark_launch");
-        assertThat(rollout.state().stageElapsedMillis()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(rollout.state().stageElapsedMillis())
+                .isEqualTo(Duration.ofHours(1).toMillis());
         rollout.resume("api:ops", "freeze over");
         rollout.promote("api:ops", "go", true);
         flags.rollback("api:ops", "pager", false);
@@ -280,7 +301,8 @@ class RolloutControllerTest {
     @Test
     void theDarkLaunchGateFailsWhenTheNewTransportIsWorseThanLegacyAndTurnsTheMirrorOff() throws IOException {
         start();
-        // Mirrored traffic 2% worse than legacy: more than the 0.5 points allowed, too little for the automatic check (0%).
+        // Mirrored traffic 2% worse than legacy: more than the 0.5 points allowed, too little for the automatic check
+        // (0%).
         minutes(2 * 24 * 60, 50, 0.02);
         assertThat(status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(stage()).isEqualTo("dark_launch");

@@ -41,6 +41,7 @@ class RolloutStateSafetyTest {
     SloWindows windows;
     /** The disk, which a test can break. */
     volatile boolean diskBroken;
+
     final DurableFiles.Writer disk = new DurableFiles.Writer() {
         @Override
         public void replace(Path file, byte[] bytes) throws IOException {
@@ -61,8 +62,10 @@ class RolloutStateSafetyTest {
 
     @BeforeEach
     void spec() throws IOException {
-        String yaml = Files.readString(Path.of("config/slo.yaml")).replace("successWindow: 10m", "successWindow: 1m")
-                .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m").replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
+        String yaml = Files.readString(Path.of("config/slo.yaml"))
+                .replace("successWindow: 10m", "successWindow: 1m")
+                .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m")
+                .replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
         spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
     }
@@ -70,11 +73,23 @@ class RolloutStateSafetyTest {
     record Started(Flags flags, RolloutController rollout, StateMarker marker) {}
 
     Started start(Set<String> reset) throws IOException {
-        StateMarker marker = StateMarker.open(dir, clock.instant().toString(),
-                List.of(FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE), reset, disk);
+        StateMarker marker = StateMarker.open(
+                dir,
+                clock.instant().toString(),
+                List.of(FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE),
+                reset,
+                disk);
         Flags flags = new Flags(FileFlagStore.open(dir, clock, marker, disk));
-        RolloutController rollout = new RolloutController(RolloutPlan.load(null), new SloEvaluator(spec, windows), flags, clock,
-                new Metrics(), dir.resolve(RolloutController.STATE_FILE), marker, disk, Notifier.none(),
+        RolloutController rollout = new RolloutController(
+                RolloutPlan.load(null),
+                new SloEvaluator(spec, windows),
+                flags,
+                clock,
+                new Metrics(),
+                dir.resolve(RolloutController.STATE_FILE),
+                marker,
+                disk,
+                Notifier.none(),
                 () -> windows.recordPackets(clock.millis(), 100, 0));
         rollout.start(RolloutControllerTest.MANUAL);
         return new Started(flags, rollout, marker);
@@ -116,9 +131,11 @@ class RolloutStateSafetyTest {
         assertThat(s.rollout().state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(s.flags().current().rollbackSticky()).isTrue();
 
-        // Deleting rollout.json (what the old code told operators to do when the plan changed) used to restart the plan.
+        // Deleting rollout.json (what the old code told operators to do when the plan changed) used to restart the
+        // plan.
         Files.delete(dir.resolve(RolloutController.STATE_FILE));
-        assertThatThrownBy(() -> start(Set.of())).isInstanceOf(StateFileException.class)
+        assertThatThrownBy(() -> start(Set.of()))
+                .isInstanceOf(StateFileException.class)
                 .hasMessageContaining(dir.resolve(RolloutController.STATE_FILE).toString())
                 .hasMessageContaining("--reset-state rollout.json");
 
@@ -127,7 +144,9 @@ class RolloutStateSafetyTest {
         assertThat(reset.flags().current().killSwitch()).isTrue();
         assertThat(reset.rollout().state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
         assertThat(reset.rollout().stage().name()).isEqualTo("dark_launch");
-        assertThat(reset.flags().store().audit(10)).extracting(AuditEntry::action).contains(FileFlagStore.RESET_STATE);
+        assertThat(reset.flags().store().audit(10))
+                .extracting(AuditEntry::action)
+                .contains(FileFlagStore.RESET_STATE);
         // Ticking on does not move traffic: only an operator's resume does.
         clock.advance(Duration.ofDays(3));
         reset.rollout().tick();
@@ -142,9 +161,13 @@ class RolloutStateSafetyTest {
         String older = Files.readString(file);
         s.rollout().pause("api:ops", "look");
         Files.writeString(file, older);
-        assertThatThrownBy(() -> start(Set.of())).isInstanceOf(StateFileException.class).hasMessageContaining("stale copy");
+        assertThatThrownBy(() -> start(Set.of()))
+                .isInstanceOf(StateFileException.class)
+                .hasMessageContaining("stale copy");
         Files.writeString(file, older.substring(0, older.length() / 2));
-        assertThatThrownBy(() -> start(Set.of())).isInstanceOf(StateFileException.class).hasMessageContaining("is unreadable");
+        assertThatThrownBy(() -> start(Set.of()))
+                .isInstanceOf(StateFileException.class)
+                .hasMessageContaining("is unreadable");
         Files.writeString(file, "");
         assertThatThrownBy(() -> start(Set.of())).isInstanceOf(StateFileException.class);
     }

@@ -68,13 +68,22 @@ class SharedRolloutStateTest {
 
     @BeforeEach
     void spec() throws IOException {
-        spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
+        spec = SloSpec.parse(
+                new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
     }
 
     RolloutController shared(Flags flags, MemoryStore store) throws IOException {
-        return RolloutController.shared(RolloutPlan.load(null), new SloEvaluator(spec, windows), flags, clock, new Metrics(), store,
-                Notifier.none(), () -> windows.recordPackets(clock.millis(), 100, 0)).start(RolloutControllerTest.MANUAL);
+        return RolloutController.shared(
+                        RolloutPlan.load(null),
+                        new SloEvaluator(spec, windows),
+                        flags,
+                        clock,
+                        new Metrics(),
+                        store,
+                        Notifier.none(),
+                        () -> windows.recordPackets(clock.millis(), 100, 0))
+                .start(RolloutControllerTest.MANUAL);
     }
 
     @Test
@@ -116,7 +125,14 @@ class SharedRolloutStateTest {
         assertThat(rollout.persistPending()).isFalse();
 
         // Another leader moved the plan on meanwhile; this replica leads again and continues from there.
-        store.saved = store.saved.with(RolloutState.Status.RUNNING, 2, 60_000, 0, null, -1, "promoted by the other leader",
+        store.saved = store.saved.with(
+                RolloutState.Status.RUNNING,
+                2,
+                60_000,
+                0,
+                null,
+                -1,
+                "promoted by the other leader",
                 store.saved.history());
         store.leads = true;
         rollout.takeOver();
@@ -128,9 +144,12 @@ class SharedRolloutStateTest {
     @Test
     void aSharedStateOfAnotherPlanRefusesTheStart() throws IOException {
         MemoryStore store = new MemoryStore();
-        store.saved = new RolloutState("another-plan", RolloutState.Status.RUNNING, 0, 0, 0, null, -1, "started", List.of());
+        store.saved =
+                new RolloutState("another-plan", RolloutState.Status.RUNNING, 0, 0, 0, null, -1, "started", List.of());
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
-        assertThatThrownBy(() -> shared(flags, store)).isInstanceOf(StateFileException.class)
-                .hasMessageContaining("belongs to plan 'another-plan'").hasMessageContaining("loosen");
+        assertThatThrownBy(() -> shared(flags, store))
+                .isInstanceOf(StateFileException.class)
+                .hasMessageContaining("belongs to plan 'another-plan'")
+                .hasMessageContaining("loosen");
     }
 }

@@ -20,14 +20,17 @@ class CanaryRouterTest {
 
     @Test
     void bucketsMatchTheGoldenVectorsComputedIndependently() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("src/test/resources/routing/golden-buckets.txt"), StandardCharsets.UTF_8);
+        List<String> lines =
+                Files.readAllLines(Path.of("src/test/resources/routing/golden-buckets.txt"), StandardCharsets.UTF_8);
         int checked = 0;
         for (String line : lines) {
             if (line.startsWith("#") || line.isBlank()) {
                 continue;
             }
             String[] f = line.split("\t");
-            assertThat(CanaryRouter.bucket(f[0], f[1])).as("bucket of %s with salt %s", f[1], f[0]).isEqualTo(Integer.parseInt(f[2]));
+            assertThat(CanaryRouter.bucket(f[0], f[1]))
+                    .as("bucket of %s with salt %s", f[1], f[0])
+                    .isEqualTo(Integer.parseInt(f[2]));
             checked++;
         }
         assertThat(checked).isGreaterThan(200);
@@ -36,23 +39,36 @@ class CanaryRouterTest {
     @Test
     void killSwitchBeatsExcludeBeatsCohortBeatsPercentage() {
         String id = "3d54861c";
-        assertThat(CanaryRouter.decide(config(10_000, Set.of(id), Set.of(id), true), id).reason()).isEqualTo(CanaryRouter.Reason.KILL_SWITCH);
-        assertThat(CanaryRouter.decide(config(10_000, Set.of(id), Set.of(id), false), id).reason()).isEqualTo(CanaryRouter.Reason.EXCLUDED);
+        assertThat(CanaryRouter.decide(config(10_000, Set.of(id), Set.of(id), true), id)
+                        .reason())
+                .isEqualTo(CanaryRouter.Reason.KILL_SWITCH);
+        assertThat(CanaryRouter.decide(config(10_000, Set.of(id), Set.of(id), false), id)
+                        .reason())
+                .isEqualTo(CanaryRouter.Reason.EXCLUDED);
         CanaryRouter.Decision cohort = CanaryRouter.decide(config(0, Set.of(id), Set.of(), false), id);
         assertThat(cohort.reason()).isEqualTo(CanaryRouter.Reason.COHORT);
         assertThat(cohort.transport()).isEqualTo(TransportKind.NEW);
-        assertThat(CanaryRouter.decide(config(10_000, Set.of(), Set.of(), false), id).transport()).isEqualTo(TransportKind.NEW);
-        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(), false), id).transport()).isEqualTo(TransportKind.LEGACY);
+        assertThat(CanaryRouter.decide(config(10_000, Set.of(), Set.of(), false), id)
+                        .transport())
+                .isEqualTo(TransportKind.NEW);
+        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(), false), id).transport())
+                .isEqualTo(TransportKind.LEGACY);
     }
 
     @Test
     void explanationsSayWhy() {
         String id = "3d54861c";
         int b = CanaryRouter.bucket("cync-canary", id);
-        assertThat(CanaryRouter.decide(config(b + 1, Set.of(), Set.of(), false), id).explanation()).isEqualTo("bucket " + b + " < " + (b + 1));
-        assertThat(CanaryRouter.decide(config(b, Set.of(), Set.of(), false), id).explanation()).isEqualTo("bucket " + b + " >= " + b);
-        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(), true), id).explanation()).isEqualTo("kill_switch");
-        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(id), false), id).explanation()).isEqualTo("excluded");
+        assertThat(CanaryRouter.decide(config(b + 1, Set.of(), Set.of(), false), id)
+                        .explanation())
+                .isEqualTo("bucket " + b + " < " + (b + 1));
+        assertThat(CanaryRouter.decide(config(b, Set.of(), Set.of(), false), id).explanation())
+                .isEqualTo("bucket " + b + " >= " + b);
+        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(), true), id).explanation())
+                .isEqualTo("kill_switch");
+        assertThat(CanaryRouter.decide(config(0, Set.of(), Set.of(id), false), id)
+                        .explanation())
+                .isEqualTo("excluded");
     }
 
     @Test
@@ -74,10 +90,13 @@ class CanaryRouterTest {
         r.route("b2");
         r.route("c3");
         assertThat(m.counterValue(Metrics.ROUTING_DECISION, "new", "cohort")).isEqualTo(1);
-        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "excluded")).isEqualTo(1);
-        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "percentage")).isEqualTo(1);
+        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "excluded"))
+                .isEqualTo(1);
+        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "percentage"))
+                .isEqualTo(1);
         r.explain("c3");
-        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "percentage")).isEqualTo(1);
+        assertThat(m.counterValue(Metrics.ROUTING_DECISION, "legacy", "percentage"))
+                .isEqualTo(1);
     }
 
     @Test

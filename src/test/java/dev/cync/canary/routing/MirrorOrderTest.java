@@ -3,10 +3,10 @@ package dev.cync.canary.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.metrics.Metrics;
-import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
+import dev.cync.canary.transport.Outcome;
 import dev.cync.canary.transport.Transport;
 import dev.cync.canary.transport.TransportKind;
 import dev.cync.canary.transport.TransportStats;
@@ -53,13 +53,13 @@ class MirrorOrderTest {
         }
 
         @Override
-        public CompletableFuture<CommandOutcome> failInjected(DeviceCommand command, Outcome outcome, Duration latency) {
+        public CompletableFuture<CommandOutcome> failInjected(
+                DeviceCommand command, Outcome outcome, Duration latency) {
             throw new UnsupportedOperationException("not used here");
         }
 
         @Override
-        public void addOutcomeListener(Consumer<CommandOutcome> listener) {
-        }
+        public void addOutcomeListener(Consumer<CommandOutcome> listener) {}
 
         @Override
         public TransportStats stats() {
@@ -67,15 +67,15 @@ class MirrorOrderTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void aMirrorOvertakenByANewerCommandForItsDeviceIsSkipped() {
         Metrics metrics = new Metrics();
         // Nobody on the canary, everybody in the mirror sample (a canary stage's mirror at 100%).
-        CanaryRouter router = new CanaryRouter(new RoutingConfig(0, "s", Set.of(), Set.of(), true, true, 10_000, 1), metrics);
+        CanaryRouter router =
+                new CanaryRouter(new RoutingConfig(0, "s", Set.of(), Set.of(), true, true, 10_000, 1), metrics);
         HeldTransport legacy = new HeldTransport(TransportKind.LEGACY);
         HeldTransport fresh = new HeldTransport(TransportKind.NEW);
         CanarySender sender = new CanarySender(router, legacy, fresh, metrics, 16);

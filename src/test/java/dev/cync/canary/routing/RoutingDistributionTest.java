@@ -39,7 +39,9 @@ class RoutingDistributionTest {
         // Wilson-Hilferty: chi-square quantiles from normal ones.
         double lo = df * Math.pow(1 - 2.0 / (9 * df) - Z * Math.sqrt(2.0 / (9 * df)), 3);
         double hi = df * Math.pow(1 - 2.0 / (9 * df) + Z * Math.sqrt(2.0 / (9 * df)), 3);
-        assertThat(chi2).as("chi-square over %d buckets (band %.0f..%.0f)", RoutingConfig.BUCKETS, lo, hi).isBetween(lo, hi);
+        assertThat(chi2)
+                .as("chi-square over %d buckets (band %.0f..%.0f)", RoutingConfig.BUCKETS, lo, hi)
+                .isBetween(lo, hi);
         for (int bp : new int[] {50, 1000, 2500, 5000}) {
             double p = bp / 10_000.0;
             long on = 0;

@@ -30,9 +30,11 @@ class RoutingProperties {
 
     @Property(tries = 1000)
     void zeroIsNobodyAndAHundredIsEverybody(@ForAll @NotBlank @StringLength(max = 40) String deviceId) {
-        assertThat(CanaryRouter.decide(new RoutingConfig(0, "s", Set.of(), Set.of(), false, false, 0, 1), deviceId).transport())
+        assertThat(CanaryRouter.decide(new RoutingConfig(0, "s", Set.of(), Set.of(), false, false, 0, 1), deviceId)
+                        .transport())
                 .isEqualTo(TransportKind.LEGACY);
-        assertThat(CanaryRouter.decide(new RoutingConfig(10_000, "s", Set.of(), Set.of(), false, false, 0, 1), deviceId).transport())
+        assertThat(CanaryRouter.decide(new RoutingConfig(10_000, "s", Set.of(), Set.of(), false, false, 0, 1), deviceId)
+                        .transport())
                 .isEqualTo(TransportKind.NEW);
     }
 }

@@ -40,8 +40,11 @@ class BadInputIntegrationTest {
     static final DeviceId ROGUE = DeviceId.parse("0badbeef");
 
     Rig rig(Duration heartbeatTimeout, int maxConnections, boolean tls) throws Exception {
-        DeviceServerConfig c = DeviceServerConfig.defaults().withHost("127.0.0.1").withPorts(0, tls ? 0 : -1)
-                .withStateDir(state).withLimits(heartbeatTimeout, Duration.ofSeconds(10), maxConnections);
+        DeviceServerConfig c = DeviceServerConfig.defaults()
+                .withHost("127.0.0.1")
+                .withPorts(0, tls ? 0 : -1)
+                .withStateDir(state)
+                .withLimits(heartbeatTimeout, Duration.ofSeconds(10), maxConnections);
         return new Rig(c, 20, Faults.NONE, false, true);
     }
 
@@ -82,13 +85,15 @@ class BadInputIntegrationTest {
 
     @Test
     void garbageAfterHelloIsCountedAndTheConnectionResynchronises() throws Exception {
-        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false); Socket s = connect(rig.server.plainPort())) {
+        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false);
+                Socket s = connect(rig.server.plainPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
             OutputStream out = s.getOutputStream();
             out.write(new byte[] {0x01, 0x02, 0x03, (byte) 0xff, 0x00, 0x00});
             out.write(PacketCodec.encode(new Packet.Heartbeat()));
             out.flush();
-            await().atMost(Duration.ofSeconds(5)).until(() -> rig.metrics.counterValue(Metrics.DECODE_ERROR, "unknown_type") >= 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> rig.metrics.counterValue(Metrics.DECODE_ERROR, "unknown_type") >= 1);
             // After the garbage the heartbeat still gets its answer: hello ack (7 bytes), 0xA3 (12), then d8.
             byte[] answer = s.getInputStream().readNBytes(24);
             assertThat(answer[7] & 0xFF).isEqualTo(0xA3);
@@ -100,33 +105,40 @@ class BadInputIntegrationTest {
 
     @Test
     void tlsOnThePlaintextPortIsClosedAndCounted() throws Exception {
-        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false); Socket s = connect(rig.server.plainPort())) {
-            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03});
+        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false);
+                Socket s = connect(rig.server.plainPort())) {
+            s.getOutputStream()
+                    .write(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03});
             assertThat(closedByServer(s)).isTrue();
-            assertThat(rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_on_plaintext")).isEqualTo(1);
+            assertThat(rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_on_plaintext"))
+                    .isEqualTo(1);
             fleetStillWorks(rig);
         }
     }
 
     @Test
     void plaintextOnTheTlsPortIsClosedAndCounted() throws Exception {
-        try (Rig rig = rig(Duration.ofSeconds(90), 1000, true); Socket s = connect(rig.server.tlsPort())) {
+        try (Rig rig = rig(Duration.ofSeconds(90), 1000, true);
+                Socket s = connect(rig.server.tlsPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
             assertThat(closedByServer(s)).isTrue();
-            await().atMost(Duration.ofSeconds(5)).until(() -> rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "not_tls_on_tls_port")
-                    + rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_handshake_failed") >= 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "not_tls_on_tls_port")
+                                    + rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "tls_handshake_failed")
+                            >= 1);
         }
     }
 
     @Test
     void aDeviceThatNeverReadsFillsOnlyItsOwnQueue() throws Exception {
-        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false); Socket s = connect(rig.server.plainPort())) {
+        try (Rig rig = rig(Duration.ofSeconds(90), 1000, false);
+                Socket s = connect(rig.server.plainPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
             // Its own mesh id, so commands for the endpoint have a target.
-            write(s, StateEntry.deviceInfo(ROGUE, List.of(
-                    new StateEntry(5, 250, false, 0, 0, 0, 0, 0, true, 0, 250))));
-            await().atMost(Duration.ofSeconds(5)).until(() -> rig.server.registry().find(ROGUE) != null
-                    && rig.server.registry().find(ROGUE).ownMeshId() == 250);
+            write(s, StateEntry.deviceInfo(ROGUE, List.of(new StateEntry(5, 250, false, 0, 0, 0, 0, 0, true, 0, 250))));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> rig.server.registry().find(ROGUE) != null
+                            && rig.server.registry().find(ROGUE).ownMeshId() == 250);
             List<CompletableFuture<CommandOutcome>> toRogue = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 toRogue.add(rig.reliable.send(DeviceCommand.power(ROGUE, i % 2 == 0)));
@@ -142,19 +154,26 @@ class BadInputIntegrationTest {
     @Test
     void aDeviceSendingOneByteAtATimeIsClosedByTheHeartbeatTimeout() throws Exception {
         ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
-        try (Rig rig = rig(Duration.ofSeconds(2), 1000, false); Socket s = connect(rig.server.plainPort())) {
+        try (Rig rig = rig(Duration.ofSeconds(2), 1000, false);
+                Socket s = connect(rig.server.plainPort())) {
             write(s, new Packet.Hello(ROGUE, "0123456789abcdef"));
             byte[] neverEnding = {(byte) 0x43, 0x00, 0x00, 0x0f, 0x00};
             int[] i = {0};
-            drip.scheduleAtFixedRate(() -> {
-                try {
-                    s.getOutputStream().write(neverEnding[Math.min(i[0]++, 4)]);
-                } catch (IOException closed) {
-                    // The server closed it: what the test waits for.
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(6)).until(() -> rig.server.registry().find(ROGUE) == null);
-            assertThat(rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout")).isEqualTo(1);
+            drip.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            s.getOutputStream().write(neverEnding[Math.min(i[0]++, 4)]);
+                        } catch (IOException closed) {
+                            // The server closed it: what the test waits for.
+                        }
+                    },
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(6))
+                    .until(() -> rig.server.registry().find(ROGUE) == null);
+            assertThat(rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "heartbeat_timeout"))
+                    .isEqualTo(1);
             // The fleet heartbeats every 500 ms: none of it was closed.
             assertThat(rig.server.registry().size()).isEqualTo(20);
             fleetStillWorks(rig);
@@ -172,7 +191,8 @@ class BadInputIntegrationTest {
                     flood.add(connect(rig.server.plainPort()));
                 }
                 await().atMost(Duration.ofSeconds(5))
-                        .until(() -> rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "too_many_connections") >= 30);
+                        .until(() ->
+                                rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "too_many_connections") >= 30);
                 fleetStillWorks(rig);
             } finally {
                 for (Socket s : flood) {

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 /** The rehearsal's bulk outcome model: the right distributions, and the same counts for the same seed. */
 class BulkOutcomesTest {
 
-    static final Scenario SCENARIO = new Scenario(1000, 6, new Scenario.Model(0.995, 80, 400), new Scenario.Model(0.9997, 60, 300),
+    static final Scenario SCENARIO = new Scenario(
+            1000,
+            6,
+            new Scenario.Model(0.995, 80, 400),
+            new Scenario.Model(0.9997, 60, 300),
             List.of(new Scenario.Fault("new", Duration.ofDays(5), null, 0.99, null, null, null)));
 
     @Test
@@ -33,7 +37,9 @@ class BulkOutcomesTest {
             double sd = Math.sqrt(n * p * (1 - p));
             // Five standard errors of the mean; the variance within 10%.
             assertThat(mean).as("mean at p=%s", p).isCloseTo(n * p, Offset.offset(5 * sd / Math.sqrt(draws) + 1e-9));
-            assertThat(variance).as("variance at p=%s", p).isCloseTo(n * p * (1 - p), Offset.offset(0.1 * n * p * (1 - p) + 1e-3));
+            assertThat(variance)
+                    .as("variance at p=%s", p)
+                    .isCloseTo(n * p * (1 - p), Offset.offset(0.1 * n * p * (1 - p) + 1e-3));
         }
         assertThat(BulkOutcomes.binomial(100, 0, r)).isZero();
         assertThat(BulkOutcomes.binomial(100, 1, r)).isEqualTo(100);

@@ -51,7 +51,10 @@ class DevicePortAttacksTest {
     static final DeviceId VICTIM = DeviceId.parse("0badcafe");
 
     DeviceServerConfig config(int maxConnections) {
-        return DeviceServerConfig.defaults().withHost("127.0.0.1").withPorts(0, -1).withStateDir(state)
+        return DeviceServerConfig.defaults()
+                .withHost("127.0.0.1")
+                .withPorts(0, -1)
+                .withStateDir(state)
                 .withLimits(Duration.ofSeconds(90), Duration.ofSeconds(10), maxConnections);
     }
 
@@ -62,7 +65,8 @@ class DevicePortAttacksTest {
     /** Reproduction 1: a client that never reads and keeps sending heartbeats grew the controller by gigabytes. */
     @Test
     void aPeerThatNeverReadsIsPausedThenClosedAsSlowReaderAndTheFleetStaysAnswered() throws Exception {
-        try (Rig rig = new Rig(config(1000), guards(4096, 256, Duration.ofSeconds(1), null), 20, Faults.NONE, false, true)) {
+        try (Rig rig =
+                new Rig(config(1000), guards(4096, 256, Duration.ofSeconds(1), null), 20, Faults.NONE, false, true)) {
             Socket s = new Socket();
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress("127.0.0.1", rig.server.plainPort()), 5000);
@@ -72,23 +76,27 @@ class DevicePortAttacksTest {
             for (int i = 0; i < 20_000; i++) {
                 System.arraycopy(one, 0, beats, i * 5, 5);
             }
-            Thread flood = new Thread(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    while (true) {
-                        out.write(beats); // blocks once the server stops reading: the point
-                    }
-                } catch (IOException closed) {
-                    // the server closed the connection
-                }
-            }, "heartbeat-flood");
+            Thread flood = new Thread(
+                    () -> {
+                        try {
+                            OutputStream out = s.getOutputStream();
+                            while (true) {
+                                out.write(beats); // blocks once the server stops reading: the point
+                            }
+                        } catch (IOException closed) {
+                            // the server closed the connection
+                        }
+                    },
+                    "heartbeat-flood");
             flood.setDaemon(true);
             flood.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "slow_reader") == 1);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> rig.metrics.counterValue(Metrics.CONNECTION_FAILURES, "slow_reader") == 1);
             flood.join(5000);
             assertThat(flood.isAlive()).isFalse();
             // The session leaves the registry when its channel has closed, a moment after the count.
-            await().atMost(Duration.ofSeconds(5)).until(() -> rig.server.registry().find(VICTIM) == null);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> rig.server.registry().find(VICTIM) == null);
             assertThat(rig.server.registry().size()).isEqualTo(20);
             fleetStillWorks(rig);
             s.close();
@@ -98,7 +106,9 @@ class DevicePortAttacksTest {
     /** Reproduction 1 and rule "nothing before the hello": a stranger's heartbeat got its answer. */
     @Test
     void nothingButTheHelloIsAnsweredBeforeTheHello() throws Exception {
-        try (DeviceServer server = new DeviceServer(config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), new Metrics()).start();
+        try (DeviceServer server = new DeviceServer(
+                                config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), new Metrics())
+                        .start();
                 Socket s = connect(server.plainPort())) {
             write(s, new Packet.Heartbeat());
             assertThat(s.getInputStream().read()).isEqualTo(-1); // closed, and not one byte of answer
@@ -110,14 +120,18 @@ class DevicePortAttacksTest {
     void silentConnectionsCannotKeepDevicesOutAndTheGaugeCountsTheDevices() throws Exception {
         Metrics metrics = new Metrics();
         List<Socket> silent = new ArrayList<>();
-        try (DeviceServer server = new DeviceServer(config(100), guards(20, 256, Duration.ofSeconds(30), null), SystemClock.utc(), metrics)
+        try (DeviceServer server = new DeviceServer(
+                        config(100), guards(20, 256, Duration.ofSeconds(30), null), SystemClock.utc(), metrics)
                 .start()) {
             for (int i = 0; i < 100; i++) {
                 silent.add(connect(server.plainPort()));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> metrics.counterValue(Metrics.CONNECTION_FAILURES, "pending_hello_limit") >= 80);
-            try (Fleet fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", server.plainPort(), 10), SystemClock.utc()).start()) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> server.registry().size() == 10);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> metrics.counterValue(Metrics.CONNECTION_FAILURES, "pending_hello_limit") >= 80);
+            try (Fleet fleet =
+                    new Fleet(Fleet.Config.defaults("127.0.0.1", server.plainPort(), 10), SystemClock.utc()).start()) {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> server.registry().size() == 10);
                 assertThat(gauge(metrics, Metrics.CONNECTED_DEVICES)).isEqualTo(10.0);
             }
         } finally {
@@ -135,13 +149,16 @@ class DevicePortAttacksTest {
         Metrics metrics = new Metrics();
         List<Socket> flood = new ArrayList<>();
         DeviceServerConfig c = config(1000).withHost(own.getHostAddress());
-        try (DeviceServer server = new DeviceServer(c, guards(4096, 5, Duration.ofSeconds(30), null), SystemClock.utc(), metrics).start()) {
+        try (DeviceServer server = new DeviceServer(
+                        c, guards(4096, 5, Duration.ofSeconds(30), null), SystemClock.utc(), metrics)
+                .start()) {
             for (int i = 0; i < 12; i++) {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress(own, server.plainPort()), 5000);
                 flood.add(s);
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> metrics.counterValue(Metrics.CONNECTION_FAILURES, "address_limit") == 7);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> metrics.counterValue(Metrics.CONNECTION_FAILURES, "address_limit") == 7);
         } finally {
             for (Socket s : flood) {
                 s.close();
@@ -153,7 +170,9 @@ class DevicePortAttacksTest {
     @Test
     void aHelloWithAnotherCodeThanThePinnedOneIsRefusedAndTheDeviceKeepsItsSession() throws Exception {
         Metrics metrics = new Metrics();
-        try (DeviceServer server = new DeviceServer(config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), metrics).start();
+        try (DeviceServer server = new DeviceServer(
+                                config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), metrics)
+                        .start();
                 Socket real = connect(server.plainPort())) {
             write(real, new Packet.Hello(VICTIM, "realdevicecode01"));
             real.getInputStream().readNBytes(7); // hello ack
@@ -163,24 +182,28 @@ class DevicePortAttacksTest {
                 write(impostor, new Packet.Hello(VICTIM, "impostorcode0001"));
                 assertThat(impostor.getInputStream().read()).isEqualTo(-1);
             }
-            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch")).isEqualTo(1);
+            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch"))
+                    .isEqualTo(1);
             assertThat(server.registry().find(VICTIM)).isSameAs(session);
             assertThat(session.isOpen()).isTrue();
             // the same code again (a reconnect) replaces the session, as before
             try (Socket again = connect(server.plainPort())) {
                 write(again, new Packet.Hello(VICTIM, "realdevicecode01"));
                 again.getInputStream().readNBytes(7);
-                await().atMost(Duration.ofSeconds(5)).until(() -> server.registry().find(VICTIM) != session);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> server.registry().find(VICTIM) != session);
             }
         }
         assertThat(Files.readString(state.resolve("device-auth-codes"))).contains("0badcafe realdevicecode01");
         // the pin survives a restart
         Metrics after = new Metrics();
-        try (DeviceServer server = new DeviceServer(config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), after).start();
+        try (DeviceServer server =
+                        new DeviceServer(config(1000), DeviceGuardConfig.defaults(), SystemClock.utc(), after).start();
                 Socket impostor = connect(server.plainPort())) {
             write(impostor, new Packet.Hello(VICTIM, "impostorcode0001"));
             assertThat(impostor.getInputStream().read()).isEqualTo(-1);
-            assertThat(after.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch")).isEqualTo(1);
+            assertThat(after.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch"))
+                    .isEqualTo(1);
         }
     }
 
@@ -189,7 +212,8 @@ class DevicePortAttacksTest {
         Path list = state.resolve("allowed.txt");
         Files.writeString(list, "# endpoint code\n0badcafe realdevicecode01\n");
         Metrics metrics = new Metrics();
-        try (DeviceServer server = new DeviceServer(config(1000), guards(4096, 256, Duration.ofSeconds(30), list), SystemClock.utc(), metrics)
+        try (DeviceServer server = new DeviceServer(
+                        config(1000), guards(4096, 256, Duration.ofSeconds(30), list), SystemClock.utc(), metrics)
                 .start()) {
             try (Socket s = connect(server.plainPort())) {
                 write(s, new Packet.Hello(DeviceId.parse("12345678"), "whatevercode0001"));
@@ -204,8 +228,10 @@ class DevicePortAttacksTest {
                 assertThat(s.getInputStream().readNBytes(7)).hasSize(7);
                 assertThat(server.registry().find(VICTIM)).isNotNull();
             }
-            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "not_allowed")).isEqualTo(1);
-            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch")).isEqualTo(1);
+            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "not_allowed"))
+                    .isEqualTo(1);
+            assertThat(metrics.counterValue(Metrics.CONNECTION_FAILURES, "auth_code_mismatch"))
+                    .isEqualTo(1);
         }
     }
 
@@ -213,15 +239,20 @@ class DevicePortAttacksTest {
     void aBadAllowListLineIsOneLineNamingFileAndLine() throws Exception {
         Path list = state.resolve("allowed.txt");
         Files.writeString(list, "0badcafe realdevicecode01\nnot-an-id code\n");
-        DeviceServer server = new DeviceServer(config(1000), guards(4096, 256, Duration.ofSeconds(30), list), SystemClock.utc(), new Metrics());
-        Assertions.assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class)
+        DeviceServer server = new DeviceServer(
+                config(1000), guards(4096, 256, Duration.ofSeconds(30), list), SystemClock.utc(), new Metrics());
+        Assertions.assertThatThrownBy(server::start)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(list + " line 2");
         server.close();
     }
 
     static double gauge(Metrics metrics, String name) {
-        return metrics.scrape().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
-                .map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue()).orElseThrow();
+        return metrics.scrape().stream()
+                .filter(s -> s.getMetadata().getName().equals(name))
+                .findFirst()
+                .map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue())
+                .orElseThrow();
     }
 
     static InetAddress nonLoopbackAddress() throws IOException {

@@ -24,8 +24,17 @@ class FaultsIntegrationTest {
     Path state;
 
     static Faults faults(long latencyMs, long jitterMs, double loss, double duplicate, double reorder, double corrupt) {
-        return new Faults(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs), loss, duplicate, reorder, corrupt,
-                Optional.empty(), Duration.ofSeconds(10), 1.0, 0);
+        return new Faults(
+                Duration.ofMillis(latencyMs),
+                Duration.ofMillis(jitterMs),
+                loss,
+                duplicate,
+                reorder,
+                corrupt,
+                Optional.empty(),
+                Duration.ofSeconds(10),
+                1.0,
+                0);
     }
 
     static double success(LoadGenerator.Run run) {
@@ -124,14 +133,25 @@ class FaultsIntegrationTest {
 
     @Test
     void aPartitionFailsCommandsToCutOffDevicesAndTheyWorkAgainAfterReconnecting() throws Exception {
-        Faults partition = new Faults(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.of(Duration.ofSeconds(2)),
-                Duration.ofSeconds(3), 0.5, 0);
+        Faults partition = new Faults(
+                Duration.ZERO,
+                Duration.ZERO,
+                0,
+                0,
+                0,
+                0,
+                Optional.of(Duration.ofSeconds(2)),
+                Duration.ofSeconds(3),
+                0.5,
+                0);
         try (Rig rig = new Rig(state, 100, partition, false, true)) {
             LoadGenerator.Run during = rig.run(rig.reliable::send, 400, 1600); // ~4 s: spans the cut
             Map<Outcome, Long> o = during.outcomes();
             assertThat(o.get(Outcome.DISCONNECTED) + o.get(Outcome.TIMEOUT)).isPositive();
-            assertThat(o.get(Outcome.SUCCESS) + o.get(Outcome.DISCONNECTED) + o.get(Outcome.TIMEOUT)).isEqualTo(during.issued());
-            await().atMost(Duration.ofSeconds(15)).until(() -> rig.server.registry().size() == 100);
+            assertThat(o.get(Outcome.SUCCESS) + o.get(Outcome.DISCONNECTED) + o.get(Outcome.TIMEOUT))
+                    .isEqualTo(during.issued());
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> rig.server.registry().size() == 100);
             LoadGenerator.Run after = rig.run(rig.reliable::send, 400, 800);
             assertThat(success(after)).isEqualTo(1.0);
             assertThat(rig.reliable.stats().inFlight()).isZero();

@@ -39,8 +39,10 @@ class LossyTransportTest {
             long timeouts = run.outcomes().get(Outcome.TIMEOUT);
             assertThat(timeouts).isBetween(150L, 250L);
             assertThat(seen).hasSize(400);
-            assertThat(seen.stream().filter(o -> o.outcome() == Outcome.TIMEOUT).count()).isEqualTo(timeouts);
-            assertThat(rig.metrics.counterValue(Metrics.PACKET_SENT, "new", "timeout")).isEqualTo((double) timeouts);
+            assertThat(seen.stream().filter(o -> o.outcome() == Outcome.TIMEOUT).count())
+                    .isEqualTo(timeouts);
+            assertThat(rig.metrics.counterValue(Metrics.PACKET_SENT, "new", "timeout"))
+                    .isEqualTo((double) timeouts);
             assertThat(rig.metrics.counterValue(Metrics.ACK_TIMEOUT, "new")).isEqualTo((double) timeouts);
             TransportStats s = rig.reliable.stats();
             assertThat(s.sent()).isEqualTo(400);

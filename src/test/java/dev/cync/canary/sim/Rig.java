@@ -38,29 +38,47 @@ final class Rig implements AutoCloseable {
     final AtomicReference<String> imbalance = new AtomicReference<>();
 
     Rig(Path stateDir, int devices, Faults faults, boolean tls, boolean dedup) throws Exception {
-        this(DeviceServerConfig.defaults().withHost("127.0.0.1").withPorts(0, tls ? 0 : -1).withStateDir(stateDir),
-                devices, faults, tls, dedup);
+        this(
+                DeviceServerConfig.defaults()
+                        .withHost("127.0.0.1")
+                        .withPorts(0, tls ? 0 : -1)
+                        .withStateDir(stateDir),
+                devices,
+                faults,
+                tls,
+                dedup);
     }
 
     Rig(DeviceServerConfig config, int devices, Faults faults, boolean tls, boolean dedup) throws Exception {
         this(config, DeviceGuardConfig.defaults(), devices, faults, tls, dedup);
     }
 
-    Rig(DeviceServerConfig config, DeviceGuardConfig guards, int devices, Faults faults, boolean tls, boolean dedup) throws Exception {
+    Rig(DeviceServerConfig config, DeviceGuardConfig guards, int devices, Faults faults, boolean tls, boolean dedup)
+            throws Exception {
         server = new DeviceServer(config, guards, clock, metrics).start();
         legacy = new LegacyTransport(LegacyConfig.defaults(), server.registry(), clock, metrics);
         reliable = new ReliableTransport(ReliableConfig.defaults(), server.registry(), clock, metrics);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", tls ? server.tlsPort() : server.plainPort(), devices)
-                .withFaults(faults, 42).withTls(tls).withDedup(dedup).withHeartbeat(Duration.ofMillis(500)), clock).start();
+        fleet = new Fleet(
+                        Fleet.Config.defaults("127.0.0.1", tls ? server.tlsPort() : server.plainPort(), devices)
+                                .withFaults(faults, 42)
+                                .withTls(tls)
+                                .withDedup(dedup)
+                                .withHeartbeat(Duration.ofMillis(500)),
+                        clock)
+                .start();
         await().atMost(Duration.ofSeconds(30)).until(() -> server.registry().size() == devices);
-        timer.scheduleAtFixedRate(() -> {
-            for (Transport t : new Transport[] {legacy, reliable}) {
-                TransportStats s = t.stats();
-                if (!s.balanced()) {
-                    imbalance.compareAndSet(null, t.kind().label() + ": " + s);
-                }
-            }
-        }, 20, 20, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    for (Transport t : new Transport[] {legacy, reliable}) {
+                        TransportStats s = t.stats();
+                        if (!s.balanced()) {
+                            imbalance.compareAndSet(null, t.kind().label() + ": " + s);
+                        }
+                    }
+                },
+                20,
+                20,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code commands} commands at {@code rate}/s through {@code sink} and waits for every outcome. */

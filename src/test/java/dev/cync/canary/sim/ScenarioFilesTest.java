@@ -30,15 +30,24 @@ class ScenarioFilesTest {
     void aMisspeltKeyAWrongTypeOrAMissingModelIsRefusedNamingFileAndKey(@TempDir Path dir) throws IOException {
         String models = "transports:\n  legacy: {success: 0.99, latencyMs: {p50: 80, p99: 400}}\n"
                 + "  new: {success: 0.99, latencyMs: {p50: 60, p99: 300}}\n";
-        assertThat(Scenario.load(write(dir, "ok.yaml", "devices: 10\n" + models)).devices()).isEqualTo(10);
+        assertThat(Scenario.load(write(dir, "ok.yaml", "devices: 10\n" + models))
+                        .devices())
+                .isEqualTo(10);
         Path typo = write(dir, "typo.yaml", models + "faults:\n  - {transport: new, from: 1h, sucess: 0.5}\n");
-        assertThatThrownBy(() -> Scenario.load(typo)).hasMessageStartingWith(typo + ": unknown setting faults[0].sucess");
+        assertThatThrownBy(() -> Scenario.load(typo))
+                .hasMessageStartingWith(typo + ": unknown setting faults[0].sucess");
         Path type = write(dir, "type.yaml", "devices: many\n" + models);
-        assertThatThrownBy(() -> Scenario.load(type)).hasMessage(type + ": devices: must be a whole number, got 'many'");
-        Path missing = write(dir, "missing.yaml", "devices: 10\ntransports:\n  legacy: {success: 0.99, latencyMs: {p50: 80, p99: 400}}\n");
-        assertThatThrownBy(() -> Scenario.load(missing)).hasMessageStartingWith(missing + ": transports.new is required");
+        assertThatThrownBy(() -> Scenario.load(type))
+                .hasMessage(type + ": devices: must be a whole number, got 'many'");
+        Path missing = write(
+                dir,
+                "missing.yaml",
+                "devices: 10\ntransports:\n  legacy: {success: 0.99, latencyMs: {p50: 80, p99: 400}}\n");
+        assertThatThrownBy(() -> Scenario.load(missing))
+                .hasMessageStartingWith(missing + ": transports.new is required");
         Path twice = write(dir, "twice.yaml", "devices: 10\ndevices: 20\n" + models);
-        assertThatThrownBy(() -> Scenario.load(twice)).hasMessageStartingWith(twice + ": not valid YAML: Duplicate field 'devices'");
+        assertThatThrownBy(() -> Scenario.load(twice))
+                .hasMessageStartingWith(twice + ": not valid YAML: Duplicate field 'devices'");
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {

@@ -78,7 +78,8 @@ class SloArithmeticTest {
 
     @Test
     void latencyGoodEventsAreSuccessesWithinTheThreshold() {
-        Objective latency = new Objective("l", "", Objective.Kind.LATENCY, 990_000, Duration.ofDays(7), Duration.ofMillis(1500));
+        Objective latency =
+                new Objective("l", "", Objective.Kind.LATENCY, 990_000, Duration.ofDays(7), Duration.ofMillis(1500));
         SloWindows w = new SloWindows(List.of("new"), Duration.ofMillis(1500));
         long t = 0;
         w.recordCommand("new", t, true, 1_500_000_000L, 1, false); // exactly at the threshold: good
@@ -90,8 +91,14 @@ class SloArithmeticTest {
     @Test
     void theShippedSloFileHoldsTheSpecsFiveObjectives() throws IOException {
         SloSpec s = SloSpec.load(null);
-        assertThat(s.objectives()).extracting(Objective::name)
-                .containsExactly("toggle_success_rate", "toggle_latency", "packet_loss_rate", "decode_error_rate", "queue_full_rate");
+        assertThat(s.objectives())
+                .extracting(Objective::name)
+                .containsExactly(
+                        "toggle_success_rate",
+                        "toggle_latency",
+                        "packet_loss_rate",
+                        "decode_error_rate",
+                        "queue_full_rate");
         assertThat(s.objective(Objective.Kind.SUCCESS).targetPpm()).isEqualTo(999_000);
         assertThat(s.objective(Objective.Kind.SUCCESS).window()).isEqualTo(Duration.ofDays(30));
         assertThat(s.latencyThreshold()).isEqualTo(Duration.ofMillis(1500));
@@ -101,7 +108,9 @@ class SloArithmeticTest {
     @Test
     void labModeUsesTheLabThresholdAndBadSpecsAreRefusedPrecisely() throws IOException {
         String lab = Files.readString(Path.of("config/slo.yaml")).replace("mode: field", "mode: lab");
-        assertThat(SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(lab)).latencyThreshold()).isEqualTo(Duration.ofMillis(800));
+        assertThat(SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(lab))
+                        .latencyThreshold())
+                .isEqualTo(Duration.ofMillis(800));
         String bad = Files.readString(Path.of("config/slo.yaml")).replace("target: 99.9", "target: 150");
         assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(bad)))
                 .hasMessage("toggle_success_rate.target: must be above 0 and below 100 (percent), got 150");
@@ -115,9 +124,17 @@ class SloArithmeticTest {
 
     @Test
     void theBaselineVerdict() {
-        assertThat(Baseline.compare("s", new Ratio(9_900, 10_000), new Ratio(9_990, 10_000), 100).verdict()).isEqualTo(Baseline.Verdict.WORSE);
-        assertThat(Baseline.compare("s", new Ratio(9_990, 10_000), new Ratio(9_950, 10_000), 100).verdict()).isEqualTo(Baseline.Verdict.NO_WORSE);
-        assertThat(Baseline.compare("s", new Ratio(9_985, 10_000), new Ratio(9_990, 10_000), 100).verdict()).isEqualTo(Baseline.Verdict.NO_WORSE);
-        assertThat(Baseline.compare("s", new Ratio(10, 10), new Ratio(9_990, 10_000), 100).verdict()).isEqualTo(Baseline.Verdict.NO_DATA);
+        assertThat(Baseline.compare("s", new Ratio(9_900, 10_000), new Ratio(9_990, 10_000), 100)
+                        .verdict())
+                .isEqualTo(Baseline.Verdict.WORSE);
+        assertThat(Baseline.compare("s", new Ratio(9_990, 10_000), new Ratio(9_950, 10_000), 100)
+                        .verdict())
+                .isEqualTo(Baseline.Verdict.NO_WORSE);
+        assertThat(Baseline.compare("s", new Ratio(9_985, 10_000), new Ratio(9_990, 10_000), 100)
+                        .verdict())
+                .isEqualTo(Baseline.Verdict.NO_WORSE);
+        assertThat(Baseline.compare("s", new Ratio(10, 10), new Ratio(9_990, 10_000), 100)
+                        .verdict())
+                .isEqualTo(Baseline.Verdict.NO_DATA);
     }
 }

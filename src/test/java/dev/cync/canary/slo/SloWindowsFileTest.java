@@ -73,7 +73,8 @@ class SloWindowsFileTest {
     void minutesInTheFutureAreDiscardedSoNewEventsStillCount() throws IOException {
         Path file = dir.resolve("slo-windows.bin");
         long now = t0 + 60_000L;
-        // A file from a clock 40 days ahead: kept, its newest minute would make every new event "older than the history".
+        // A file from a clock 40 days ahead: kept, its newest minute would make every new event "older than the
+        // history".
         SloWindows ahead = windows();
         ahead.recordCommand("new", t0 + Duration.ofDays(40).toMillis(), true, 1, 1, false);
         ahead.save(file);
@@ -113,7 +114,8 @@ class SloWindowsFileTest {
             }
         });
         assertThat(written).containsExactly(dir.resolve("slo-windows.bin"));
-        assertThat(windows().load(dir.resolve("slo-windows.bin"), t0).discarded()).isFalse();
+        assertThat(windows().load(dir.resolve("slo-windows.bin"), t0).discarded())
+                .isFalse();
         assertThat(Files.exists(dir.resolve("slo-windows.bin.tmp"))).isFalse();
     }
 }

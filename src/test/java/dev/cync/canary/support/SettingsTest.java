@@ -41,7 +41,9 @@ class SettingsTest {
                 .hasMessage("a: must be a whole number, got 'three'");
         assertThatThrownBy(() -> new Settings("", yaml("faults: 3\n")).list("faults"))
                 .hasMessage("faults: must be a list, got number");
-        Settings item = new Settings("", yaml("faults:\n  - {sucess: 0.5}\n")).list("faults").get(0);
+        Settings item = new Settings("", yaml("faults:\n  - {sucess: 0.5}\n"))
+                .list("faults")
+                .get(0);
         assertThatThrownBy(item::finish).hasMessageStartingWith("unknown setting faults[0].sucess");
     }
 

@@ -26,15 +26,19 @@ class StateMarkerTest {
         assertThat(m.generation("flags.json")).isEqualTo(-1);
         m.written("flags.json", 7);
         assertThat(open(Set.of()).generation("flags.json")).isEqualTo(7);
-        assertThat(Files.readString(dir.resolve(StateMarker.FILE))).contains("\"first_start\"").contains("\"flags.json\" : 7");
+        assertThat(Files.readString(dir.resolve(StateMarker.FILE)))
+                .contains("\"first_start\"")
+                .contains("\"flags.json\" : 7");
     }
 
     @Test
     void aCorruptMarkerRefusesTheStartAndTheResetRebuildsIt() throws IOException {
         open(Set.of()).written("flags.json", 3);
         Files.writeString(dir.resolve(StateMarker.FILE), "{\"first_sta");
-        assertThatThrownBy(() -> open(Set.of())).isInstanceOf(StateFileException.class)
-                .hasMessageContaining(dir.resolve(StateMarker.FILE).toString()).hasMessageContaining("--reset-state state-marker.json");
+        assertThatThrownBy(() -> open(Set.of()))
+                .isInstanceOf(StateFileException.class)
+                .hasMessageContaining(dir.resolve(StateMarker.FILE).toString())
+                .hasMessageContaining("--reset-state state-marker.json");
         Files.writeString(dir.resolve("flags.json"), "{}");
         StateMarker rebuilt = open(Set.of(StateMarker.FILE));
         assertThat(rebuilt.generation("flags.json")).isEqualTo(-1);

@@ -16,7 +16,8 @@ class LegacyTransportTest {
 
     static final DeviceId ID = DeviceId.parse("45880f3a");
     final TestDevices devices = new TestDevices();
-    final LegacyTransport t = new LegacyTransport(LegacyConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
+    final LegacyTransport t =
+            new LegacyTransport(LegacyConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
 
     @Test
     void succeedsWhenTheDeviceAcknowledgesInTime() {
@@ -73,7 +74,9 @@ class LegacyTransportTest {
         // The device carried out the first command; one flipped bit in its ack's sequence byte (outside
         // the checksum) names the second, which has the same opcode. Its receipt, in the same write,
         // still names the first.
-        TestDevices.sendInOneRead(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, secondSeq, opcode),
+        TestDevices.sendInOneRead(
+                ch,
+                dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, secondSeq, opcode),
                 new Packet.CommandAck(sent.get(0).key()));
         assertThat(second).as("the second command was not carried out").isNotDone();
         assertThat(devices.server.ambiguousAcks()).isEqualTo(1);
@@ -92,7 +95,9 @@ class LegacyTransportTest {
         CompletableFuture<CommandOutcome> f = t.send(DeviceCommand.power(ID, true));
         Packet.Command c = TestDevices.commands(ch).get(0);
         dev.cync.canary.protocol.InnerFrame frame = c.frame().orElseThrow();
-        TestDevices.send(ch, dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, frame.sequence(), frame.opcode()),
+        TestDevices.send(
+                ch,
+                dev.cync.canary.protocol.Packets.executionAck(ID, 0x100, frame.sequence(), frame.opcode()),
                 new Packet.Heartbeat());
         assertThat(f.join().outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(devices.server.ambiguousAcks()).isZero();
@@ -131,12 +136,16 @@ class LegacyTransportTest {
 
     @Test
     void anUnknownDeviceIsDisconnected() {
-        assertThat(t.send(DeviceCommand.power(DeviceId.parse("00000001"), true)).join().outcome()).isEqualTo(Outcome.DISCONNECTED);
+        assertThat(t.send(DeviceCommand.power(DeviceId.parse("00000001"), true))
+                        .join()
+                        .outcome())
+                .isEqualTo(Outcome.DISCONNECTED);
     }
 
     @Test
     void bothTransportsShareOneSequenceAllocatorPerConnection() {
-        ReliableTransport r = new ReliableTransport(ReliableConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
+        ReliableTransport r =
+                new ReliableTransport(ReliableConfig.defaults(), devices.registry(), devices.clock, devices.metrics);
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> legacy = t.send(DeviceCommand.power(ID, true));
         CompletableFuture<CommandOutcome> reliable = r.send(DeviceCommand.power(ID, false));

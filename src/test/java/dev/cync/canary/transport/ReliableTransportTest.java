@@ -107,7 +107,8 @@ class ReliableTransportTest {
         }
         assertThat(f.join().outcome()).isEqualTo(Outcome.NOT_EXECUTED);
         assertThat(copies.size()).isGreaterThan(2);
-        assertThat(copies).allSatisfy(c -> assertThat(c.bytes()).isEqualTo(copies.get(0).bytes()));
+        assertThat(copies)
+                .allSatisfy(c -> assertThat(c.bytes()).isEqualTo(copies.get(0).bytes()));
         assertThat(t.stats().succeeded()).isZero();
     }
 
@@ -195,7 +196,9 @@ class ReliableTransportTest {
         }
         List<Packet.Command> wire = TestDevices.commands(ch);
         assertThat(wire).hasSize(2);
-        assertThat(devices.metrics.scrape().stream().anyMatch(m -> m.getMetadata().getName().equals("tcp_comm_send_queue_size"))).isTrue();
+        assertThat(devices.metrics.scrape().stream()
+                        .anyMatch(m -> m.getMetadata().getName().equals("tcp_comm_send_queue_size")))
+                .isTrue();
         ack(ch, wire.get(0));
         assertThat(TestDevices.commands(ch)).hasSize(1);
         assertThat(fs.get(0).join().succeeded()).isTrue();
@@ -203,7 +206,8 @@ class ReliableTransportTest {
 
     @Test
     void rejectPolicyFailsTheNewCommandWhenTheQueueIsFull() {
-        ReliableTransport t = transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.REJECT));
+        ReliableTransport t =
+                transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.REJECT));
         devices.connect(ID);
         List<CompletableFuture<CommandOutcome>> fs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -216,7 +220,8 @@ class ReliableTransportTest {
 
     @Test
     void dropOldestPolicyFailsTheOldestWaitingCommand() {
-        ReliableTransport t = transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.DROP_OLDEST));
+        ReliableTransport t =
+                transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.DROP_OLDEST));
         devices.connect(ID);
         List<CompletableFuture<CommandOutcome>> fs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -230,7 +235,8 @@ class ReliableTransportTest {
 
     @Test
     void blockPolicyHoldsTheCommandUntilThereIsRoomOrTheBlockTimeoutPasses() {
-        ReliableTransport t = transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.BLOCK));
+        ReliableTransport t =
+                transport(noJitter().withMaxInFlight(1).withQueue(2, ReliableConfig.OverflowPolicy.BLOCK));
         EmbeddedChannel ch = devices.connect(ID);
         CompletableFuture<CommandOutcome> inFlight = t.send(DeviceCommand.power(ID, true));
         t.send(DeviceCommand.power(ID, true)); // queued
