@@ -241,15 +241,11 @@ public final class RolloutController {
             // The flags hold a rollback (an automatic one, or a reset): a plan never starts moving traffic over it.
             String why = "the flags hold a rollback (" + flags.current().summary()
                     + "); the plan waits until an operator resumes it";
-            state = state.with(
-                    RolloutState.Status.ROLLED_BACK,
-                    state.stage(),
-                    state.stageElapsedMillis(),
-                    0,
-                    state.lastSloFailureAt(),
-                    state.stage(),
-                    why,
-                    state.history());
+            state = state.to(RolloutState.Status.ROLLED_BACK)
+                    .failures(0)
+                    .failedStage(state.stage())
+                    .reason(why)
+                    .apply();
             event("held_by_rollback", why);
             log.warn("rollout {}: {}", plan.name(), why);
         }
@@ -435,15 +431,7 @@ public final class RolloutController {
         if (lastNewChecks.stream().anyMatch(c -> c.result() == Check.Result.FAIL)) {
             lastFail = now;
         }
-        state = state.with(
-                state.status(),
-                state.stage(),
-                state.stageElapsedMillis(),
-                state.consecutiveFailures(),
-                lastFail,
-                state.failedStage(),
-                state.reason(),
-                state.history());
+        state = state.to(state.status()).lastFailureAt(lastFail).apply();
         // The watch never stops while any device is on the new transport: running, held, paused or
         // complete plan, or a percentage set by hand (docs/design.md rule 7).
         if (onNewTransport(flags.current())) {
@@ -486,15 +474,7 @@ public final class RolloutController {
             }
             default -> throw new IllegalStateException(r.result().toString());
         }
-        state = state.with(
-                state.status(),
-                state.stage(),
-                state.stageElapsedMillis(),
-                fails,
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                state.reason(),
-                state.history());
+        state = state.to(state.status()).failures(fails).apply();
         if (fails >= a.consecutiveFailures()) {
             autoRollback(r.detail());
         }
@@ -508,15 +488,13 @@ public final class RolloutController {
         own(flags.rollback(AUTO, reason, true));
         metrics.rollback("auto");
         endHold("the canary was rolled back");
-        state = state.with(
-                RolloutState.Status.ROLLED_BACK,
-                0,
-                0,
-                0,
-                state.lastSloFailureAt(),
-                state.stage(),
-                reason,
-                state.history());
+        state = state.to(RolloutState.Status.ROLLED_BACK)
+                .stage(0)
+                .elapsedMillis(0)
+                .failures(0)
+                .failedStage(state.stage())
+                .reason(reason)
+                .apply();
         event("auto_rollback", reason);
         notifier.rolledBack(new Notifier.Rollback(
                 clock.instant(), "auto", plan.stages().get(state.failedStage()).name(), from, "0", reason));
@@ -599,15 +577,7 @@ public final class RolloutController {
     /** Starts a hold dated {@code since}: recorded in the timeline, logged, and the status says HOLD. */
     private void startHold(String kind, String why, Instant since) {
         holdKind = kind;
-        state = state.with(
-                RolloutState.Status.HOLD,
-                state.stage(),
-                state.stageElapsedMillis(),
-                state.consecutiveFailures(),
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                why,
-                state.history());
+        state = state.to(RolloutState.Status.HOLD).reason(why).apply();
         event("hold", why, since);
         publishStage();
         log.warn("rollout holds in stage {}: {}", stage().name(), why);
@@ -621,15 +591,7 @@ public final class RolloutController {
         String kind = holdKind;
         holdKind = null;
         if (state.status() == RolloutState.Status.HOLD) {
-            state = state.with(
-                    RolloutState.Status.RUNNING,
-                    state.stage(),
-                    state.stageElapsedMillis(),
-                    state.consecutiveFailures(),
-                    state.lastSloFailureAt(),
-                    state.failedStage(),
-                    why,
-                    state.history());
+            state = state.to(RolloutState.Status.RUNNING).reason(why).apply();
         }
         event("hold_end", kind + " hold over: " + why);
         publishStage();
@@ -650,15 +612,10 @@ public final class RolloutController {
                 Durations.format(stage().maxDuration()),
                 Durations.format(stage().maxDuration()));
         audit(ROLLOUT, "rollout_overdue", why);
-        state = state.with(
-                RolloutState.Status.PAUSED,
-                state.stage(),
-                elapsed,
-                state.consecutiveFailures(),
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                why,
-                state.history());
+        state = state.to(RolloutState.Status.PAUSED)
+                .elapsedMillis(elapsed)
+                .reason(why)
+                .apply();
         event("overdue", why);
         log.error("rollout needs an operator: {}", why);
         publishStage();
@@ -684,15 +641,13 @@ public final class RolloutController {
                 why,
                 plan.stages().get(target).name());
         int failed = state.stage();
-        state = state.with(
-                RolloutState.Status.ROLLED_BACK,
-                target,
-                0,
-                0,
-                state.lastSloFailureAt(),
-                failed,
-                "gate failed: " + why,
-                state.history());
+        state = state.to(RolloutState.Status.ROLLED_BACK)
+                .stage(target)
+                .elapsedMillis(0)
+                .failures(0)
+                .failedStage(failed)
+                .reason("gate failed: " + why)
+                .apply();
         if (target == failed) {
             own(flags.setPercentage(ROLLOUT, 0, "gate failed in " + stage().name() + ": " + why));
             own(flags.darkLaunch(ROLLOUT, false, null, "gate failed in " + stage().name() + ": " + why));
@@ -712,27 +667,19 @@ public final class RolloutController {
     private void promote(String actor, String why) {
         endHold("promoted");
         if (state.stage() + 1 >= plan.stages().size()) {
-            state = state.with(
-                    RolloutState.Status.COMPLETE,
-                    state.stage(),
-                    state.stageElapsedMillis(),
-                    0,
-                    state.lastSloFailureAt(),
-                    state.failedStage(),
-                    why,
-                    state.history());
+            state = state.to(RolloutState.Status.COMPLETE)
+                    .failures(0)
+                    .reason(why)
+                    .apply();
             event("complete", why);
             log.info("rollout {} COMPLETE: {}", plan.name(), why);
         } else {
-            state = state.with(
-                    RolloutState.Status.RUNNING,
-                    state.stage() + 1,
-                    0,
-                    0,
-                    state.lastSloFailureAt(),
-                    state.failedStage(),
-                    why,
-                    state.history());
+            state = state.to(RolloutState.Status.RUNNING)
+                    .stage(state.stage() + 1)
+                    .elapsedMillis(0)
+                    .failures(0)
+                    .reason(why)
+                    .apply();
             applyStage(stage(), actor, "promoted to " + stage().name() + ": " + why);
             event("promote", why);
             log.info("rollout promoted to {} ({}%): {}", stage().name(), currentPercent(), why);
@@ -796,15 +743,12 @@ public final class RolloutController {
             }
             if (f.killSwitch() && stage().percentageBasisPoints() > 0) {
                 endHold("rolled back by " + c.actor());
-                state = state.with(
-                        RolloutState.Status.ROLLED_BACK,
-                        state.stage(),
-                        0,
-                        0,
-                        state.lastSloFailureAt(),
-                        state.stage(),
-                        "rolled back by " + c.actor() + ": " + c.reason(),
-                        state.history());
+                state = state.to(RolloutState.Status.ROLLED_BACK)
+                        .elapsedMillis(0)
+                        .failures(0)
+                        .failedStage(state.stage())
+                        .reason("rolled back by " + c.actor() + ": " + c.reason())
+                        .apply();
                 event("manual_rollback", "by " + c.actor() + ": " + c.reason());
                 publishStage();
                 persist();
@@ -812,15 +756,7 @@ public final class RolloutController {
                 endHold("paused by hand");
                 String why = c.actor() + " set the canary to " + c.newValue() + " by hand (" + c.reason()
                         + "); the plan is paused until an operator resumes it";
-                state = state.with(
-                        RolloutState.Status.PAUSED,
-                        state.stage(),
-                        state.stageElapsedMillis(),
-                        state.consecutiveFailures(),
-                        state.lastSloFailureAt(),
-                        state.failedStage(),
-                        why,
-                        state.history());
+                state = state.to(RolloutState.Status.PAUSED).reason(why).apply();
                 event("pause", why);
                 log.warn("rollout paused: {}", why);
                 publishStage();
@@ -839,15 +775,9 @@ public final class RolloutController {
                 "running or holding");
         audit(actor, "rollout_pause", reason);
         endHold("paused by " + actor);
-        state = state.with(
-                RolloutState.Status.PAUSED,
-                state.stage(),
-                state.stageElapsedMillis(),
-                state.consecutiveFailures(),
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                "paused by " + actor + ": " + reason,
-                state.history());
+        state = state.to(RolloutState.Status.PAUSED)
+                .reason("paused by " + actor + ": " + reason)
+                .apply();
         event("pause", "by " + actor + ": " + reason);
         publishStage();
         persist();
@@ -873,15 +803,10 @@ public final class RolloutController {
                     state.stageHeldMillis(),
                     watched + stage().maxDuration().toMillis());
         }
-        state = state.with(
-                RolloutState.Status.RUNNING,
-                state.stage(),
-                state.stageElapsedMillis(),
-                0,
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                "resumed by " + actor + ": " + reason,
-                state.history());
+        state = state.to(RolloutState.Status.RUNNING)
+                .failures(0)
+                .reason("resumed by " + actor + ": " + reason)
+                .apply();
         if (wasRolledBack) {
             applyStage(stage(), actor, "resumed in " + stage().name() + ": " + reason);
         }
@@ -906,15 +831,12 @@ public final class RolloutController {
         String from = currentPercent();
         own(flags.rollback(actor, "rollout aborted: " + reason, false));
         metrics.rollback("manual");
-        state = state.with(
-                RolloutState.Status.ROLLED_BACK,
-                state.stage(),
-                0,
-                0,
-                state.lastSloFailureAt(),
-                state.stage(),
-                "aborted by " + actor + ": " + reason,
-                state.history());
+        state = state.to(RolloutState.Status.ROLLED_BACK)
+                .elapsedMillis(0)
+                .failures(0)
+                .failedStage(state.stage())
+                .reason("aborted by " + actor + ": " + reason)
+                .apply();
         event("abort", "by " + actor + ": " + reason);
         notifier.rolledBack(new Notifier.Rollback(clock.instant(), "manual", stage().name(), from, "0", reason));
         publishStage();
@@ -927,15 +849,13 @@ public final class RolloutController {
         require(state.status() == RolloutState.Status.ROLLED_BACK, "retry", "rolled back");
         int again = state.failedStage() >= 0 ? state.failedStage() : state.stage();
         audit(actor, "rollout_retry", reason);
-        state = state.with(
-                RolloutState.Status.RUNNING,
-                again,
-                0,
-                0,
-                state.lastSloFailureAt(),
-                -1,
-                "retry by " + actor + ": " + reason,
-                state.history());
+        state = state.to(RolloutState.Status.RUNNING)
+                .stage(again)
+                .elapsedMillis(0)
+                .failures(0)
+                .failedStage(-1)
+                .reason("retry by " + actor + ": " + reason)
+                .apply();
         applyStage(stage(), actor, "retrying stage " + stage().name() + ": " + reason);
         event("retry", "by " + actor + ": " + reason);
         publishStage();
@@ -967,15 +887,7 @@ public final class RolloutController {
         if (h.size() > 500) {
             h.remove(0);
         }
-        state = state.with(
-                state.status(),
-                state.stage(),
-                state.stageElapsedMillis(),
-                state.consecutiveFailures(),
-                state.lastSloFailureAt(),
-                state.failedStage(),
-                state.reason(),
-                h);
+        state = state.to(state.status()).history(h).apply();
         for (Consumer<RolloutState.Event> l : listeners) {
             l.accept(e);
         }

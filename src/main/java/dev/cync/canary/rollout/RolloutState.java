@@ -76,7 +76,7 @@ public record RolloutState(
      * A transition. Entering another stage or rolling back starts the hold bookkeeping afresh: time
      * held and the overdue mark belong to one visit of one stage.
      */
-    RolloutState with(
+    private RolloutState with(
             Status s,
             int stageIndex,
             long elapsed,
@@ -98,6 +98,78 @@ public record RolloutState(
                 events,
                 fresh ? 0 : stageHeldMillis,
                 fresh ? 0 : stageOverdueAtMillis);
+    }
+
+    /**
+     * A transition to {@code status} that names only what else changes, e.g.
+     * {@code state.to(Status.PAUSED).reason(why).apply()}; everything not named stays as it is.
+     */
+    Transition to(Status status) {
+        return new Transition(this, status);
+    }
+
+    /** Builds one transition; {@link #apply} hands it to {@link #with}, which keeps the hold bookkeeping rule. */
+    static final class Transition {
+        private final RolloutState from;
+        private final Status status;
+        private int stage;
+        private long elapsedMillis;
+        private int failures;
+        private Instant lastFailureAt;
+        private int failedStage;
+        private String reason;
+        private List<Event> history;
+
+        private Transition(RolloutState from, Status status) {
+            this.from = from;
+            this.status = status;
+            this.stage = from.stage;
+            this.elapsedMillis = from.stageElapsedMillis;
+            this.failures = from.consecutiveFailures;
+            this.lastFailureAt = from.lastSloFailureAt;
+            this.failedStage = from.failedStage;
+            this.reason = from.reason;
+            this.history = from.history;
+        }
+
+        Transition stage(int index) {
+            this.stage = index;
+            return this;
+        }
+
+        Transition elapsedMillis(long millis) {
+            this.elapsedMillis = millis;
+            return this;
+        }
+
+        Transition failures(int consecutive) {
+            this.failures = consecutive;
+            return this;
+        }
+
+        Transition lastFailureAt(Instant at) {
+            this.lastFailureAt = at;
+            return this;
+        }
+
+        Transition failedStage(int index) {
+            this.failedStage = index;
+            return this;
+        }
+
+        Transition reason(String why) {
+            this.reason = why;
+            return this;
+        }
+
+        Transition history(List<Event> events) {
+            this.history = events;
+            return this;
+        }
+
+        RolloutState apply() {
+            return from.with(status, stage, elapsedMillis, failures, lastFailureAt, failedStage, reason, history);
+        }
     }
 
     /** The same state with the stage clock, time held and overdue mark replaced. */

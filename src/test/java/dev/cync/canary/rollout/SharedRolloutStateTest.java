@@ -125,15 +125,15 @@ class SharedRolloutStateTest {
         assertThat(rollout.persistPending()).isFalse();
 
         // Another leader moved the plan on meanwhile; this replica leads again and continues from there.
-        store.saved = store.saved.with(
-                RolloutState.Status.RUNNING,
-                2,
-                60_000,
-                0,
-                null,
-                -1,
-                "promoted by the other leader",
-                store.saved.history());
+        store.saved = store.saved
+                .to(RolloutState.Status.RUNNING)
+                .stage(2)
+                .elapsedMillis(60_000)
+                .failures(0)
+                .lastFailureAt(null)
+                .failedStage(-1)
+                .reason("promoted by the other leader")
+                .apply();
         store.leads = true;
         rollout.takeOver();
         assertThat(rollout.state().stage()).isEqualTo(2);
