@@ -5,6 +5,7 @@ import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
+import dev.cync.canary.rollout.RolloutEvent;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
 import dev.cync.canary.rollout.SloRecorder;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -161,7 +163,7 @@ final class RehearseCommand implements Callable<Integer> {
         out.put(
                 "completed_at",
                 events.stream()
-                        .filter(e -> e.event().equals("complete"))
+                        .filter(e -> e.event() == RolloutEvent.COMPLETE)
                         .map(e -> at(e.at()))
                         .findFirst()
                         .orElse(null));
@@ -178,7 +180,7 @@ final class RehearseCommand implements Callable<Integer> {
                     "at",
                     at(e.at()),
                     "event",
-                    e.event(),
+                    e.event().label(),
                     "stage",
                     e.stage(),
                     "canary_percent",
@@ -186,21 +188,21 @@ final class RehearseCommand implements Callable<Integer> {
                     "reason",
                     e.reason()));
             switch (e.event()) {
-                case "auto_rollback", "gate_failed", "manual_rollback", "abort" ->
+                case AUTO_ROLLBACK, GATE_FAILED, MANUAL_ROLLBACK, ABORT ->
                     rollbacks.add(Map.of(
                             "at",
                             at(e.at()),
                             "trigger",
-                            e.event().equals("auto_rollback")
+                            e.event() == RolloutEvent.AUTO_ROLLBACK
                                     ? "auto"
-                                    : e.event().equals("gate_failed") ? "gate" : "manual",
+                                    : e.event() == RolloutEvent.GATE_FAILED ? "gate" : "manual",
                             "reason",
                             e.reason(),
                             "from_percent",
                             lastPercent,
                             "to_percent",
                             e.canaryPercent()));
-                case "hold" -> {
+                case HOLD -> {
                     Map<String, Object> h = new LinkedHashMap<>();
                     h.put("start", at(e.at()));
                     h.put("end", null);
@@ -210,7 +212,7 @@ final class RehearseCommand implements Callable<Integer> {
                     openHold = h;
                     openHoldAt = e.at();
                 }
-                case "hold_end" -> {
+                case HOLD_END -> {
                     if (openHold != null) {
                         openHold.put("end", at(e.at()));
                         openHold.put("duration", Durations.format(Duration.between(openHoldAt, e.at())));
@@ -219,31 +221,34 @@ final class RehearseCommand implements Callable<Integer> {
                 }
                 default -> {}
             }
-            boolean leaves = List.of(
-                            "promote", "complete", "auto_rollback", "gate_failed", "manual_rollback", "abort", "retry")
-                    .contains(e.event());
+            boolean leaves = e.event().isPromotion() || e.event().isRollback() || e.event() == RolloutEvent.RETRY;
             if (open != null && leaves) {
                 open.put("left_at", at(e.at()));
                 open.put(
                         "outcome",
                         switch (e.event()) {
-                            case "promote" -> "promoted";
-                            case "complete" -> "completed";
-                            case "retry" -> "retried";
+                            case PROMOTE -> "promoted";
+                            case COMPLETE -> "completed";
+                            case RETRY -> "retried";
                             default -> "rolled_back";
                         });
                 open = null;
             }
-            if (List.of("start", "promote", "retry", "gate_failed", "auto_rollback", "resume")
-                            .contains(e.event())
-                    && !e.event().equals("complete")) {
+            if (EnumSet.of(
+                            RolloutEvent.START,
+                            RolloutEvent.PROMOTE,
+                            RolloutEvent.RETRY,
+                            RolloutEvent.GATE_FAILED,
+                            RolloutEvent.AUTO_ROLLBACK,
+                            RolloutEvent.RESUME)
+                    .contains(e.event())) {
                 open = new LinkedHashMap<>();
                 open.put("name", e.stage());
                 open.put("entered_at", at(e.at()));
                 open.put("left_at", null);
                 open.put(
                         "outcome",
-                        e.event().equals("gate_failed") || e.event().equals("auto_rollback")
+                        e.event() == RolloutEvent.GATE_FAILED || e.event() == RolloutEvent.AUTO_ROLLBACK
                                 ? "waiting_for_operator"
                                 : "running");
                 stages.add(open);
@@ -256,7 +261,7 @@ final class RehearseCommand implements Callable<Integer> {
         out.put("detection_delay", null);
         if (fault != null) {
             for (RolloutState.Event e : events) {
-                if (List.of("auto_rollback", "gate_failed").contains(e.event())
+                if ((e.event() == RolloutEvent.AUTO_ROLLBACK || e.event() == RolloutEvent.GATE_FAILED)
                         && !e.at().isBefore(EPOCH.plus(fault))) {
                     out.put("detection_delay", Durations.format(Duration.between(EPOCH.plus(fault), e.at())));
                     break;

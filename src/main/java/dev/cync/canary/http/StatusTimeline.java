@@ -1,8 +1,10 @@
 package dev.cync.canary.http;
 
+import dev.cync.canary.rollout.RolloutEvent;
 import dev.cync.canary.rollout.RolloutState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +20,9 @@ final class StatusTimeline {
     /** One visit to a stage: entered by one event, left by another (null while it lasts). */
     record Visit(String stage, Instant enteredAt, String enteredBy, Instant exitedAt, String exitedBy) {}
 
-    /** What the page marks on the timeline, and the decisions the controller takes by itself. */
-    static final Set<String> ROLLBACKS = Set.of("auto_rollback", "gate_failed", "manual_rollback", "abort");
-
-    static final Set<String> HOLDS = Set.of("hold", "pause");
-    private static final Set<String> AUTOMATIC = Set.of("hold", "gate_failed", "auto_rollback");
+    /** The decisions the controller takes by itself (the page marks them as automatic). */
+    private static final Set<RolloutEvent> AUTOMATIC =
+            EnumSet.of(RolloutEvent.HOLD, RolloutEvent.GATE_FAILED, RolloutEvent.AUTO_ROLLBACK);
     /** An operator's promotion reads "promoted by ACTOR: ..."; the plan's own reads "gates passed: ...". */
     private static final String OPERATOR_PROMOTION = "promoted by ";
 
@@ -37,9 +37,14 @@ final class StatusTimeline {
                 continue;
             }
             if (open != null) {
-                out.add(new Visit(open.stage(), open.enteredAt(), open.enteredBy(), e.at(), e.event()));
+                out.add(new Visit(
+                        open.stage(),
+                        open.enteredAt(),
+                        open.enteredBy(),
+                        e.at(),
+                        e.event().label()));
             }
-            open = new Visit(e.stage(), e.at(), e.event(), null, null);
+            open = new Visit(e.stage(), e.at(), e.event().label(), null, null);
         }
         if (open != null) {
             out.add(open);
@@ -52,8 +57,7 @@ final class StatusTimeline {
         if (AUTOMATIC.contains(e.event())) {
             return true;
         }
-        return (e.event().equals("promote") || e.event().equals("complete"))
-                && (e.reason() == null || !e.reason().startsWith(OPERATOR_PROMOTION));
+        return e.event().isPromotion() && (e.reason() == null || !e.reason().startsWith(OPERATOR_PROMOTION));
     }
 
     /** The newest automatic decision as the page shows it (see {@link #events}), or null when there was none. */
@@ -112,16 +116,16 @@ final class StatusTimeline {
     static Map<String, Object> event(RolloutState.Event e, String previousStage) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("at", e.at());
-        v.put("event", e.event());
+        v.put("event", e.event().label());
         v.put("stage", e.stage());
         v.put("from_stage", previousStage == null || previousStage.equals(e.stage()) ? null : previousStage);
         v.put("canary_percent", e.canaryPercent());
         v.put("reason", e.reason());
         v.put(
                 "kind",
-                ROLLBACKS.contains(e.event())
+                e.event().isRollback()
                         ? "rollback"
-                        : HOLDS.contains(e.event()) ? "hold" : automatic(e) ? "automatic" : "operator");
+                        : e.event().isHold() ? "hold" : automatic(e) ? "automatic" : "operator");
         v.put("automatic", automatic(e));
         return v;
     }

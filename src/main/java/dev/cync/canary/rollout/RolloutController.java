@@ -228,11 +228,11 @@ public final class RolloutController {
                     STATE_FILE + " " + problem,
                     "plan " + plan.name() + " paused at " + stage().name(),
                     "started with --reset-state " + STATE_FILE));
-            event("reset", why);
+            event(RolloutEvent.RESET, why);
             log.warn("rollout {}", why);
         } else {
             state = new RolloutState(plan.name(), RolloutState.Status.RUNNING, 0, 0, 0, null, -1, "started", List.of());
-            event("start", "plan " + plan.name() + " started");
+            event(RolloutEvent.START, "plan " + plan.name() + " started");
             if (!flags.current().rollbackSticky()) {
                 applyStage(stage(), ROLLOUT, "rollout " + plan.name() + " entered stage " + stage().name());
             }
@@ -246,7 +246,7 @@ public final class RolloutController {
                     .failedStage(state.stage())
                     .reason(why)
                     .apply();
-            event("held_by_rollback", why);
+            event(RolloutEvent.HELD_BY_ROLLBACK, why);
             log.warn("rollout {}: {}", plan.name(), why);
         }
         // The changes made above reached no listener of this controller: nothing to recognise later.
@@ -495,7 +495,7 @@ public final class RolloutController {
                 .failedStage(state.stage())
                 .reason(reason)
                 .apply();
-        event("auto_rollback", reason);
+        event(RolloutEvent.AUTO_ROLLBACK, reason);
         notifier.rolledBack(new Notifier.Rollback(
                 clock.instant(), "auto", plan.stages().get(state.failedStage()).name(), from, "0", reason));
         publishStage();
@@ -578,7 +578,7 @@ public final class RolloutController {
     private void startHold(String kind, String why, Instant since) {
         holdKind = kind;
         state = state.to(RolloutState.Status.HOLD).reason(why).apply();
-        event("hold", why, since);
+        event(RolloutEvent.HOLD, why, since);
         publishStage();
         log.warn("rollout holds in stage {}: {}", stage().name(), why);
     }
@@ -593,7 +593,7 @@ public final class RolloutController {
         if (state.status() == RolloutState.Status.HOLD) {
             state = state.to(RolloutState.Status.RUNNING).reason(why).apply();
         }
-        event("hold_end", kind + " hold over: " + why);
+        event(RolloutEvent.HOLD_END, kind + " hold over: " + why);
         publishStage();
         log.info("rollout hold in stage {} over: {}", stage().name(), why);
     }
@@ -616,7 +616,7 @@ public final class RolloutController {
                 .elapsedMillis(elapsed)
                 .reason(why)
                 .apply();
-        event("overdue", why);
+        event(RolloutEvent.OVERDUE, why);
         log.error("rollout needs an operator: {}", why);
         publishStage();
     }
@@ -625,7 +625,7 @@ public final class RolloutController {
     private String lastHoldKind() {
         for (int i = state.history().size() - 1; i >= 0; i--) {
             RolloutState.Event e = state.history().get(i);
-            if (e.event().equals("hold")) {
+            if (e.event() == RolloutEvent.HOLD) {
                 return e.reason().startsWith(NO_DATA_HOLD) ? NO_DATA_HOLD : EVIDENCE_HOLD;
             }
         }
@@ -658,7 +658,7 @@ public final class RolloutController {
                     "gate failed in " + plan.stages().get(failed).name() + ": " + why);
         }
         metrics.rollback("gate");
-        event("gate_failed", why);
+        event(RolloutEvent.GATE_FAILED, why);
         notifier.rolledBack(new Notifier.Rollback(
                 clock.instant(), "gate", plan.stages().get(failed).name(), from, currentPercent(), why));
         publishStage();
@@ -671,7 +671,7 @@ public final class RolloutController {
                     .failures(0)
                     .reason(why)
                     .apply();
-            event("complete", why);
+            event(RolloutEvent.COMPLETE, why);
             log.info("rollout {} COMPLETE: {}", plan.name(), why);
         } else {
             state = state.to(RolloutState.Status.RUNNING)
@@ -681,7 +681,7 @@ public final class RolloutController {
                     .reason(why)
                     .apply();
             applyStage(stage(), actor, "promoted to " + stage().name() + ": " + why);
-            event("promote", why);
+            event(RolloutEvent.PROMOTE, why);
             log.info("rollout promoted to {} ({}%): {}", stage().name(), currentPercent(), why);
         }
         publishStage();
@@ -749,7 +749,7 @@ public final class RolloutController {
                         .failedStage(state.stage())
                         .reason("rolled back by " + c.actor() + ": " + c.reason())
                         .apply();
-                event("manual_rollback", "by " + c.actor() + ": " + c.reason());
+                event(RolloutEvent.MANUAL_ROLLBACK, "by " + c.actor() + ": " + c.reason());
                 publishStage();
                 persist();
             } else if (c.action().equals("set_percentage") && s != RolloutState.Status.PAUSED) {
@@ -757,7 +757,7 @@ public final class RolloutController {
                 String why = c.actor() + " set the canary to " + c.newValue() + " by hand (" + c.reason()
                         + "); the plan is paused until an operator resumes it";
                 state = state.to(RolloutState.Status.PAUSED).reason(why).apply();
-                event("pause", why);
+                event(RolloutEvent.PAUSE, why);
                 log.warn("rollout paused: {}", why);
                 publishStage();
                 persist();
@@ -778,7 +778,7 @@ public final class RolloutController {
         state = state.to(RolloutState.Status.PAUSED)
                 .reason("paused by " + actor + ": " + reason)
                 .apply();
-        event("pause", "by " + actor + ": " + reason);
+        event(RolloutEvent.PAUSE, "by " + actor + ": " + reason);
         publishStage();
         persist();
         return state;
@@ -810,7 +810,7 @@ public final class RolloutController {
         if (wasRolledBack) {
             applyStage(stage(), actor, "resumed in " + stage().name() + ": " + reason);
         }
-        event("resume", "by " + actor + ": " + reason);
+        event(RolloutEvent.RESUME, "by " + actor + ": " + reason);
         publishStage();
         persist();
         return state;
@@ -837,7 +837,7 @@ public final class RolloutController {
                 .failedStage(state.stage())
                 .reason("aborted by " + actor + ": " + reason)
                 .apply();
-        event("abort", "by " + actor + ": " + reason);
+        event(RolloutEvent.ABORT, "by " + actor + ": " + reason);
         notifier.rolledBack(new Notifier.Rollback(clock.instant(), "manual", stage().name(), from, "0", reason));
         publishStage();
         persist();
@@ -857,7 +857,7 @@ public final class RolloutController {
                 .reason("retry by " + actor + ": " + reason)
                 .apply();
         applyStage(stage(), actor, "retrying stage " + stage().name() + ": " + reason);
-        event("retry", "by " + actor + ": " + reason);
+        event(RolloutEvent.RETRY, "by " + actor + ": " + reason);
         publishStage();
         persist();
         return state;
@@ -876,11 +876,11 @@ public final class RolloutController {
 
     // ---- timeline, metrics, persistence ----
 
-    private void event(String name, String reason) {
+    private void event(RolloutEvent name, String reason) {
         event(name, reason, clock.instant());
     }
 
-    private void event(String name, String reason, Instant at) {
+    private void event(RolloutEvent name, String reason, Instant at) {
         RolloutState.Event e = new RolloutState.Event(at, name, stage().name(), currentPercent(), reason);
         List<RolloutState.Event> h = new ArrayList<>(state.history());
         h.add(e);
@@ -918,11 +918,11 @@ public final class RolloutController {
             return false;
         }
         for (int i = state.history().size() - 1; i >= 0; i--) {
-            String e = state.history().get(i).event();
-            if (e.equals("overdue")) {
+            RolloutEvent e = state.history().get(i).event();
+            if (e == RolloutEvent.OVERDUE) {
                 return true;
             }
-            if (e.equals("pause") || e.equals("resume")) {
+            if (e == RolloutEvent.PAUSE || e == RolloutEvent.RESUME) {
                 return false;
             }
         }

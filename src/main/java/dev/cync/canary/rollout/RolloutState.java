@@ -63,7 +63,7 @@ public record RolloutState(
     /** One transition, for the timeline. */
     public record Event(
             @JsonProperty("at") Instant at,
-            @JsonProperty("event") String event,
+            @JsonProperty("event") RolloutEvent event,
             @JsonProperty("stage") String stage,
             @JsonProperty("canary_percent") String canaryPercent,
             @JsonProperty("reason") String reason) {}

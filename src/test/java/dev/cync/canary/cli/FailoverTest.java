@@ -13,6 +13,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.rollout.Notifier;
 import dev.cync.canary.rollout.RolloutController;
+import dev.cync.canary.rollout.RolloutEvent;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
 import dev.cync.canary.slo.SloEvaluator;
@@ -225,7 +226,7 @@ class FailoverTest {
                 }
                 Map<String, Integer> promoteEvents = new HashMap<>();
                 for (RolloutState.Event e : last.rollout.state().history()) {
-                    if (e.event().equals("promote")) {
+                    if (e.event() == RolloutEvent.PROMOTE) {
                         promoteEvents.merge(e.stage(), 1, Integer::sum);
                     }
                 }

@@ -2,6 +2,7 @@ package dev.cync.canary.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cync.canary.rollout.RolloutEvent;
 import dev.cync.canary.rollout.RolloutState.Event;
 import java.time.Instant;
 import java.util.List;
@@ -16,12 +17,17 @@ class StatusTimelineTest {
     }
 
     final List<Event> history = List.of(
-            new Event(day(0), "start", "dark_launch", "0", "plan phase2 started"),
-            new Event(day(1), "hold", "dark_launch", "0", "no data for mirror_data"),
-            new Event(day(2), "promote", "canary_10", "10", "gates passed: slos_met"),
-            new Event(day(3), "promote", "canary_25", "25", "promoted by api:ops: looks good"),
-            new Event(day(4), "auto_rollback", "dark_launch", "0", "3 consecutive failed checks: success 97% < 99.9%"),
-            new Event(day(5), "resume", "dark_launch", "0", "by api:ops: fixed"));
+            new Event(day(0), RolloutEvent.START, "dark_launch", "0", "plan phase2 started"),
+            new Event(day(1), RolloutEvent.HOLD, "dark_launch", "0", "no data for mirror_data"),
+            new Event(day(2), RolloutEvent.PROMOTE, "canary_10", "10", "gates passed: slos_met"),
+            new Event(day(3), RolloutEvent.PROMOTE, "canary_25", "25", "promoted by api:ops: looks good"),
+            new Event(
+                    day(4),
+                    RolloutEvent.AUTO_ROLLBACK,
+                    "dark_launch",
+                    "0",
+                    "3 consecutive failed checks: success 97% < 99.9%"),
+            new Event(day(5), RolloutEvent.RESUME, "dark_launch", "0", "by api:ops: fixed"));
 
     @Test
     void eachVisitRunsFromTheEventThatEnteredAStageToTheOneThatLeftIt() {

@@ -143,7 +143,7 @@ class RollbackRaceTest {
                 rollout.applyFlagChanges();
                 assertThat(rollout.state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
                 List<String> events = rollout.state().history().stream()
-                        .map(RolloutState.Event::event)
+                        .map(e -> e.event().label())
                         .toList();
                 assertThat(events).as("round %d", round).containsAnyOf("auto_rollback", "manual_rollback");
                 if (autoFirstRound) {

@@ -124,7 +124,7 @@ class RolloutControllerTest {
         minutes(7 * 24 * 60, 10, 0);
         assertThat(status()).isEqualTo(RolloutState.Status.COMPLETE);
         assertThat(rollout.state().history())
-                .extracting(RolloutState.Event::event)
+                .extracting(e -> e.event().label())
                 .containsExactly("start", "promote", "promote", "promote", "complete");
     }
 
@@ -144,9 +144,7 @@ class RolloutControllerTest {
         assertThat(rollout.state().stageElapsedMillis()).isZero();
         assertThat(rollout.state().history().get(1).at()).isEqualTo(Instant.parse("2026-01-01T00:01:00Z"));
         assertThat(flags.current().rollbackSticky()).isFalse();
-        assertThat(rollout.state().history())
-                .extracting(RolloutState.Event::event)
-                .containsExactly("start", "hold");
+        assertThat(rollout.state().history()).extracting(e -> e.event().label()).containsExactly("start", "hold");
         // Traffic comes back: the hold ends, the stage runs its whole two days, and promotes; no rollback.
         minutes(60, 10, 0);
         assertThat(status()).isEqualTo(RolloutState.Status.RUNNING);
@@ -154,7 +152,7 @@ class RolloutControllerTest {
         minutes(2 * 24 * 60 - 60, 10, 0);
         assertThat(stage()).isEqualTo("canary_10");
         assertThat(rollout.state().history())
-                .extracting(RolloutState.Event::event)
+                .extracting(e -> e.event().label())
                 .containsExactly("start", "hold", "hold_end", "promote");
     }
 
