@@ -9,6 +9,7 @@ import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.EtcdSettings;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.flags.LeaderElection;
+import dev.cync.canary.flags.StoreUnreachableException;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.EtcdRolloutStateStore;
 import dev.cync.canary.rollout.Notifier;
@@ -72,11 +73,28 @@ class FailoverTest {
         final RolloutController rollout;
         private boolean started;
 
+        /**
+         * A cluster that was just started may take longer than the short operation timeout to answer its
+         * first request (client channels, the members' own election); this test is about failovers, not
+         * that, so the start alone waits up to 10 s.
+         */
+        private static EtcdFlagStore openWhenTheClusterAnswers(EtcdSettings settings) throws IOException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) {
+                try {
+                    return EtcdFlagStore.open(settings, SystemClock.utc());
+                } catch (StoreUnreachableException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
         Replica(String name, EtcdCluster etcd, String prefix, RolloutPlan plan, SloEvaluator evaluator, ScaledClock slo)
                 throws IOException {
-            store = EtcdFlagStore.open(
-                    new EtcdSettings(etcd.endpointList(), prefix, name, TTL, Duration.ofMillis(400)),
-                    SystemClock.utc());
+            store = openWhenTheClusterAnswers(
+                    new EtcdSettings(etcd.endpointList(), prefix, name, TTL, Duration.ofMillis(400)));
             election = new LeaderElection(store, SystemClock.utc());
             rollout = RolloutController.shared(
                     plan,
