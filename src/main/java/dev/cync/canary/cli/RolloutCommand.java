@@ -50,13 +50,9 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
             out().println("the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
         } else if (!r.has("stage")) {
             out().printf("plan %s: %s%n", r.path("plan").asText(), RolloutLines.stage(r));
-            if (RolloutLines.following(r) != null) {
-                out().printf("%s%n", RolloutLines.following(r));
-            }
+            followingLine(r);
         } else {
-            if (RolloutLines.following(r) != null) {
-                out().printf("%s%n", RolloutLines.following(r));
-            }
+            followingLine(r);
             JsonNode st = r.path("stage");
             out().printf(
                             "plan %s: %s in stage %s (%s%%%s), %s of %s%n",
@@ -117,5 +113,13 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
             return String.join(", ", parts);
         }
         return v.asText();
+    }
+
+    /** On a follower replica, who leads and where the shown stage comes from. */
+    private void followingLine(JsonNode r) {
+        String f = RolloutLines.following(r);
+        if (f != null) {
+            out().println(f);
+        }
     }
 }

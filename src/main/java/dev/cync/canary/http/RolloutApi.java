@@ -73,7 +73,7 @@ public final class RolloutApi {
         try {
             s = shared.load().orElse(null);
         } catch (IOException | RuntimeException e) {
-            return new Shown(null, false, "the leader's rollout state could not be read (" + e.getMessage() + ")");
+            return new Shown(null, false, e.getMessage() + "; the leader's saved rollout state could not be read");
         }
         if (s == null) {
             return new Shown(null, false, "no rollout state saved yet: the leader starts the plan");
