@@ -187,7 +187,9 @@ final class AdminCommands {
                 JsonNode r = client.call("GET", "/api/rollout", null);
                 if (r.path("enabled").asBoolean()) {
                     String following = RolloutLines.following(r);
-                    out().printf("rollout:      %s%s%n", RolloutLines.stage(r), following == null ? "" : "; " + following);
+                    out().printf(
+                                    "rollout:      %s%s%n",
+                                    RolloutLines.stage(r), following == null ? "" : "; " + following);
                 }
                 JsonNode slo = client.call("GET", "/api/slo", null);
                 out().printf(

@@ -47,7 +47,8 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
         if (json) {
             out().println(client.pretty(r));
         } else if (!r.path("enabled").asBoolean()) {
-            out().println("the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
+            out().println(
+                            "the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
         } else if (!r.has("stage")) {
             out().printf("plan %s: %s%n", r.path("plan").asText(), RolloutLines.stage(r));
             followingLine(r);

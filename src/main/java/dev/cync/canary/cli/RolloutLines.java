@@ -17,8 +17,8 @@ final class RolloutLines {
         if (st.isMissingNode()) {
             return "stage unknown (" + r.path("unknown").asText("not reported") + ")";
         }
-        return r.path("status").asText() + " in " + st.path("name").asText() + " (" + st.path("elapsed").asText() + " of "
-                + st.path("min_duration").asText() + ")";
+        return r.path("status").asText() + " in " + st.path("name").asText() + " ("
+                + st.path("elapsed").asText() + " of " + st.path("min_duration").asText() + ")";
     }
 
     /** Null with one controller or on the leader; else "replica-1 follows replica-0; ...". */
@@ -27,7 +27,8 @@ final class RolloutLines {
             return null;
         }
         String leader = r.path("leader").asText("");
-        return r.path("replica").asText() + " follows " + (leader.isEmpty() ? "no leader (none elected yet)" : "the leader " + leader)
+        return r.path("replica").asText() + " follows "
+                + (leader.isEmpty() ? "no leader (none elected yet)" : "the leader " + leader)
                 + (r.has("stage") ? "; the stage is the leader's last save in etcd" : "");
     }
 }

@@ -48,8 +48,8 @@ public final class RolloutApi {
      * is absent (it never led) or stale (it led once), so its view shows the state the leader saved
      * in {@code shared}.
      */
-    public RolloutApi withLeadership(String replica, Supplier<String> leader, BooleanSupplier leads,
-            RolloutStateStore shared) {
+    public RolloutApi withLeadership(
+            String replica, Supplier<String> leader, BooleanSupplier leads, RolloutStateStore shared) {
         this.replica = replica;
         this.leader = leader;
         this.leads = leads;
@@ -79,9 +79,14 @@ public final class RolloutApi {
             return new Shown(null, false, "no rollout state saved yet: the leader starts the plan");
         }
         RolloutPlan plan = rollout.plan();
-        if (!plan.name().equals(s.plan()) || s.stage() < 0 || s.stage() >= plan.stages().size()) {
-            return new Shown(null, false, "the saved rollout state (plan " + s.plan() + ", stage " + s.stage()
-                    + ") does not fit this replica's plan " + plan.name());
+        if (!plan.name().equals(s.plan())
+                || s.stage() < 0
+                || s.stage() >= plan.stages().size()) {
+            return new Shown(
+                    null,
+                    false,
+                    "the saved rollout state (plan " + s.plan() + ", stage " + s.stage()
+                            + ") does not fit this replica's plan " + plan.name());
         }
         return new Shown(s, false, null);
     }
@@ -164,8 +169,11 @@ public final class RolloutApi {
                 rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList());
         v.put("consecutive_failures", s.consecutiveFailures());
         // Only the leader runs the check; a follower's own would be stale or empty.
-        v.put("last_auto_rollback_check", shown.leading() ? rollout.lastAutoCheck()
-                : "run by the leader (" + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
+        v.put(
+                "last_auto_rollback_check",
+                shown.leading()
+                        ? rollout.lastAutoCheck()
+                        : "run by the leader (" + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
         if (!shown.leading()) {
             v.put("state_from", "the leader's last save in etcd");
         }

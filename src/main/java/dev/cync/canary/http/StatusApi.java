@@ -93,11 +93,23 @@ public final class StatusApi {
         @SuppressWarnings("unchecked")
         Map<String, Object> st = (Map<String, Object>) v.get("stage");
         st.put("remaining", Durations.format(Duration.ofMillis(remaining)));
-        st.put("elapsed_fraction", stage.minDuration().isZero() ? 1.0
-                : Math.min(1.0, s.stageElapsedMillis() / (double) stage.minDuration().toMillis()));
+        st.put(
+                "elapsed_fraction",
+                stage.minDuration().isZero()
+                        ? 1.0
+                        : Math.min(
+                                1.0,
+                                s.stageElapsedMillis()
+                                        / (double) stage.minDuration().toMillis()));
         // A follower does not judge the gates: the leader does, at its minute tick.
-        st.put("gate_states", shown.leading() ? rollout.gateStates() : stage.gates().stream()
-                .map(g -> new RolloutController.GateState(g.describe(), "leader", "judged by the leader " + v.get("leader"))).toList());
+        st.put(
+                "gate_states",
+                shown.leading()
+                        ? rollout.gateStates()
+                        : stage.gates().stream()
+                                .map(g -> new RolloutController.GateState(
+                                        g.describe(), "leader", "judged by the leader " + v.get("leader")))
+                                .toList());
         List<RolloutState.Event> h = s.history();
         List<String> names =
                 rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList();

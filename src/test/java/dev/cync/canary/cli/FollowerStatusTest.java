@@ -41,33 +41,58 @@ class FollowerStatusTest {
             List<Controller> rs = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    ControllerConfig c = ControllerOptions.rollout(ControllerConfig.load(null).withPorts(0, 0, -1)
-                            .withStateDir(state.resolve("r" + i)), true)
-                            .withFlags(new ControllerConfig.FlagsStore("etcd", etcd.endpoints(), "/follower-status/", "replica-" + i,
-                                    Duration.ofSeconds(2), Duration.ofSeconds(1)));
-                    rs.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), null, null, t -> t).start(true));
+                    ControllerConfig c = ControllerOptions.rollout(
+                                    ControllerConfig.load(null)
+                                            .withPorts(0, 0, -1)
+                                            .withStateDir(state.resolve("r" + i)),
+                                    true)
+                            .withFlags(new ControllerConfig.FlagsStore(
+                                    "etcd",
+                                    etcd.endpoints(),
+                                    "/follower-status/",
+                                    "replica-" + i,
+                                    Duration.ofSeconds(2),
+                                    Duration.ofSeconds(1)));
+                    rs.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), null, null, t -> t)
+                            .start(true));
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> rs.stream().filter(c -> c.election.isLeader()).count() == 1);
-                Controller lead = rs.stream().filter(c -> c.election.isLeader()).findFirst().orElseThrow();
-                Controller follower = rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                rs.stream().filter(c -> c.election.isLeader()).count() == 1);
+                Controller lead = rs.stream()
+                        .filter(c -> c.election.isLeader())
+                        .findFirst()
+                        .orElseThrow();
+                Controller follower =
+                        rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
                 // A state the plan's start would not show: the follower must read it from the leader's save.
-                await().atMost(Duration.ofSeconds(5)).until(() -> post(lead, "/api/rollout/pause", "{\"reason\": \"hold for the test\"}") == 200);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> post(lead, "/api/rollout/pause", "{\"reason\": \"hold for the test\"}") == 200);
                 String leader = lead.election.replica();
                 String me = follower.election.replica();
 
                 String rollout = run(follower, "rollout", "status");
-                assertThat(rollout).contains(me + " follows the leader " + leader + "; the stage is the leader's last save in etcd")
+                assertThat(rollout)
+                        .contains(
+                                me + " follows the leader " + leader + "; the stage is the leader's last save in etcd")
                         .contains("plan phase2: paused in stage dark_launch (0%, dark launch), ")
                         .contains("last check: run by the leader (" + leader + ")")
-                        .contains("why: ").contains("hold for the test")
-                        .doesNotContain("plan :").doesNotContain("in  (").doesNotContain(" of \n").doesNotContain("null");
+                        .contains("why: ")
+                        .contains("hold for the test")
+                        .doesNotContain("plan :")
+                        .doesNotContain("in  (")
+                        .doesNotContain(" of \n")
+                        .doesNotContain("null");
 
                 String status = run(follower, "status");
-                assertThat(status).containsPattern("rollout: +paused in dark_launch \\(\\S+ of 2d0h\\); " + me + " follows the leader " + leader)
+                assertThat(status)
+                        .containsPattern("rollout: +paused in dark_launch \\(\\S+ of 2d0h\\); " + me
+                                + " follows the leader " + leader)
                         .doesNotContain("following in  (");
 
                 // The leader's own view is unchanged: no follower line.
-                assertThat(run(lead, "status")).containsPattern("rollout: +paused in dark_launch \\(\\S+ of 2d0h\\)\n")
+                assertThat(run(lead, "status"))
+                        .containsPattern("rollout: +paused in dark_launch \\(\\S+ of 2d0h\\)\n")
                         .doesNotContain("follows");
             } finally {
                 rs.forEach(Controller::close);
@@ -76,10 +101,15 @@ class FollowerStatusTest {
     }
 
     private static int post(Controller c, String path, String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.http().port() + path))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+        HttpRequest r = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + c.http().port() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newHttpClient()
+                .send(r, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     /** One CLI command against {@code c}, as an operator runs it; its stdout. */

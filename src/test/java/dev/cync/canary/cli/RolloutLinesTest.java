@@ -18,7 +18,8 @@ class RolloutLinesTest {
         JsonNode r = json("""
                 {"replica": "replica-1", "leader": "replica-0", "leading": false, "enabled": true, "plan": "phase2",
                  "status": "following", "unknown": "no rollout state saved yet: the leader starts the plan"}""");
-        assertThat(RolloutLines.stage(r)).isEqualTo("stage unknown (no rollout state saved yet: the leader starts the plan)");
+        assertThat(RolloutLines.stage(r))
+                .isEqualTo("stage unknown (no rollout state saved yet: the leader starts the plan)");
         assertThat(RolloutLines.following(r)).isEqualTo("replica-1 follows the leader replica-0");
     }
 
@@ -28,12 +29,15 @@ class RolloutLinesTest {
                 {"replica": "replica-1", "leader": "", "leading": false, "enabled": true, "status": "running",
                  "stage": {"name": "one_percent", "elapsed": "3m", "min_duration": "15m"}}""");
         assertThat(RolloutLines.stage(r)).isEqualTo("running in one_percent (3m of 15m)");
-        assertThat(RolloutLines.following(r)).isEqualTo("replica-1 follows no leader (none elected yet); the stage is the leader's last save in etcd");
+        assertThat(RolloutLines.following(r))
+                .isEqualTo(
+                        "replica-1 follows no leader (none elected yet); the stage is the leader's last save in etcd");
     }
 
     @Test
     void theLeaderAndASingleControllerHaveNoFollowerLine() throws Exception {
-        assertThat(RolloutLines.following(json("{\"leading\": true, \"leader\": \"replica-0\"}"))).isNull();
+        assertThat(RolloutLines.following(json("{\"leading\": true, \"leader\": \"replica-0\"}")))
+                .isNull();
         assertThat(RolloutLines.following(json("{\"enabled\": true}"))).isNull();
     }
 }
