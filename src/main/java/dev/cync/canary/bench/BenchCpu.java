@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.bench;
 
 import java.lang.management.ManagementFactory;
 
@@ -19,7 +19,8 @@ final class BenchCpu {
                 : -1;
     }
 
+    /** Microseconds per command to 0.1, or null when the JVM does not say or no command ran. */
     static Double perCommandMicros(long cpuNanos, long commands) {
-        return cpuNanos < 0 || commands == 0 ? null : BenchCommand.round(cpuNanos / 1000.0 / commands, 1);
+        return cpuNanos < 0 || commands == 0 ? null : Bench.round(cpuNanos / 1000.0 / commands, 1);
     }
 }
