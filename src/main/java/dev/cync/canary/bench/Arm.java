@@ -1,5 +1,6 @@
 package dev.cync.canary.bench;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +17,7 @@ public enum Arm {
     MIRROR;
 
     /** The arm's name on the command line and in the report. */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

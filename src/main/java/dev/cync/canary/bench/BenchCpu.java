@@ -18,9 +18,4 @@ final class BenchCpu {
                 ? os.getProcessCpuTime()
                 : -1;
     }
-
-    /** Microseconds per command to 0.1, or null when the JVM does not say or no command ran. */
-    static Double perCommandMicros(long cpuNanos, long commands) {
-        return cpuNanos < 0 || commands == 0 ? null : Bench.round(cpuNanos / 1000.0 / commands, 1);
-    }
 }

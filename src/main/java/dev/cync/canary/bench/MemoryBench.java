@@ -7,9 +7,7 @@ import dev.cync.canary.transport.Transport;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,7 +26,7 @@ public final class MemoryBench {
     }
 
     /** Weighs {@code target}'s heap before the fleet, with it connected, and after a command per device. */
-    public Map<String, Object> run(BenchTarget target) throws Exception {
+    public MemoryReport run(BenchTarget target) throws Exception {
         long before = heapAfterGc();
         Process child = jvm.simulate(
                 List.of("-Xmx2g"),
@@ -54,18 +52,8 @@ public final class MemoryBench {
                 ok += fs.stream().filter(f -> f.join().succeeded()).count();
             }
             long active = heapAfterGc();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("devices_requested", devices);
-            r.put("devices_connected", connected);
-            r.put("all_connected", all);
-            r.put("heap_before_bytes", before);
-            r.put("heap_connected_idle_bytes", idle);
-            r.put("heap_after_one_command_each_bytes", active);
-            r.put("commands_succeeded", ok);
-            r.put("bytes_per_device_idle", connected == 0 ? null : (idle - before) / connected);
-            r.put("bytes_per_device_after_commands", connected == 0 ? null : (active - before) / connected);
-            r.put("java", System.getProperty("java.version"));
-            return r;
+            return new MemoryReport(
+                    devices, connected, all, before, idle, active, ok, System.getProperty("java.version"));
         } finally {
             child.destroy();
             child.waitFor();

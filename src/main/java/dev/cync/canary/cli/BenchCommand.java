@@ -3,9 +3,12 @@ package dev.cync.canary.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.bench.Arm;
 import dev.cync.canary.bench.Bench;
+import dev.cync.canary.bench.BenchReport;
+import dev.cync.canary.bench.BenchReport.ArmResult;
 import dev.cync.canary.bench.BenchSettings;
 import dev.cync.canary.bench.ChildJvm;
 import dev.cync.canary.bench.MemoryBench;
+import dev.cync.canary.bench.MemoryReport;
 import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.io.IOException;
@@ -129,11 +132,11 @@ final class BenchCommand implements Callable<Integer> {
         SystemClock clock = SystemClock.utc();
         if (memory) {
             try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(false)) {
-                Map<String, Object> r = new MemoryBench(new ChildJvm(Main.class.getName()), devices)
+                MemoryReport r = new MemoryBench(new ChildJvm(Main.class.getName()), devices)
                         .run(new ControllerBenchTarget(controller));
                 out().println(mapper.writeValueAsString(r));
                 out().flush();
-                return (Boolean) r.get("all_connected") ? 0 : 1;
+                return r.allConnected() ? 0 : 1;
             }
         }
         BenchSettings settings = new BenchSettings(
@@ -148,11 +151,12 @@ final class BenchCommand implements Callable<Integer> {
                 faults.faults(),
                 faults.seed,
                 new ChildJvm(Main.class.getName()));
-        Map<String, Object> report;
+        BenchReport report;
         try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true)) {
             report = new Bench(settings, clock).run(new ControllerBenchTarget(controller), r -> {
                 if (!json) {
-                    printArm(r);
+                    out().println(line(r));
+                    out().flush();
                 }
             });
         } catch (Bench.FleetNotConnected e) {
@@ -160,11 +164,11 @@ final class BenchCommand implements Callable<Integer> {
             out().flush();
             return 1;
         }
-        boolean balanced = (Boolean) report.get("accounting_ok");
+        boolean balanced = report.accountingOk();
         if (json) {
             out().println(mapper.writeValueAsString(report));
         } else {
-            out().println("ratios: " + report.get("ratios"));
+            out().println("ratios: " + report.ratios());
             out().println(
                             balanced
                                     ? "accounting: every arm adds up"
@@ -191,32 +195,26 @@ final class BenchCommand implements Callable<Integer> {
                 options.tlsPort == null ? -1 : options.tlsPort);
     }
 
-    private static double num(Map<String, Object> r, String key) {
-        return ((Number) r.get(key)).doubleValue();
-    }
-
-    private void printArm(Map<String, Object> r) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
-        out().printf(
-                        Locale.ROOT,
-                        "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
-                                + "  retransmit %.4f  dup-applied %s  queue-full %s  cpu/cmd %s us  failed %s  in-flight %s  accounting %s%n",
-                        r.get("arm"),
-                        r.get("commands"),
-                        num(r, "throughput_per_s"),
-                        num(r, "success_rate"),
-                        lat.get("p50"),
-                        lat.get("p99"),
-                        lat.get("p999"),
-                        lat.get("max"),
-                        num(r, "retransmit_rate"),
-                        r.get("duplicate_applications"),
-                        r.get("queue_full"),
-                        r.get("cpu_us_per_command"),
-                        r.get("failed_by_reason"),
-                        r.get("in_flight_at_end"),
-                        (Boolean) r.get("accounting_ok") ? "ok" : "MISMATCH");
-        out().flush();
+    /** One arm's line of the human-readable output. */
+    static String line(ArmResult r) {
+        return String.format(
+                Locale.ROOT,
+                "%-8s %8s cmds  %9.1f cmd/s  success %.4f  p50 %s ms  p99 %s ms  p999 %s ms  max %s ms"
+                        + "  retransmit %.4f  dup-applied %s  queue-full %s  cpu/cmd %s us  failed %s  in-flight %s  accounting %s",
+                r.arm().label(),
+                r.commands(),
+                r.throughputPerSecond(),
+                r.successRate(),
+                r.latency().p50(),
+                r.latency().p99(),
+                r.latency().p999(),
+                r.latency().max(),
+                r.retransmitRate(),
+                r.duplicateApplications(),
+                r.queueFull(),
+                r.cpuMicrosPerCommand(),
+                r.failedByReason(),
+                r.inFlightAtEnd(),
+                r.accountingOk() ? "ok" : "MISMATCH");
     }
 }
