@@ -1,5 +1,6 @@
 package dev.cync.canary.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -14,7 +15,7 @@ final class BenchCpu {
 
     /** This process's CPU time so far, in nanoseconds, or -1 where the JVM does not say. */
     static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getProcessCpuTime()
                 : -1;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,7 +194,7 @@ public record BenchReport(
             Mirrors mirrors) {
 
         public ArmResult {
-            failedByReason = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failedByReason));
+            failedByReason = Collections.unmodifiableMap(new LinkedHashMap<>(failedByReason));
             timeline = List.copyOf(timeline);
         }
 
