@@ -1,9 +1,5 @@
 package dev.cync.canary.rollout;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.FlagState;
 import dev.cync.canary.flags.Flags;
@@ -15,14 +11,11 @@ import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.Durations;
-import dev.cync.canary.support.Json;
 import dev.cync.canary.support.Percentages;
-import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +23,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * start of every tick, every operator action and every read of {@link #state} (and at once on the
  * rollout's scheduler). So an operator's rollback racing an automatic one can never deadlock.
  *
- * <p>Persistence: {@code rollout.json} goes through {@link DurableFiles} and carries a generation
- * the {@link StateMarker} remembers; a write that fails is counted ({@link #persistFailures}) and
- * retried at the next tick, never in the way of a transition. A {@code rollout.json} that is
- * missing where it existed, unreadable or stale refuses the start, unless the operator starts with
- * {@code --reset-state rollout.json} (the plan then starts again from its first stage, paused).
+ * <p>Persistence: one {@link RolloutStateStore}, {@link RolloutStateFile} ({@code rollout.json}) on
+ * one machine or the shared store on etcd; {@link RolloutStateWrites} decides when to write, and a
+ * write that fails is counted ({@link #persistFailures}) and retried at the next tick, never in the
+ * way of a transition. A state that cannot be trusted refuses the start, unless the operator starts
+ * with {@code --reset-state rollout.json} (the plan then starts again from its first stage, paused).
  */
 public final class RolloutController {
 
@@ -65,7 +56,8 @@ public final class RolloutController {
     static final String LEGACY = Metrics.LEGACY;
     static final String ROLLOUT = "rollout";
     static final String AUTO = "auto-rollback";
-    public static final String STATE_FILE = "rollout.json";
+    /** The rollout state file's name ({@link RolloutStateFile#NAME}), for callers that list the state files. */
+    public static final String STATE_FILE = RolloutStateFile.NAME;
     /**
      * With no command on the new transport for this long, the stage is on a no-data hold: the hold is
      * dated from this long ago, and that time is taken back from the stage clock.
@@ -81,12 +73,11 @@ public final class RolloutController {
     private final Flags flags;
     private final Clock clock;
     private final Metrics metrics;
-    private final Path stateFile;
-    /** The shared state (several replicas on etcd), or null: then {@link #stateFile} (or nothing) keeps it. */
+    /** Where the state is kept ({@code rollout.json} or the shared store), or null: nowhere (rehearsals). */
     private final RolloutStateStore stateStore;
+    /** When the state goes to {@link #stateStore}, and the writes that failed. */
+    private final RolloutStateWrites writes;
 
-    private final StateMarker marker;
-    private final DurableFiles.Writer writer;
     private final Notifier notifier;
     private final Runnable beforeTick;
     private final AutoRollbackCheck autoCheck;
@@ -95,14 +86,11 @@ public final class RolloutController {
     private String holdKind;
 
     private final List<Consumer<RolloutState.Event>> listeners = new CopyOnWriteArrayList<>();
-    private final ObjectMapper json = Json.state();
     private RolloutState state;
     private Instant lastTick;
     private Scheduler.Cancellable ticker;
     private List<Check> lastNewChecks = List.of();
     private String lastAutoCheck = "no check yet";
-    static final int PERSIST_EVERY_TICKS = 10;
-    private int ticksSincePersist;
     /**
      * Versions of the flag changes this controller made itself (a promotion, a resume, a retry, an
      * abort), possibly in an operator's name: those are not changes "made elsewhere". Guarded by this.
@@ -111,9 +99,6 @@ public final class RolloutController {
     /** Flag states the listener queued, worked through under this object's monitor. */
     private final ConcurrentLinkedQueue<FlagState> flagChanges = new ConcurrentLinkedQueue<>();
 
-    private final AtomicLong persistFailures = new AtomicLong();
-    private RolloutState lastPersisted;
-    private long generation;
     private Scheduler scheduler;
 
     public RolloutController(
@@ -144,7 +129,15 @@ public final class RolloutController {
             DurableFiles.Writer writer,
             Notifier notifier,
             Runnable beforeTick) {
-        this(plan, evaluator, flags, clock, metrics, stateFile, null, marker, writer, notifier, beforeTick);
+        this(
+                plan,
+                evaluator,
+                flags,
+                clock,
+                metrics,
+                stateFile == null ? null : new RolloutStateFile(stateFile, marker, writer),
+                notifier,
+                beforeTick);
     }
 
     /**
@@ -160,42 +153,31 @@ public final class RolloutController {
             RolloutStateStore stateStore,
             Notifier notifier,
             Runnable beforeTick) {
-        return new RolloutController(
-                plan,
-                evaluator,
-                flags,
-                clock,
-                metrics,
-                null,
-                stateStore,
-                null,
-                DurableFiles.DISK,
-                notifier,
-                beforeTick);
+        return new RolloutController(plan, evaluator, flags, clock, metrics, stateStore, notifier, beforeTick);
     }
 
+    /**
+     * With the state kept in {@code stateStore}: a {@link RolloutStateFile} on one machine, the shared
+     * store on etcd, or null to keep nothing (rehearsals). Private: an 8-argument public twin of the
+     * file constructor would make its {@code null} ambiguous.
+     */
     private RolloutController(
             RolloutPlan plan,
             SloEvaluator evaluator,
             Flags flags,
             Clock clock,
             Metrics metrics,
-            Path stateFile,
             RolloutStateStore stateStore,
-            StateMarker marker,
-            DurableFiles.Writer writer,
             Notifier notifier,
             Runnable beforeTick) {
         this.stateStore = stateStore;
-        this.marker = marker;
-        this.writer = writer;
+        this.writes = new RolloutStateWrites(stateStore);
         this.plan = plan;
         this.evaluator = evaluator;
         this.spec = evaluator.spec();
         this.flags = flags;
         this.clock = clock;
         this.metrics = metrics;
-        this.stateFile = stateFile;
         this.notifier = notifier;
         this.beforeTick = beforeTick;
         this.autoCheck = new AutoRollbackCheck(spec, evaluator.windows());
@@ -206,7 +188,10 @@ public final class RolloutController {
     public synchronized RolloutController start(Scheduler scheduler) throws IOException {
         this.scheduler = scheduler;
         lastTick = clock.instant();
-        String problem = stateStore != null ? loadShared() : stateFile == null ? null : load();
+        RolloutStateStore.Found found =
+                stateStore == null ? new RolloutStateStore.Found(null, null) : stateStore.open(plan);
+        state = found.state();
+        String problem = found.resetBecause();
         if (state != null) {
             holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
             log.info(
@@ -268,89 +253,6 @@ public final class RolloutController {
     }
 
     /**
-     * Reads {@code rollout.json} into {@link #state}; returns the reason it was reset, or null. A
-     * file that should exist and cannot be trusted refuses the start (one line, the file, the way out).
-     */
-    private String load() throws IOException {
-        long lastWritten = marker == null ? -1 : marker.generation(STATE_FILE);
-        boolean reset = marker != null && marker.resetRequested(STATE_FILE);
-        String problem = null;
-        if (Files.exists(stateFile)) {
-            try {
-                JsonNode tree = json.readTree(stateFile.toFile());
-                if (tree == null || !tree.isObject()) {
-                    problem = "is empty or not a JSON object";
-                } else {
-                    RolloutState loaded = json.treeToValue(tree, RolloutState.class);
-                    long found = tree.path("generation").asLong(0);
-                    if (loaded.plan() == null || loaded.status() == null) {
-                        problem = "lacks its plan or status";
-                    } else if (!loaded.plan().equals(plan.name())) {
-                        problem = "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'";
-                    } else if (loaded.stage() < 0
-                            || loaded.stage() >= plan.stages().size()) {
-                        problem = "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have";
-                    } else if (found < lastWritten) {
-                        problem = "holds generation " + found + ", older than the last one written here (" + lastWritten
-                                + "): it is a stale copy";
-                    } else {
-                        state = loaded;
-                        generation = found;
-                    }
-                }
-            } catch (JacksonException | IllegalArgumentException e) {
-                problem = "is unreadable (" + e.getMessage().replaceAll("\\s+", " ") + ")";
-            }
-        } else if (lastWritten >= 0) {
-            problem = "is missing, but this state directory has held it (" + StateMarker.FILE + ")";
-        }
-        if (problem == null) {
-            if (reset) {
-                log.warn(
-                        "--reset-state {}: the file is readable and current (or new), so nothing was reset",
-                        STATE_FILE);
-            }
-            return null;
-        }
-        state = null;
-        if (!reset) {
-            if (marker != null) {
-                throw marker.problem(STATE_FILE, problem);
-            }
-            throw new StateFileException("state file " + stateFile + " " + problem
-                    + "; the controller refuses to start rather than loosen the canary");
-        }
-        generation = Math.max(generation, lastWritten);
-        return problem;
-    }
-
-    /**
-     * Reads the shared state into {@link #state} (left null when there is none yet). A state that
-     * cannot be trusted (unreadable, another plan, a stage the plan lacks) refuses to start the
-     * rollout on this replica, as a bad {@code rollout.json} does: never a quiet restart at stage 0.
-     */
-    private String loadShared() throws IOException {
-        RolloutState loaded = stateStore.load().orElse(null);
-        if (loaded == null) {
-            return null;
-        }
-        String problem = loaded.plan() == null || loaded.status() == null
-                ? "lacks its plan or status"
-                : !loaded.plan().equals(plan.name())
-                        ? "belongs to plan '" + loaded.plan() + "', not '" + plan.name() + "'"
-                        : loaded.stage() < 0 || loaded.stage() >= plan.stages().size()
-                                ? "is in stage " + loaded.stage() + ", which plan " + plan.name() + " does not have"
-                                : null;
-        if (problem != null) {
-            throw new StateFileException(
-                    "the shared rollout state " + problem
-                            + "; the rollout refuses to start rather than loosen the canary (delete the key to start the plan again)");
-        }
-        state = loaded;
-        return null;
-    }
-
-    /**
      * This replica has just become the leader again: continue from the shared state the previous
      * leader left (its stage and watched time), counting time from now. Flag changes queued while
      * following are dropped: the leader of that time judged them, and its judgement is in the state.
@@ -358,10 +260,10 @@ public final class RolloutController {
     public synchronized void takeOver() throws IOException {
         flagChanges.clear();
         ownChanges.clear();
-        loadShared();
+        state = stateStore.open(plan).state();
         holdKind = state.status() == RolloutState.Status.HOLD ? lastHoldKind() : null;
         lastTick = clock.instant();
-        lastPersisted = state;
+        writes.loaded(state);
         publishStage();
         log.info(
                 "rollout {}: this replica leads now; {} in stage {} after {} of {}",
@@ -443,13 +345,8 @@ public final class RolloutController {
         if (s == RolloutState.Status.RUNNING || s == RolloutState.Status.HOLD) {
             advanceStage(now, delta);
         }
-        // Transitions are persisted as they happen; the stage clock every ten ticks, so a crash
-        // costs at most ten minutes of a stage's watched time, not a forced write every minute.
-        // The shared state (etcd) every tick: one small write a minute, and a failover loses at most a minute.
-        if (++ticksSincePersist >= (stateStore != null ? 1 : PERSIST_EVERY_TICKS)
-                || !sameApartFromTheClock(state, lastPersisted)) {
-            persist();
-        }
+        // Transitions are persisted as they happen; the stage clock as often as the store asks.
+        writes.afterTick(state);
     }
 
     /** Whether any device is routed to the new transport by these flags. */
@@ -940,83 +837,18 @@ public final class RolloutController {
         }
     }
 
-    private static boolean sameApartFromTheClock(RolloutState a, RolloutState b) {
-        return b != null
-                && a.status() == b.status()
-                && a.stage() == b.stage()
-                && a.consecutiveFailures() == b.consecutiveFailures()
-                && a.failedStage() == b.failedStage()
-                && a.history().size() == b.history().size()
-                && a.stageOverdueAtMillis() == b.stageOverdueAtMillis()
-                && Objects.equals(a.lastSloFailureAt(), b.lastSloFailureAt());
-    }
-
-    /**
-     * Writes the state; a failure is counted and logged and the write is retried at the next tick
-     * (a transition is never undone or held up by the disk).
-     */
+    /** Writes the state now (see {@link RolloutStateWrites}: a failure is counted and retried at the next tick). */
     private void persist() {
-        ticksSincePersist = 0;
-        if (stateStore != null) {
-            persistShared();
-            return;
-        }
-        if (stateFile == null) {
-            return;
-        }
-        try {
-            ObjectNode tree = json.valueToTree(state);
-            tree.put("generation", generation + 1);
-            writer.replace(stateFile, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
-            generation++;
-            lastPersisted = state;
-            if (marker != null) {
-                marker.written(STATE_FILE, generation);
-            }
-        } catch (IOException | RuntimeException e) {
-            long n = persistFailures.incrementAndGet();
-            lastPersisted = null;
-            if (n == 1 || n % 100 == 0) {
-                log.error(
-                        "could not persist the rollout state to {} ({} failure(s) so far): {}; the rollout goes on in memory "
-                                + "and retries at the next tick",
-                        stateFile,
-                        n,
-                        e.toString());
-            }
-        }
-    }
-
-    /** {@link #persist} for the shared store: the same counting, the same retry at the next tick. */
-    private void persistShared() {
-        if (!stateStore.writer()) {
-            // A follower: the leader owns the shared state; this replica's copy is only what it last knew.
-            lastPersisted = state;
-            return;
-        }
-        try {
-            stateStore.save(state);
-            lastPersisted = state;
-        } catch (IOException | RuntimeException e) {
-            long n = persistFailures.incrementAndGet();
-            lastPersisted = null;
-            if (n == 1 || n % 100 == 0) {
-                log.error(
-                        "could not persist the shared rollout state ({} failure(s) so far): {}; the rollout goes on in memory "
-                                + "and retries at the next tick",
-                        n,
-                        e.getMessage());
-            }
-        }
+        writes.write(state);
     }
 
     /** Rollout state writes that failed since the start (each retried at the next tick). */
     public long persistFailures() {
-        return persistFailures.get();
+        return writes.failures();
     }
 
     /** True while the state in memory is not on disk (the last write failed). */
     public synchronized boolean persistPending() {
-        return (stateFile != null || stateStore != null) && lastPersisted != state;
+        return writes.pending(state);
     }
 }
