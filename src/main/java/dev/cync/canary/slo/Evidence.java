@@ -1,5 +1,6 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.NormalDistribution;
 import dev.cync.canary.support.Percentages;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -100,7 +101,7 @@ public record Evidence(double significance) {
         double vn = Math.max(pn * (1 - pn), 1.0 / newTransport.total()) / newTransport.total();
         double vl = Math.max(pl * (1 - pl), 1.0 / legacy.total()) / legacy.total();
         double z = (pn - pl + drop) / Math.sqrt(vn + vl);
-        double p = 0.5 * Ratio.erfc(-z / Math.sqrt(2));
+        double p = NormalDistribution.cdf(z);
         if (p < significance) {
             return new Verdict(
                     Check.Result.FAIL,
