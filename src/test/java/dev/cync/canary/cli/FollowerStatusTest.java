@@ -3,14 +3,14 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import org.junit.jupiter.api.Test;
 
 /** A replica that has never led has no stage in memory: its status says who leads instead of "following in  ( of )". */
 class FollowerStatusTest {
 
     private static JsonNode json(String text) throws Exception {
-        return new ObjectMapper().readTree(text);
+        return Json.mapper().readTree(text);
     }
 
     @Test
