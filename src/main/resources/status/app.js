@@ -171,7 +171,13 @@
   function renderGlance() {
     const st = state.status;
     const r = st && st.rollout;
-    if (r && r.enabled) {
+    if (r && r.enabled && !r.stage) {
+      // A follower replica that could not read the leader's saved state: say so, with who leads.
+      setText("stage-name", "stage unknown");
+      setText("rollout-status", human(r.status), "pill");
+      setText("stage-percent", r.leader ? "the leader is " + r.leader : "no leader elected yet");
+      setText("stage-remaining", r.unknown || "");
+    } else if (r && r.enabled) {
       const i = r.stage.index;
       setText("stage-name", human(r.stage.name) + " (" + (i + 1) + " of " + r.stages.length + ")");
       setText("rollout-status", human(r.status), "pill " + r.status);
@@ -297,7 +303,12 @@
     const list = $("timeline");
     list.replaceChildren();
     const r = state.status && state.status.rollout;
-    if (r && r.enabled) {
+    if (r && r.enabled && !r.timeline) {
+      setText("plan-name", "");
+      list.append(el("li", {}, "Stage unknown on this replica: " + (r.unknown || "no rollout state") + "."));
+      $("gates").replaceChildren();
+      $("events").replaceChildren();
+    } else if (r && r.enabled) {
       setText("plan-name", "plan " + r.plan);
       r.timeline.forEach((s, i) => {
         const cls = [s.state];

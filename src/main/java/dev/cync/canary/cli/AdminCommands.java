@@ -192,15 +192,11 @@ final class AdminCommands {
                                     c.path("persistence").path("last_error").asText());
                 }
                 JsonNode r = client.call("GET", "/api/rollout", null);
-                if (r.path("enabled").asBoolean() && r.path("stage").isMissingNode()) {
-                    out().printf("rollout:      %s%n", RolloutCommand.following(r));
-                } else if (r.path("enabled").asBoolean()) {
+                if (r.path("enabled").asBoolean()) {
+                    String following = RolloutLines.following(r);
                     out().printf(
-                                    "rollout:      %s in %s (%s of %s)%n",
-                                    r.path("status").asText(),
-                                    r.path("stage").path("name").asText(),
-                                    r.path("stage").path("elapsed").asText(),
-                                    r.path("stage").path("min_duration").asText());
+                                    "rollout:      %s%s%n",
+                                    RolloutLines.stage(r), following == null ? "" : "; " + following);
                 }
                 JsonNode slo = client.call("GET", "/api/slo", null);
                 out().printf(

@@ -437,7 +437,11 @@ final class Controller implements AutoCloseable {
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
         RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
         if (election != null) {
-            rolloutApi.withLeadership(election.replica(), election::leader, election::isLeader);
+            rolloutApi.withLeadership(
+                    election.replica(),
+                    election::leader,
+                    election::isLeader,
+                    new EtcdRolloutStateStore(etcd, election));
         }
         rolloutApi.install(api);
         new StatusApi(api, rolloutApi, rollout, flags, devices.registry(), history, sloClock).install(api);

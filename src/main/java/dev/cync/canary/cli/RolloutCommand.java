@@ -49,9 +49,11 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
         } else if (!r.path("enabled").asBoolean()) {
             out().println(
                             "the rollout is off on this controller (rollout.enabled in cync-canary.yaml, or serve --rollout)");
-        } else if (r.path("stage").isMissingNode()) {
-            out().println(following(r));
+        } else if (!r.has("stage")) {
+            out().printf("plan %s: %s%n", r.path("plan").asText(), RolloutLines.stage(r));
+            followingLine(r);
         } else {
+            followingLine(r);
             JsonNode st = r.path("stage");
             out().printf(
                             "plan %s: %s in stage %s (%s%%%s), %s of %s%n",
@@ -71,22 +73,6 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
         }
         out().flush();
         return 0;
-    }
-
-    /**
-     * What a replica that has never led can say: the plan runs on the leader, whose stage this replica
-     * does not hold in memory (it reads the shared state when it takes over).
-     */
-    static String following(JsonNode r) {
-        String leader = r.path("leader").asText("");
-        return "following: "
-                + (leader.isEmpty()
-                        ? "no replica leads right now (etcd unreachable or an election under way)"
-                        : "replica " + leader
-                                + " leads and runs the plan; ask it for the stage (cync-canary rollout status --url ...)")
-                + (r.hasNonNull("replica")
-                        ? "; this is replica " + r.path("replica").asText()
-                        : "");
     }
 
     /** The stage's gates as a table: one row per gate, each field in its column; nothing as raw JSON. */
@@ -128,5 +114,13 @@ final class RolloutCommand extends AdminCommands.ChangeCommand {
             return String.join(", ", parts);
         }
         return v.asText();
+    }
+
+    /** On a follower replica, who leads and where the shown stage comes from. */
+    private void followingLine(JsonNode r) {
+        String f = RolloutLines.following(r);
+        if (f != null) {
+            out().println(f);
+        }
     }
 }

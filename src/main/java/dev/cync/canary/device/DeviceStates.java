@@ -145,21 +145,7 @@ public final class DeviceStates implements DeviceStateView {
         synchronized (lock) {
             MeshDeviceState s = byMesh.get(meshId);
             if (s != null && !firmware.equals(s.firmware())) {
-                changed = new MeshDeviceState(
-                        s.meshId(),
-                        s.endpoint(),
-                        s.relayed(),
-                        s.type(),
-                        s.on(),
-                        s.brightness(),
-                        s.colorTemp(),
-                        s.rgbMode(),
-                        s.red(),
-                        s.green(),
-                        s.blue(),
-                        s.online(),
-                        s.lastReport(),
-                        firmware);
+                changed = s.withFirmware(firmware);
                 byMesh.put(meshId, changed);
             }
         }
@@ -172,22 +158,7 @@ public final class DeviceStates implements DeviceStateView {
         synchronized (lock) {
             for (MeshDeviceState s : byMesh.values()) {
                 if (s.endpoint().equals(endpoint) && s.online()) {
-                    MeshDeviceState off = new MeshDeviceState(
-                            s.meshId(),
-                            s.endpoint(),
-                            s.relayed(),
-                            s.type(),
-                            s.on(),
-                            s.brightness(),
-                            s.colorTemp(),
-                            s.rgbMode(),
-                            s.red(),
-                            s.green(),
-                            s.blue(),
-                            false,
-                            s.lastReport(),
-                            s.firmware());
-                    changed.add(off);
+                    changed.add(s.offline());
                 }
             }
             for (MeshDeviceState s : changed) {

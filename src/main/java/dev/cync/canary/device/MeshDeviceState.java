@@ -27,4 +27,43 @@ public record MeshDeviceState(
         int blue,
         boolean online,
         Instant lastReport,
-        String firmware) {}
+        String firmware) {
+
+    /** This state with {@code version} as its firmware; everything else as reported. */
+    MeshDeviceState withFirmware(String version) {
+        return new MeshDeviceState(
+                meshId,
+                endpoint,
+                relayed,
+                type,
+                on,
+                brightness,
+                colorTemp,
+                rgbMode,
+                red,
+                green,
+                blue,
+                online,
+                lastReport,
+                version);
+    }
+
+    /** This state marked offline: what the device last reported stays, for the page and Home Assistant. */
+    MeshDeviceState offline() {
+        return new MeshDeviceState(
+                meshId,
+                endpoint,
+                relayed,
+                type,
+                on,
+                brightness,
+                colorTemp,
+                rgbMode,
+                red,
+                green,
+                blue,
+                false,
+                lastReport,
+                firmware);
+    }
+}

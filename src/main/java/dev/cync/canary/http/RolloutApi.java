@@ -5,6 +5,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
+import dev.cync.canary.rollout.RolloutStateStore;
 import dev.cync.canary.slo.Baseline;
 import dev.cync.canary.slo.Check;
 import dev.cync.canary.slo.Objective;
@@ -31,6 +32,8 @@ public final class RolloutApi {
     private Supplier<String> leader;
     private String replica;
     private BooleanSupplier leads = () -> true;
+    /** Several replicas: the state the leader saves in etcd, what a follower shows; null with one controller. */
+    private RolloutStateStore shared;
 
     /** @param rollout null when the rollout is off (its calls then answer 409 and say how to turn it on) */
     public RolloutApi(RolloutController rollout, SloEvaluator evaluator, Clock clock) {
@@ -41,13 +44,51 @@ public final class RolloutApi {
 
     /**
      * Several replicas: only {@code leads} runs the rollout; the view says who leads, and actions
-     * sent to another replica are refused with the leader's name.
+     * sent to another replica are refused with the leader's name. A follower's own copy of the state
+     * is absent (it never led) or stale (it led once), so its view shows the state the leader saved
+     * in {@code shared}.
      */
-    public RolloutApi withLeadership(String replica, Supplier<String> leader, BooleanSupplier leads) {
+    public RolloutApi withLeadership(
+            String replica, Supplier<String> leader, BooleanSupplier leads, RolloutStateStore shared) {
         this.replica = replica;
         this.leader = leader;
         this.leads = leads;
+        this.shared = shared;
         return this;
+    }
+
+    /**
+     * The state a view shows and whether this replica runs it; {@code state} null with {@code unknown}
+     * saying why (a follower that cannot read the leader's state, or none saved yet).
+     */
+    record Shown(RolloutState state, boolean leading, String unknown) {}
+
+    Shown shown() {
+        boolean leading = leader == null || leads.getAsBoolean();
+        if (leading) {
+            RolloutState s = rollout.state();
+            return new Shown(s, true, s == null ? "this replica has not started the plan yet" : null);
+        }
+        RolloutState s;
+        try {
+            s = shared.load().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return new Shown(null, false, e.getMessage() + "; the leader's saved rollout state could not be read");
+        }
+        if (s == null) {
+            return new Shown(null, false, "no rollout state saved yet: the leader starts the plan");
+        }
+        RolloutPlan plan = rollout.plan();
+        if (!plan.name().equals(s.plan())
+                || s.stage() < 0
+                || s.stage() >= plan.stages().size()) {
+            return new Shown(
+                    null,
+                    false,
+                    "the saved rollout state (plan " + s.plan() + ", stage " + s.stage()
+                            + ") does not fit this replica's plan " + plan.name());
+        }
+        return new Shown(s, false, null);
     }
 
     public void install(AdminApi api) {
@@ -87,6 +128,10 @@ public final class RolloutApi {
     }
 
     Map<String, Object> rolloutView() {
+        return rollout == null ? rolloutView(null) : rolloutView(shown());
+    }
+
+    Map<String, Object> rolloutView(Shown shown) {
         Map<String, Object> v = new LinkedHashMap<>();
         if (rollout == null) {
             v.put("enabled", false);
@@ -95,17 +140,18 @@ public final class RolloutApi {
         if (leader != null) {
             v.put("replica", replica);
             v.put("leader", leader.get());
-            v.put("leading", leads.getAsBoolean());
+            v.put("leading", shown.leading());
         }
-        RolloutState s = rollout.state();
+        RolloutState s = shown.state();
+        v.put("enabled", true);
         if (s == null) {
-            // A replica that has never led: the leader runs the plan and holds its state.
-            v.put("enabled", true);
-            v.put("status", "following");
+            // The stage is not known here: say so rather than show an empty one.
+            v.put("plan", rollout.plan().name());
+            v.put("status", shown.leading() ? "starting" : "following");
+            v.put("unknown", shown.unknown());
             return v;
         }
-        RolloutPlan.Stage stage = rollout.stage();
-        v.put("enabled", true);
+        RolloutPlan.Stage stage = rollout.plan().stages().get(s.stage());
         v.put("plan", s.plan());
         v.put("status", s.status().name().toLowerCase());
         Map<String, Object> st = new LinkedHashMap<>();
@@ -122,7 +168,15 @@ public final class RolloutApi {
                 "stages",
                 rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList());
         v.put("consecutive_failures", s.consecutiveFailures());
-        v.put("last_auto_rollback_check", rollout.lastAutoCheck());
+        // Only the leader runs the check; a follower's own would be stale or empty.
+        v.put(
+                "last_auto_rollback_check",
+                shown.leading()
+                        ? rollout.lastAutoCheck()
+                        : "run by the leader (" + (leader.get().isEmpty() ? "none elected yet" : leader.get()) + ")");
+        if (!shown.leading()) {
+            v.put("state_from", "the leader's last save in etcd");
+        }
         v.put("reason", s.reason());
         List<RolloutState.Event> h = s.history();
         v.put("history", h.subList(Math.max(0, h.size() - 50), h.size()));

@@ -78,16 +78,17 @@ public final class StatusApi {
     }
 
     private Map<String, Object> rolloutView() {
-        Map<String, Object> v = rolloutApi.rolloutView();
         if (rollout == null) {
-            return v;
+            return rolloutApi.rolloutView();
         }
-        RolloutState s = rollout.state();
+        // One read of the state for the whole view: on a follower it is the leader's, from etcd.
+        RolloutApi.Shown shown = rolloutApi.shown();
+        Map<String, Object> v = rolloutApi.rolloutView(shown);
+        RolloutState s = shown.state();
         if (s == null) {
-            // A replica that has never led (flags.store: etcd): the leader holds the plan's state.
             return v;
         }
-        var stage = rollout.stage();
+        var stage = rollout.plan().stages().get(s.stage());
         long remaining = Math.max(0, stage.minDuration().toMillis() - s.stageElapsedMillis());
         @SuppressWarnings("unchecked")
         Map<String, Object> st = (Map<String, Object>) v.get("stage");
@@ -100,7 +101,15 @@ public final class StatusApi {
                                 1.0,
                                 s.stageElapsedMillis()
                                         / (double) stage.minDuration().toMillis()));
-        st.put("gate_states", rollout.gateStates());
+        // A follower does not judge the gates: the leader does, at its minute tick.
+        st.put(
+                "gate_states",
+                shown.leading()
+                        ? rollout.gateStates()
+                        : stage.gates().stream()
+                                .map(g -> new RolloutController.GateState(
+                                        g.describe(), "leader", "judged by the leader " + v.get("leader")))
+                                .toList());
         List<RolloutState.Event> h = s.history();
         List<String> names =
                 rollout.plan().stages().stream().map(RolloutPlan.Stage::name).toList();

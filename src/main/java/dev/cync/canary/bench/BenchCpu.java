@@ -1,5 +1,6 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -14,12 +15,8 @@ final class BenchCpu {
 
     /** This process's CPU time so far, in nanoseconds, or -1 where the JVM does not say. */
     static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getProcessCpuTime()
                 : -1;
-    }
-
-    static Double perCommandMicros(long cpuNanos, long commands) {
-        return cpuNanos < 0 || commands == 0 ? null : BenchCommand.round(cpuNanos / 1000.0 / commands, 1);
     }
 }

@@ -1,10 +1,9 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.protocol.DeviceId;
-import dev.cync.canary.sim.RawBaseline;
 import dev.cync.canary.time.VirtualClock;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.Outcome;
@@ -44,25 +43,25 @@ class BenchAccountingTest {
         assertThat(after.sent()).isEqualTo(5);
         assertThat(after.failed().get(Outcome.UNKNOWN_TARGET)).isEqualTo(5);
         assertThat(after.inFlight()).isZero();
-        assertThat(BenchCommand.accountingOk(5, 0, 5, 0, before, after)).isTrue();
+        assertThat(Bench.accountingOk(5, 0, 5, 0, before, after)).isTrue();
     }
 
     @Test
     void anyTwoCountsThatDisagreeFailTheCheck() {
         TransportStats before = stats(0, 0, 0, 0);
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 2)))
+        assertThat(Bench.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 2)))
                 .isTrue();
         // A command the arm resolved but whose future never completed: the bench still counts it in flight.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 9, 1)))
+        assertThat(Bench.accountingOk(100, 90, 8, 2, before, stats(100, 90, 9, 1)))
                 .isFalse();
         // The arm saw fewer commands than were issued into it.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(99, 90, 8, 1)))
+        assertThat(Bench.accountingOk(100, 90, 8, 2, before, stats(99, 90, 8, 1)))
                 .isFalse();
         // The load generator's outcomes and the bench's in-flight count do not add up to what was issued.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 1, before, stats(100, 90, 8, 1)))
+        assertThat(Bench.accountingOk(100, 90, 8, 1, before, stats(100, 90, 8, 1)))
                 .isFalse();
         // The arm's own counts do not balance.
-        assertThat(BenchCommand.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 3)))
+        assertThat(Bench.accountingOk(100, 90, 8, 2, before, stats(100, 90, 8, 3)))
                 .isFalse();
     }
 }

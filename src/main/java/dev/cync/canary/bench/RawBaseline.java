@@ -1,8 +1,9 @@
-package dev.cync.canary.sim;
+package dev.cync.canary.bench;
 
 import dev.cync.canary.device.AckWaiter;
 import dev.cync.canary.device.DeviceRegistry;
 import dev.cync.canary.device.DeviceSession;
+import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.transport.CommandOutcome;
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * the bench's check sent = succeeded + failed + in flight can fail for this arm too. The counts
  * change together under one lock.
  */
-public final class RawBaseline implements LoadGenerator.Sink {
+final class RawBaseline implements LoadGenerator.Sink {
 
     private static final AckWaiter IGNORE = new AckWaiter() {
         @Override
@@ -50,7 +51,7 @@ public final class RawBaseline implements LoadGenerator.Sink {
     private long doubleResolutions;
     private final long[] resolved = new long[Outcome.values().length];
 
-    public RawBaseline(DeviceRegistry registry, Clock clock, Duration deadline) {
+    RawBaseline(DeviceRegistry registry, Clock clock, Duration deadline) {
         this.registry = registry;
         this.clock = clock;
         this.deadline = deadline;
@@ -151,7 +152,7 @@ public final class RawBaseline implements LoadGenerator.Sink {
     }
 
     /** Its own counts since it was made, as a transport keeps them. */
-    public TransportStats stats() {
+    TransportStats stats() {
         Map<Outcome, Long> failed = new EnumMap<>(Outcome.class);
         synchronized (lock) {
             for (Outcome o : Outcome.values()) {

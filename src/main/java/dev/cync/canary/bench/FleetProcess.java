@@ -1,6 +1,6 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.bench;
 
-import java.nio.file.Path;
+import dev.cync.canary.sim.Faults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,60 +29,14 @@ final class FleetProcess implements AutoCloseable {
      * Starts the fleet against {@code port} and waits until {@code connected} reports every device
      * (or 60 s pass: the caller checks the count).
      */
-    static FleetProcess start(int port, int devices, boolean dedup, FaultOptions f, IntSupplier connected)
+    static FleetProcess start(
+            ChildJvm jvm, int port, int devices, boolean dedup, Faults f, long seed, IntSupplier connected)
             throws Exception {
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "-Xms1g",
-                HEAP,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "simulate",
-                "--server",
-                "127.0.0.1:" + port,
-                "--devices",
-                String.valueOf(devices),
-                "--heartbeat",
-                "20s",
-                "--seed",
-                String.valueOf(f.seed),
-                "--latency-ms",
-                String.valueOf(f.latencyMs),
-                "--jitter-ms",
-                String.valueOf(f.jitterMs),
-                "--loss",
-                rate(f.loss),
-                "--duplicate",
-                rate(f.duplicate),
-                "--reorder",
-                rate(f.reorder),
-                "--corrupt",
-                rate(f.corrupt),
-                "--not-executed",
-                rate(f.notExecuted),
-                "--partition-for",
-                f.partitionFor,
-                "--partition-share",
-                rate(f.partitionShare)));
-        if (f.partitionAt != null) {
-            cmd.addAll(List.of("--partition-at", f.partitionAt));
-        }
-        if (!dedup) {
-            cmd.add("--no-dedup");
-        }
-        Process child = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        FleetProcess fleet = new FleetProcess(child);
+        FleetProcess fleet =
+                new FleetProcess(jvm.simulate(List.of("-Xms1g", HEAP), arguments(port, devices, dedup, f, seed)));
         try {
             Waits.until(
-                    () -> connected.getAsInt() >= devices || !child.isAlive(),
+                    () -> connected.getAsInt() >= devices || !fleet.child.isAlive(),
                     Duration.ofSeconds(60),
                     Duration.ofMillis(50));
         } catch (InterruptedException e) {
@@ -92,8 +46,49 @@ final class FleetProcess implements AutoCloseable {
         return fleet;
     }
 
+    /** The child's {@code simulate} flags: the same fleet, seed and faults as the bench's own flags. */
+    static List<String> arguments(int port, int devices, boolean dedup, Faults f, long seed) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server",
+                "127.0.0.1:" + port,
+                "--devices",
+                String.valueOf(devices),
+                "--heartbeat",
+                "20s",
+                "--seed",
+                String.valueOf(seed),
+                "--latency-ms",
+                String.valueOf(f.latency().toMillis()),
+                "--jitter-ms",
+                String.valueOf(f.jitter().toMillis()),
+                "--loss",
+                rate(f.loss()),
+                "--duplicate",
+                rate(f.duplicate()),
+                "--reorder",
+                rate(f.reorder()),
+                "--corrupt",
+                rate(f.corrupt()),
+                "--not-executed",
+                rate(f.notExecuted()),
+                "--partition-for",
+                millis(f.partitionFor()),
+                "--partition-share",
+                rate(f.partitionShare())));
+        f.partitionAt().ifPresent(at -> args.addAll(List.of("--partition-at", millis(at))));
+        if (!dedup) {
+            args.add("--no-dedup");
+        }
+        return args;
+    }
+
     private static String rate(double r) {
         return String.format(Locale.ROOT, "%s", r);
+    }
+
+    /** Milliseconds, which the duration syntax reads back exactly. */
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
     }
 
     @Override
