@@ -15,7 +15,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The operator's commands against a running controller, over its admin API. */
+/**
+ * The operator's commands against a running controller, over its admin API.
+ *
+ * <p>Why one class: it is a family, not one class. Each nested class is one thin picocli command
+ * (10 to 60 lines) over the bases {@code ClientCommand} (connection, output, {@code --json}),
+ * {@code ChangeCommand} (actor, reason, the change's output) and {@code DeviceCommandBase}; kept
+ * in one file so the admin commands' options read alike and those bases stay private to it.
+ */
 final class AdminCommands {
 
     private AdminCommands() {}

@@ -67,6 +67,13 @@ import org.slf4j.LoggerFactory;
  * each state that comes into force is queued under that lock and given to the listeners after it
  * is released, in the order it came into force (contract C1, as the file store), on the changing
  * thread or the store's own thread.
+ *
+ * <p>Why one class: it is this replica's one view of etcd. The flags transaction, the
+ * watch and its resync, the rollback held back while etcd is away and the shared documents (rollout
+ * state, SLO counts) all go through the same client, the same fence and the same availability
+ * accounting, and the flag paths change the same {@code current} under the one lock whose rule
+ * (forward only in revision, a rollback never lost) is the store's safety argument; split, that
+ * rule would have to hold across classes.
  */
 public final class EtcdFlagStore implements FlagStore, AutoCloseable {
 

@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * take {@code lock} briefly inside it, never the reverse. Listeners are called holding neither, in
  * version order, by whichever changing thread finds no other delivering (so a listener may run on
  * another thread than the change's). {@link #current} is a volatile read.
+ *
+ * <p>Why one class: memory first, then disk, for one state file and its audit log.
+ * Loading and repairing at start, committing, persisting and retrying share the two locks and their
+ * order described above, which is the store's safety argument; splitting the disk half out would
+ * split that lock order across classes. Listener delivery is {@code ListenerDelivery}, the durable
+ * write {@link DurableFiles}.
  */
 public final class FileFlagStore implements FlagStore {
 

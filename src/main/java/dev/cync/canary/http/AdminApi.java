@@ -40,6 +40,12 @@ import java.util.regex.Pattern;
  * are read strictly: duplicate keys are refused and numbers are kept exact (a percentage of
  * {@code 99.9999999999999999} is refused, not rounded to 100). Routes are server-independent
  * functions of an {@link HttpCall}; {@link #install} puts them on an {@link HttpRouter}.
+ *
+ * <p>Why one class: it is the API's plumbing (the {@code Request}, strict body reading,
+ * the token check, rejection counting and the route table that {@code StatusApi},
+ * {@code DeviceApi} and {@code RolloutApi} add their routes to) together with the canary endpoints
+ * that were its first users and share its body helpers. The other endpoint groups already live in
+ * their own classes; the canary endpoints are the next to move out if this class grows.
  */
 public final class AdminApi {
 

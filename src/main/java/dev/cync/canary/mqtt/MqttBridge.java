@@ -51,6 +51,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Paho's own (connection, callbacks), the publisher thread (the only one that
  * publishes while running, and the only one that touches the {@code sent*} maps and the window),
  * and the injected scheduler's, which runs reconnection attempts with exponential backoff and jitter.
+ *
+ * <p>Why one class: it owns one broker connection and the three threads above that
+ * share it; the publisher loop, the command callback and the reconnection schedule all read and
+ * change the connection state, the coalescing queue and the in-flight count, and their hand-offs
+ * are this class's thread contract. What is not about the connection already lives elsewhere:
+ * payloads in {@link HomeAssistant}, topic names in {@link Topics}, commands in
+ * {@link DeviceCommands}.
  */
 public final class MqttBridge implements AutoCloseable {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ public final class FleetSlo {
     private final SloWindows fleet;
     private final Clock clock;
     private final long minuteRetention;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong merged = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();

@@ -12,19 +12,19 @@ import java.util.Collection;
 public record FleetShares(long onNew, long mirrored, long legacyOnly) {
 
     public static FleetShares of(RoutingConfig c, Collection<String> deviceIds) {
-        long fresh = 0;
+        long onNew = 0;
         long mirrored = 0;
         long legacy = 0;
         for (String id : deviceIds) {
             if (CanaryRouter.decide(c, id).transport() == TransportKind.NEW) {
-                fresh++;
+                onNew++;
             } else if (CanaryRouter.mirrored(c, id)) {
                 mirrored++;
             } else {
                 legacy++;
             }
         }
-        return new FleetShares(fresh, mirrored, legacy);
+        return new FleetShares(onNew, mirrored, legacy);
     }
 
     /** The group sizes in the order new, mirrored, legacy-only. */

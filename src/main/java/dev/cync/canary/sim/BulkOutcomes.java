@@ -1,5 +1,6 @@
 package dev.cync.canary.sim;
 
+import dev.cync.canary.support.NormalDistribution;
 import java.time.Duration;
 import java.util.Random;
 
@@ -64,41 +65,7 @@ public final class BulkOutcomes {
         if (m.sigma() == 0) {
             return ms >= m.p50Ms() ? 1 : 0;
         }
-        return normalCdf((Math.log(ms) - m.mu()) / m.sigma());
-    }
-
-    /** The standard normal distribution function, by the complementary error function. */
-    static double normalCdf(double z) {
-        return 0.5 * erfc(-z / Math.sqrt(2));
-    }
-
-    /** Complementary error function (Numerical Recipes' erfcc, fractional error below 1.2e-7). */
-    private static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t
-                * Math.exp(
-                        -z * z
-                                - 1.26551223
-                                + t
-                                        * (1.00002368
-                                                + t
-                                                        * (0.37409196
-                                                                + t
-                                                                        * (0.09678418
-                                                                                + t
-                                                                                        * (-0.18628806
-                                                                                                + t
-                                                                                                        * (0.27886807
-                                                                                                                + t
-                                                                                                                        * (-1.13520398
-                                                                                                                                + t
-                                                                                                                                        * (1.48851587
-                                                                                                                                                + t
-                                                                                                                                                        * (-0.82215223
-                                                                                                                                                                + t
-                                                                                                                                                                        * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
+        return NormalDistribution.cdf((Math.log(ms) - m.mu()) / m.sigma());
     }
 
     /**

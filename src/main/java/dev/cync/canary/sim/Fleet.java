@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * event loops, each with its own id, auth code and power state, and the network faults of
  * {@link Faults}. Devices reconnect when their connection drops; cut off by a partition, they stay
  * away for {@code partitionFor} first.
+ *
+ * <p>Why one class: the fleet and its {@code Member} (one simulated device across its
+ * connections) share the event loops, the fault settings, the partition clock and the counters,
+ * which a member reads live on every connection; the faults themselves are {@link Faults} and
+ * {@link FaultHandler}.
  */
 public final class Fleet implements AutoCloseable {
 

@@ -12,13 +12,15 @@ import java.util.List;
 
 /**
  * A rehearsal scenario: the fleet's size and load, how each transport behaves, and faults that
- * change that from one time to another (see config/scenarios/).
+ * change that from one time to another (see config/scenarios/). {@code legacy} and
+ * {@code newTransport} are the models under the file's {@code transports.legacy} and
+ * {@code transports.new}.
  */
 public record Scenario(
         int devices,
         double commandsPerDevicePerHour,
         Model legacy,
-        Model fresh,
+        Model newTransport,
         List<Fault> faults,
         Expect expect,
         Duration duration) {
@@ -45,8 +47,9 @@ public record Scenario(
         }
     }
 
-    public Scenario(int devices, double commandsPerDevicePerHour, Model legacy, Model fresh, List<Fault> faults) {
-        this(devices, commandsPerDevicePerHour, legacy, fresh, faults, null, null);
+    public Scenario(
+            int devices, double commandsPerDevicePerHour, Model legacy, Model newTransport, List<Fault> faults) {
+        this(devices, commandsPerDevicePerHour, legacy, newTransport, faults, null, null);
     }
 
     /** When the first fault on the new transport starts (null without one): the detection delay counts from here. */
@@ -135,7 +138,7 @@ public record Scenario(
 
     /** The model of {@code transport} ({@code legacy} or {@code new}) at {@code elapsed} into the scenario. */
     public Model model(String transport, Duration elapsed) {
-        Model m = transport.equals("new") ? fresh : legacy;
+        Model m = transport.equals("new") ? newTransport : legacy;
         for (Fault f : faults) {
             if (f.active(elapsed)
                     && (f.transport() == null || f.transport().equals(transport))
@@ -176,7 +179,7 @@ public record Scenario(
         double rate = s.number("commandsPerDevicePerHour", 6);
         Settings t = s.section("transports");
         Model legacy = model(t.section("legacy"));
-        Model fresh = model(t.section("new"));
+        Model newTransport = model(t.section("new"));
         t.finish();
         List<Fault> faults = new ArrayList<>();
         for (Settings f : s.list("faults")) {
@@ -207,7 +210,7 @@ public record Scenario(
         Expect expect = expect(s.raw("expect"));
         Duration duration = s.duration("duration", null);
         s.finish();
-        return new Scenario(devices, rate, legacy, fresh, faults, expect, duration);
+        return new Scenario(devices, rate, legacy, newTransport, faults, expect, duration);
     }
 
     /** {@code expect: complete | hold | {rollback_within: 30m}} (or the string "rollback_within: 30m"). */

@@ -5,7 +5,7 @@ package dev.cync.canary.slo;
  * good-event ratio (success, or latency good ratio). WORSE when the new transport's ratio is lower
  * with z below -2.326 (1% level); NO_DATA when either side has too few events.
  */
-public record Baseline(String objective, Verdict verdict, Ratio fresh, Ratio legacy, double z) {
+public record Baseline(String objective, Verdict verdict, Ratio newTransport, Ratio legacy, double z) {
 
     public enum Verdict {
         NO_WORSE("no_worse"),
@@ -25,23 +25,23 @@ public record Baseline(String objective, Verdict verdict, Ratio fresh, Ratio leg
 
     static final double Z_CRITICAL = -2.326;
 
-    static Baseline compare(String objective, Ratio fresh, Ratio legacy, long minEvents) {
-        if (fresh.total() < minEvents || legacy.total() < minEvents) {
-            return new Baseline(objective, Verdict.NO_DATA, fresh, legacy, Double.NaN);
+    static Baseline compare(String objective, Ratio newTransport, Ratio legacy, long minEvents) {
+        if (newTransport.total() < minEvents || legacy.total() < minEvents) {
+            return new Baseline(objective, Verdict.NO_DATA, newTransport, legacy, Double.NaN);
         }
-        double p1 = fresh.value();
+        double p1 = newTransport.value();
         double p2 = legacy.value();
-        double pooled = (double) (fresh.good() + legacy.good()) / (fresh.total() + legacy.total());
-        double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / fresh.total() + 1.0 / legacy.total()));
+        double pooled = (double) (newTransport.good() + legacy.good()) / (newTransport.total() + legacy.total());
+        double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / newTransport.total() + 1.0 / legacy.total()));
         if (se == 0) {
             return new Baseline(
                     objective,
                     p1 >= p2 ? Verdict.NO_WORSE : Verdict.WORSE,
-                    fresh,
+                    newTransport,
                     legacy,
                     p1 >= p2 ? 0 : Double.NEGATIVE_INFINITY);
         }
         double z = (p1 - p2) / se;
-        return new Baseline(objective, z < Z_CRITICAL ? Verdict.WORSE : Verdict.NO_WORSE, fresh, legacy, z);
+        return new Baseline(objective, z < Z_CRITICAL ? Verdict.WORSE : Verdict.NO_WORSE, newTransport, legacy, z);
     }
 }

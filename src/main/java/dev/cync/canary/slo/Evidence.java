@@ -1,5 +1,6 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.NormalDistribution;
 import dev.cync.canary.support.Percentages;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -75,43 +76,43 @@ public record Evidence(double significance) {
      * legacy's (one-sided z-test on the difference, unpooled), PASS when it is not below by more than
      * that, NO_DATA otherwise.
      */
-    public Verdict noWorse(Ratio fresh, Ratio legacy, long maxDropPpm, long minEvents) {
-        if (fresh.total() < minEvents || legacy.total() < minEvents) {
+    public Verdict noWorse(Ratio newTransport, Ratio legacy, long maxDropPpm, long minEvents) {
+        if (newTransport.total() < minEvents || legacy.total() < minEvents) {
             return new Verdict(
                     Check.Result.NO_DATA,
-                    fresh,
+                    newTransport,
                     0,
                     1,
-                    () -> "no data: " + fresh.total() + " new and " + legacy.total() + " legacy events (need "
+                    () -> "no data: " + newTransport.total() + " new and " + legacy.total() + " legacy events (need "
                             + minEvents + ")");
         }
-        double pn = fresh.value();
+        double pn = newTransport.value();
         double pl = legacy.value();
         double drop = maxDropPpm / (double) Objective.MILLION;
         Supplier<String> text = () -> String.format(Locale.ROOT, "new %.3f%% vs legacy %.3f%%", 100 * pn, 100 * pl);
         // Exact integer comparison for the point estimate: new >= legacy - drop.
-        boolean ok = (double) fresh.good() * legacy.total() * Objective.MILLION
-                >= (double) legacy.good() * fresh.total() * Objective.MILLION
-                        - (double) maxDropPpm * fresh.total() * legacy.total();
+        boolean ok = (double) newTransport.good() * legacy.total() * Objective.MILLION
+                >= (double) legacy.good() * newTransport.total() * Objective.MILLION
+                        - (double) maxDropPpm * newTransport.total() * legacy.total();
         if (ok) {
-            return new Verdict(Check.Result.PASS, fresh, 0, 1, text);
+            return new Verdict(Check.Result.PASS, newTransport, 0, 1, text);
         }
         // Variance at least one event's worth on each side, so a side with no failures still has an error bar.
-        double vn = Math.max(pn * (1 - pn), 1.0 / fresh.total()) / fresh.total();
+        double vn = Math.max(pn * (1 - pn), 1.0 / newTransport.total()) / newTransport.total();
         double vl = Math.max(pl * (1 - pl), 1.0 / legacy.total()) / legacy.total();
         double z = (pn - pl + drop) / Math.sqrt(vn + vl);
-        double p = 0.5 * Ratio.erfc(-z / Math.sqrt(2));
+        double p = NormalDistribution.cdf(z);
         if (p < significance) {
             return new Verdict(
                     Check.Result.FAIL,
-                    fresh,
+                    newTransport,
                     0,
                     p,
                     () -> String.format(Locale.ROOT, "%s (p=%.2g < %.2g)", text.get(), p, significance));
         }
         return new Verdict(
                 Check.Result.NO_DATA,
-                fresh,
+                newTransport,
                 0,
                 p,
                 () -> String.format(

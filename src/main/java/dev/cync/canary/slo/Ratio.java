@@ -1,5 +1,7 @@
 package dev.cync.canary.slo;
 
+import dev.cync.canary.support.NormalDistribution;
+
 /**
  * Good events out of all events in a window, and what they mean against a target, in exact
  * integer arithmetic: a ratio exactly at its target passes, with no 0.0009999 surprises.
@@ -47,7 +49,7 @@ public record Ratio(long good, long total) {
             double mean = total * p;
             double sd = Math.sqrt(total * p * (1 - p));
             double z = (k - 0.5 - mean) / sd;
-            return 0.5 * erfc(z / Math.sqrt(2));
+            return 0.5 * NormalDistribution.erfc(z / Math.sqrt(2));
         }
         // P(X >= k) = 1 - sum_{i<k} pmf(i), pmf built up in log space to stay finite.
         double logPmf = total * Math.log1p(-p);
@@ -57,35 +59,6 @@ public record Ratio(long good, long total) {
             logPmf += Math.log((double) (total - i) / (i + 1)) + Math.log(p) - Math.log1p(-p);
         }
         return Math.max(0.0, 1.0 - below);
-    }
-
-    /** Complementary error function (Numerical Recipes' erfcc, fractional error below 1.2e-7). */
-    static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t
-                * Math.exp(
-                        -z * z
-                                - 1.26551223
-                                + t
-                                        * (1.00002368
-                                                + t
-                                                        * (0.37409196
-                                                                + t
-                                                                        * (0.09678418
-                                                                                + t
-                                                                                        * (-0.18628806
-                                                                                                + t
-                                                                                                        * (0.27886807
-                                                                                                                + t
-                                                                                                                        * (-1.13520398
-                                                                                                                                + t
-                                                                                                                                        * (1.48851587
-                                                                                                                                                + t
-                                                                                                                                                        * (-0.82215223
-                                                                                                                                                                + t
-                                                                                                                                                                        * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
     }
 
     /** How many times faster than allowed the budget burns: (bad / total) / (1 - target); 0 without events. */

@@ -65,14 +65,14 @@ public final class SloEvaluator {
     }
 
     /** The new transport against legacy, for success and latency, over each objective's window (or {@code window} if given). */
-    public List<Baseline> baselines(String fresh, String legacy, Duration window, long nowMillis) {
+    public List<Baseline> baselines(String newTransport, String legacy, Duration window, long nowMillis) {
         List<Baseline> out = new ArrayList<>();
         for (Objective o : spec.objectives()) {
             if (o.kind() == Objective.Kind.SUCCESS || o.kind() == Objective.Kind.LATENCY) {
                 Duration w = window != null ? window : o.window();
                 out.add(Baseline.compare(
                         o.name(),
-                        windows.ratio(o, fresh, w, nowMillis),
+                        windows.ratio(o, newTransport, w, nowMillis),
                         windows.ratio(o, legacy, w, nowMillis),
                         spec.minEvents()));
             }

@@ -23,6 +23,12 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: every ring is guarded by its own lock (outcomes arrive from device event loops;
  * reads come once a minute).
+ *
+ * <p>Why one class: the minute rings are its only state, and everything here works on
+ * their layout and their locks: recording outcomes, reading a window, exporting and merging
+ * counts for the fleet-wide SLO, and saving and loading the window file, so the file format cannot
+ * drift from the memory layout it mirrors. The window arithmetic lives in {@link Ratio} and the
+ * per-minute slots in the private {@code Ring}.
  */
 public final class SloWindows {
 

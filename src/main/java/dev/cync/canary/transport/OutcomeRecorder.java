@@ -5,10 +5,8 @@ import dev.cync.canary.device.DeviceSession;
 import dev.cync.canary.metrics.TransportMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,7 +34,7 @@ final class OutcomeRecorder {
     private long inFlight;
     private final long[] resolved = new long[Outcome.values().length];
     private final LongAdder doubleResolutions = new LongAdder();
-    private final List<Consumer<CommandOutcome>> listeners = new CopyOnWriteArrayList<>();
+    private final OutcomeListeners listeners = new OutcomeListeners();
 
     OutcomeRecorder(TransportKind kind, TransportMetrics metrics) {
         this.kind = kind;
@@ -122,13 +120,7 @@ final class OutcomeRecorder {
         }
         outcomes.resolved(outcome, latencyNanos / 1e9);
         CommandOutcome result = new CommandOutcome(command, kind, outcome, attempts, Duration.ofNanos(latencyNanos));
-        for (Consumer<CommandOutcome> l : listeners) {
-            try {
-                l.accept(result);
-            } catch (RuntimeException e) {
-                log.warn("an outcome listener failed; the outcome still stands", e);
-            }
-        }
+        listeners.dispatch(result);
         future.complete(result);
     }
 

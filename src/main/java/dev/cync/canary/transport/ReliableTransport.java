@@ -32,6 +32,12 @@ import java.util.function.Consumer;
  *
  * <p>Threading: a device's queue and in-flight commands live on its connection's event loop; no
  * locks. {@link #send} hops there.
+ *
+ * <p>Why one class: one per-connection state machine. {@code Lane} (a device's queue,
+ * in-flight window and round-trip estimate) and {@code Pending} (one command's copies, timers and
+ * deadline) are inner classes because they run on the same event loop and share the transport's
+ * config, metrics and outcome recording; what does not need that loop is already outside
+ * ({@link RttEstimator}, {@code OutcomeRecorder}, {@code Tombstone}, {@code Targets}).
  */
 public final class ReliableTransport implements Transport {
 

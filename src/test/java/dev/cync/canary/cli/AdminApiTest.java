@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.sim.Fleet;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.net.URI;
@@ -32,7 +33,7 @@ class AdminApiTest {
     Controller controller;
     Fleet fleet;
     final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    final ObjectMapper json = Json.mapper();
 
     @BeforeEach
     void start() throws Exception {

@@ -3,7 +3,7 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,14 +50,14 @@ class CaptureCommandTest {
         Run r = run("capture", "--packets", "--json", VENDOR);
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(99);
-        JsonNode ack = new ObjectMapper()
+        JsonNode ack = Json.mapper()
                 .readTree(lines.stream()
                         .filter(l -> l.contains("f9 d0 seq 22"))
                         .findFirst()
                         .orElseThrow());
         assertThat(ack.get("direction").asText()).isEqualTo("DEV→CLOUD");
         assertThat(ack.get("checksum").asText()).isEqualTo("ok");
-        JsonNode report = new ObjectMapper().readTree(lines.get(98));
+        JsonNode report = Json.mapper().readTree(lines.get(98));
         assertThat(report.get("packets_total").asInt()).isEqualTo(98);
         assertThat(report.get("executed").asInt()).isEqualTo(8);
     }
@@ -75,7 +75,7 @@ class CaptureCommandTest {
                 """, StandardCharsets.UTF_8);
         Run r = run("capture", "--json", f.toString());
         assertThat(r.status()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("records").asInt()).isEqualTo(2);
         assertThat(j.get("not_cync_records").asInt()).isEqualTo(2);
         assertThat(j.get("packets_total").asInt()).isZero();
@@ -87,8 +87,8 @@ class CaptureCommandTest {
         Path f = dir.resolve("one.txt");
         Files.writeString(
                 f, "2025-11-06T08:57:55.534425 DEV→CLOUD (5 bytes)\nd3 00 00 00 00\n", StandardCharsets.UTF_8);
-        JsonNode j = new ObjectMapper()
-                .readTree(run("capture", "--json", f.toString()).out());
+        JsonNode j =
+                Json.mapper().readTree(run("capture", "--json", f.toString()).out());
         assertThat(j.fieldNames())
                 .toIterable()
                 .contains(

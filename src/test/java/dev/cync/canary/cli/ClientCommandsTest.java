@@ -2,7 +2,7 @@ package dev.cync.canary.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -109,11 +109,11 @@ class ClientCommandsTest {
             assertThat(r.status()).as(r.err()).isZero();
             String[] lines = r.out().strip().split("\n");
             assertThat(lines).hasSize(3);
-            var third = new ObjectMapper().readTree(lines[2]);
+            var third = Json.mapper().readTree(lines[2]);
             assertThat(third.get("device").asText()).isEqualTo("dev-0000003");
             assertThat(third.get("transport").asText()).isEqualTo("new");
             assertThat(third.get("reason").asText()).isEqualTo("cohort");
-            var first = new ObjectMapper().readTree(lines[0]);
+            var first = Json.mapper().readTree(lines[0]);
             int bucket = first.get("bucket").asInt();
             assertThat(first.get("transport").asText()).isEqualTo(bucket < 2500 ? "new" : "legacy");
         } finally {

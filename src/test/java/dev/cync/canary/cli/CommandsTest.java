@@ -3,7 +3,7 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class CommandsTest {
                 "--state-dir",
                 state.toString());
         assertThat(r.status()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("accounting_ok").asBoolean()).isTrue();
         assertThat(j.get("arms")).hasSize(3);
         for (JsonNode arm : j.get("arms")) {
@@ -103,7 +103,7 @@ class CommandsTest {
                 "--state-dir",
                 state.toString());
         assertThat(r.status()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.mapper().readTree(r.out());
         assertThat(j.get("fleet").asText()).isEqualTo("child process");
         assertThat(j.get("accounting_ok").asBoolean()).isTrue();
         for (JsonNode arm : j.get("arms")) {

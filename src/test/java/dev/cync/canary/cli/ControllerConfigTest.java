@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.transport.ReliableConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ class ControllerConfigTest {
     Path dir;
 
     static ControllerConfig parse(String yaml) throws IOException {
-        JsonNode n = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        JsonNode n = Json.yaml().readTree(yaml);
         return ControllerConfig.parse(n);
     }
 

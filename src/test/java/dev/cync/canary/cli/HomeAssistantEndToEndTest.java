@@ -9,6 +9,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.mqtt.HomeAssistantClient;
 import dev.cync.canary.mqtt.Mosquitto;
 import dev.cync.canary.sim.Fleet;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.TransportKind;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class HomeAssistantEndToEndTest {
 
     private static final int DEVICES = 100;
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     @TempDir
     Path dir;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.device.SelfSignedCertificate;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.metrics.Metrics;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ class HttpAttacksTest {
 
     Controller controller;
     final List<Socket> held = new ArrayList<>();
-    final ObjectMapper json = new ObjectMapper();
+    final ObjectMapper json = Json.mapper();
     /** How long a call may take; the slowloris test holds it to the 1 s, the others only check answers. */
     Duration timeout = Duration.ofSeconds(5);
 
@@ -85,7 +86,7 @@ class HttpAttacksTest {
 
     record Reply(int status, String body, HttpResponse<String> raw) {
         JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(body);
+            return Json.mapper().readTree(body);
         }
     }
 

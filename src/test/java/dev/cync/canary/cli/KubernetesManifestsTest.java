@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;
@@ -14,6 +13,7 @@ import dev.cync.canary.http.HttpRouter;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.support.Json;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -60,7 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesManifestsTest {
 
     static final Path DIR = Path.of("deploy/kubernetes");
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper YAML = Json.yaml();
 
     static Map<String, JsonNode> trees = new TreeMap<>();
     static Deployment deployment;

@@ -15,6 +15,7 @@ import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.LossyTransport;
 import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
@@ -61,7 +62,7 @@ class MonitoringEndToEndTest {
     final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     final ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
     final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    final ObjectMapper json = Json.mapper();
     Controller controller;
     Fleet fleet;
     HttpServer receiver;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,7 +44,7 @@ class ProcessFailoverTest {
 
     static final String TOKEN = "process-failover-token-0123456789";
     static final Duration TTL = Duration.ofSeconds(3);
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
     static final Path LOGS = Path.of("target", "process-failover");
     final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.TransportKind;
@@ -92,7 +92,7 @@ class ReplicasTest {
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(r.body());
+        return Json.mapper().readTree(r.body());
     }
 
     private static String metrics(Controller c) throws Exception {

@@ -3,7 +3,7 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ class RolloutApiTest {
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), new ObjectMapper().readTree(r.body()));
+        return new Reply(r.statusCode(), Json.mapper().readTree(r.body()));
     }
 
     Controller controller(boolean rollout) throws Exception {

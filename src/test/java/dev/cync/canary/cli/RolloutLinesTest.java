@@ -3,14 +3,14 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import org.junit.jupiter.api.Test;
 
 /** The rollout's words for {@code status} and {@code rollout status}, on a follower whose stage is not known. */
 class RolloutLinesTest {
 
     static JsonNode json(String s) throws Exception {
-        return new ObjectMapper().readTree(s);
+        return Json.mapper().readTree(s);
     }
 
     @Test

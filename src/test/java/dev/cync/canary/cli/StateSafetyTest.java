@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.time.SystemClock;
 import dev.cync.canary.transport.TransportKind;
@@ -42,7 +43,7 @@ class StateSafetyTest {
     Path state;
 
     final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    final ObjectMapper json = Json.mapper();
 
     ControllerConfig config() throws Exception {
         return ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);

@@ -3,7 +3,7 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +57,7 @@ class StatusApiTest {
             assertThat(call(port, "GET", "/api/status/device/3d54861c", null).statusCode())
                     .isEqualTo(401);
 
-            JsonNode s = new ObjectMapper()
+            JsonNode s = Json.mapper()
                     .readTree(call(port, "GET", "/api/status", TOKEN).body());
             assertThat(s.get("canary").get("dark_launch").get("enabled").asBoolean())
                     .isTrue();
@@ -74,7 +74,7 @@ class StatusApiTest {
             assertThat(s.get("audit").size()).isPositive();
             assertThat(s.get("connected").asInt()).isZero();
 
-            JsonNode d = new ObjectMapper()
+            JsonNode d = Json.mapper()
                     .readTree(call(port, "GET", "/api/status/device/3D54861C", TOKEN)
                             .body());
             assertThat(d.get("device").asText()).isEqualTo("3d54861c");

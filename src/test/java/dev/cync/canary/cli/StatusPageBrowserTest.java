@@ -101,11 +101,11 @@ class StatusPageBrowserTest {
                     .until(d -> !b.text("now-legacy-cps").equals("–")
                             && !b.text("now-new-cps").equals("–"));
             String legacy = b.text("now-legacy-cps");
-            String fresh = b.text("now-new-cps");
+            String newCps = b.text("now-new-cps");
             String live = b.text("live");
             b.waiting(WAIT)
                     .until(d -> !b.text("now-legacy-cps").equals(legacy)
-                            || !b.text("now-new-cps").equals(fresh));
+                            || !b.text("now-new-cps").equals(newCps));
             assertThat(b.text("live")).isNotEqualTo(live);
             assertThat(b.driver.findElements(By.cssSelector("#chart-commands_per_second path.l-legacy")))
                     .hasSize(1);

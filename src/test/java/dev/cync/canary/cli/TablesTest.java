@@ -3,6 +3,7 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ class TablesTest {
 
     @Test
     void jsonValuesReadAsTextNeverAsJsonOrNull() throws Exception {
-        ObjectMapper m = new ObjectMapper();
+        ObjectMapper m = Json.mapper();
         assertThat(RolloutCommand.text(m.readTree("null"))).isEqualTo("-");
         assertThat(RolloutCommand.text(m.readTree("{}").path("absent"))).isEqualTo("-");
         assertThat(RolloutCommand.text(m.readTree("[\"a\",\"b\"]"))).isEqualTo("a, b");

@@ -3,8 +3,8 @@ package dev.cync.canary.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.slo.SloSpec;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class MonitoringFilesTest {
 
     @Test
     void theDashboardsAreImportable() throws IOException {
-        JsonNode d = new ObjectMapper().readTree(generated().get("grafana-dashboard.json"));
+        JsonNode d = Json.mapper().readTree(generated().get("grafana-dashboard.json"));
         assertThat(d.get("uid").asText()).isEqualTo("cync-canary-overview");
         assertThat(d.get("schemaVersion").asInt()).isEqualTo(39);
         assertThat(d.get("templating").get("list").get(0).get("type").asText()).isEqualTo("datasource");
@@ -68,7 +68,7 @@ class MonitoringFilesTest {
         }
         assertThat(rows).containsExactly("Overview", "SLO Tracking", "Latency", "Reliability", "Queues", "Errors");
         assertThat(ids).doesNotHaveDuplicates();
-        JsonNode r = new ObjectMapper().readTree(generated().get("grafana-rollout-dashboard.json"));
+        JsonNode r = Json.mapper().readTree(generated().get("grafana-rollout-dashboard.json"));
         assertThat(r.get("uid").asText()).isEqualTo("cync-canary-rollout");
     }
 

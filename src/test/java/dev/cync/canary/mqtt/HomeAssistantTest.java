@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.support.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class HomeAssistantTest {
 
     private final Topics topics = Topics.of(MqttConfig.off());
     private final HomeAssistant ha = new HomeAssistant(topics, "1.2.3");
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     private static BridgedDevice device(BridgedType type) {
         return new BridgedDevice(7, "409e0007", type, true, 60, 50, false, 1, 2, 3, true, null);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.RoutingConfig;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.ExecutorScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MqttBridgeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mqtt-test-timer");

@@ -2,8 +2,6 @@ package dev.cync.canary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.flags.EtcdFlagStore;
 import dev.cync.canary.flags.EtcdSettings;
@@ -13,6 +11,7 @@ import dev.cync.canary.slo.Objective;
 import dev.cync.canary.slo.Ratio;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.VirtualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +76,7 @@ class FleetSloTest {
 
     Replica replica(String name) throws Exception {
         if (spec == null) {
-            spec = SloSpec.parse(
-                    new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
+            spec = SloSpec.parse(Json.yaml().readTree(Files.readString(Path.of("config/slo.yaml"))));
             prefix = "/fleet-slo-" + (++prefixes) + "/";
         }
         EtcdFlagStore s = EtcdFlagStore.open(

@@ -2,8 +2,6 @@ package dev.cync.canary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
@@ -11,6 +9,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.VirtualClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -52,7 +51,7 @@ class RollbackRaceTest {
                 .replace("successWindow: 10m", "successWindow: 1m")
                 .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m")
                 .replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
-        SloSpec spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+        SloSpec spec = SloSpec.parse(Json.yaml().readTree(yaml));
         // Daemon threads: if the old deadlock happens, the test fails and the JVM still exits.
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "race");

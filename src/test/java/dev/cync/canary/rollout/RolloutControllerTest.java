@@ -2,8 +2,6 @@ package dev.cync.canary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
@@ -11,6 +9,7 @@ import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.Scheduler;
 import dev.cync.canary.time.VirtualClock;
 import java.io.IOException;
@@ -62,7 +61,7 @@ class RolloutControllerTest {
                     .replace("windows: [10m, 1h, 6h]", "windows: [1m]")
                     // One-minute checks only: the sequential test remembers hours (CusumTest covers it).
                     .replaceAll("(?m)^  sequential: .*$", "");
-            spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+            spec = SloSpec.parse(Json.yaml().readTree(yaml));
         }
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         flags = new Flags(FileFlagStore.open(dir, clock));

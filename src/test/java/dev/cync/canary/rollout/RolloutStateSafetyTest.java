@@ -3,8 +3,6 @@ package dev.cync.canary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
@@ -13,6 +11,7 @@ import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.support.DurableFiles;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.support.StateMarker;
 import dev.cync.canary.time.VirtualClock;
@@ -66,7 +65,7 @@ class RolloutStateSafetyTest {
                 .replace("successWindow: 10m", "successWindow: 1m")
                 .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m")
                 .replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
-        spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+        spec = SloSpec.parse(Json.yaml().readTree(yaml));
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
     }
 

@@ -3,14 +3,13 @@ package dev.cync.canary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.support.StateFileException;
 import dev.cync.canary.time.VirtualClock;
 import java.io.IOException;
@@ -68,8 +67,7 @@ class SharedRolloutStateTest {
 
     @BeforeEach
     void spec() throws IOException {
-        spec = SloSpec.parse(
-                new ObjectMapper(new YAMLFactory()).readTree(Files.readString(Path.of("config/slo.yaml"))));
+        spec = SloSpec.parse(Json.yaml().readTree(Files.readString(Path.of("config/slo.yaml"))));
         windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
     }
 

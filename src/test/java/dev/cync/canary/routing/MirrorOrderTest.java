@@ -77,17 +77,17 @@ class MirrorOrderTest {
         CanaryRouter router =
                 new CanaryRouter(new RoutingConfig(0, "s", Set.of(), Set.of(), true, true, 10_000, 1), metrics);
         HeldTransport legacy = new HeldTransport(TransportKind.LEGACY);
-        HeldTransport fresh = new HeldTransport(TransportKind.NEW);
-        CanarySender sender = new CanarySender(router, legacy, fresh, metrics, 16);
+        HeldTransport newTransport = new HeldTransport(TransportKind.NEW);
+        CanarySender sender = new CanarySender(router, legacy, newTransport, metrics, 16);
         DeviceId lamp = new DeviceId(0x5000_0001);
         sender.send(DeviceCommand.power(lamp, true));
         sender.send(DeviceCommand.power(lamp, false));
         // "on" resolves after "off" was sent: its copy would switch the lamp back on; it is skipped.
         legacy.resolve(0);
-        assertThat(fresh.sent).isEmpty();
+        assertThat(newTransport.sent).isEmpty();
         assertThat(metrics.counterValue(Metrics.DARK_LAUNCH, "superseded")).isEqualTo(1);
         // "off" is the latest: its copy goes to the new transport.
         legacy.resolve(1);
-        assertThat(fresh.sent).containsExactly(DeviceCommand.power(lamp, false));
+        assertThat(newTransport.sent).containsExactly(DeviceCommand.power(lamp, false));
     }
 }

@@ -2,6 +2,7 @@ package dev.cync.canary.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cync.canary.support.NormalDistribution;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -85,7 +86,7 @@ class BulkOutcomesTest {
         Scenario slow = new Scenario(1000, 6, SCENARIO.legacy(), new Scenario.Model(1.0, 900, 4000), List.of());
         BulkOutcomes m = new BulkOutcomes(slow, Duration.ofMillis(1500), Duration.ofMillis(1500), 1);
         double sigma = Math.log(4000 / 900.0) / 2.3263;
-        double late = 1 - BulkOutcomes.normalCdf(Math.log(1500 / 900.0) / sigma);
+        double late = 1 - NormalDistribution.cdf(Math.log(1500 / 900.0) / sigma);
         BulkOutcomes.Counts c = m.draw("new", Duration.ZERO, 1_000_000);
         assertThat(1 - c.succeeded() / 1e6).isCloseTo(late, Offset.offset(0.003));
         assertThat(late).isBetween(0.15, 0.30);

@@ -3,8 +3,7 @@ package dev.cync.canary.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +78,9 @@ class CusumTest {
         assertThat(SloSpec.load(null).autoRollback().sequential()).isEqualTo(SHIPPED);
         String shipped = Files.readString(Path.of("config/slo.yaml"));
         String bad = shipped.replace("burnRate: 10,", "burnRate: 0.5,");
-        assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(bad)))
+        assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(bad)))
                 .hasMessageContaining("autoRollback.sequential.burnRate");
         String typo = shipped.replace("falseAlarmsPerMonth:", "falseAlarms:");
-        assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(typo)))
-                .hasMessageContaining("falseAlarms");
+        assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(typo))).hasMessageContaining("falseAlarms");
     }
 }

@@ -3,8 +3,7 @@ package dev.cync.canary.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.support.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,17 +107,15 @@ class SloArithmeticTest {
     @Test
     void labModeUsesTheLabThresholdAndBadSpecsAreRefusedPrecisely() throws IOException {
         String lab = Files.readString(Path.of("config/slo.yaml")).replace("mode: field", "mode: lab");
-        assertThat(SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(lab))
-                        .latencyThreshold())
-                .isEqualTo(Duration.ofMillis(800));
+        assertThat(SloSpec.parse(Json.yaml().readTree(lab)).latencyThreshold()).isEqualTo(Duration.ofMillis(800));
         String bad = Files.readString(Path.of("config/slo.yaml")).replace("target: 99.9", "target: 150");
-        assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(bad)))
+        assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(bad)))
                 .hasMessage("toggle_success_rate.target: must be above 0 and below 100 (percent), got 150");
         String negative = Files.readString(Path.of("config/slo.yaml")).replace("window: 30d", "window: -1d");
-        assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(negative)))
+        assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(negative)))
                 .hasMessageContaining("toggle_success_rate.window: '-1d' is not a duration");
         String typo = Files.readString(Path.of("config/slo.yaml")).replace("minEvents: 100", "minEvent: 100");
-        assertThatThrownBy(() -> SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(typo)))
+        assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(typo)))
                 .hasMessageStartingWith("unknown setting minEvent");
     }
 
