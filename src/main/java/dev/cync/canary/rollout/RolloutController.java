@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * way of a transition. A state that cannot be trusted refuses the start, unless the operator starts
  * with {@code --reset-state rollout.json} (the plan then starts again from its first stage, paused).
  *
- * <p>Longer than 350 lines because it keeps the three ways its callers build it (a file, a file with
+ * <p>Why one class: longer than 350 lines because it keeps the three ways its callers build it (a file, a file with
  * its marker and writer, a shared store) and one public method per operator action and read; each is
  * a few lines of wiring, and the transitions themselves are in {@link StageMachine}.
  */

@@ -85,7 +85,7 @@ public record RolloutState(
             int failed,
             String why,
             List<Event> events) {
-        boolean fresh = s == Status.ROLLED_BACK || stageIndex != stage;
+        boolean anew = s == Status.ROLLED_BACK || stageIndex != stage;
         return new RolloutState(
                 plan,
                 s,
@@ -96,8 +96,8 @@ public record RolloutState(
                 failed,
                 why,
                 events,
-                fresh ? 0 : stageHeldMillis,
-                fresh ? 0 : stageOverdueAtMillis);
+                anew ? 0 : stageHeldMillis,
+                anew ? 0 : stageOverdueAtMillis);
     }
 
     /**

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * on paper. It does no locking, no scheduling, no persistence and no metrics: the
  * {@link RolloutController} calls it under its monitor and does those.
  *
- * <p>Longer than 350 lines because it is one state and its transitions: the hold bookkeeping, the
+ * <p>Why one class: longer than 350 lines because it is one state and its transitions: the hold bookkeeping, the
  * timeline and the stage changes are shared by every transition, and splitting them would pass the
  * state back and forth between classes.
  */
