@@ -1,6 +1,8 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.device.NettyTransports;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.DeviceId;
@@ -165,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
         boolean balanced = true;
-        try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true);
+        try (CompositionRoot controller = new CompositionRoot(controllerConfig(), clock, Map.of()).start(true);
                 Fleet fleet = fleetProcess
                         ? null
                         : new Fleet(
@@ -275,14 +277,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The mirror arm routes through the canary router at 0% with dark launch on for every device; other arms leave it off. */
-    private static void mirroring(Controller c, boolean on) {
+    private static void mirroring(CompositionRoot c, boolean on) {
         if (c.flags.current().darkLaunch() != on) {
             c.flags.setPercentage("bench", 0, "bench arm");
             c.flags.darkLaunch("bench", on, 10_000, "bench mirror arm");
         }
     }
 
-    private static double[] mirrors(Controller c) {
+    private static double[] mirrors(CompositionRoot c) {
         return new double[] {
             c.metrics.counterValue(Metrics.DARK_LAUNCH, "success"),
             c.metrics.counterValue(Metrics.DARK_LAUNCH, "failure"),
@@ -298,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
         return rate == null ? gen.closedLoop(sink, concurrency(), n) : gen.openLoop(sink, rate, n);
     }
 
-    private LoadGenerator.Sink sink(String arm, Controller c, SystemClock clock) {
+    private LoadGenerator.Sink sink(String arm, CompositionRoot c, SystemClock clock) {
         return switch (arm) {
             case "raw" ->
                 new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
@@ -312,7 +314,7 @@ final class BenchCommand implements Callable<Integer> {
             String arm,
             LoadGenerator.Sink sink,
             Transport transport,
-            Controller controller,
+            CompositionRoot controller,
             Fleet fleet,
             SystemClock clock,
             ScheduledExecutorService timer,

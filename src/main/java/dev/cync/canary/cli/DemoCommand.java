@@ -1,5 +1,7 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
@@ -127,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--fault-loss must be from 0 to 1, got " + faultLoss);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(
+                CompositionRoot controller = new CompositionRoot(
                                 config,
                                 clock,
                                 System.getenv(),

@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
@@ -28,7 +29,7 @@ final class MemoryBench {
 
     int run() throws Exception {
         SystemClock clock = SystemClock.utc();
-        try (Controller controller = new Controller(bench.controllerConfig(), clock, Map.of()).start(false)) {
+        try (CompositionRoot controller = new CompositionRoot(bench.controllerConfig(), clock, Map.of()).start(false)) {
             long before = BenchCommand.heapAfterGc();
             String java = ProcessHandle.current()
                     .info()

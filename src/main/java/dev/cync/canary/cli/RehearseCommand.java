@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
@@ -114,8 +115,8 @@ final class RehearseCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("cync-rehearse-");
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
         Metrics metrics = new Metrics();
-        CanaryRouter router = new CanaryRouter(Controller.routing(flags.current()), metrics);
-        flags.store().addListener(s -> router.update(Controller.routing(s)));
+        CanaryRouter router = new CanaryRouter(CompositionRoot.routing(flags.current()), metrics);
+        flags.store().addListener(s -> router.update(CompositionRoot.routing(s)));
         Duration deadline = Duration.ofMillis(1500);
         SloWindows windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), slo.latencyThreshold());
         AtomicLong packets = new AtomicLong();

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.time.SystemClock;
@@ -29,7 +31,7 @@ class AdminApiTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();
@@ -37,7 +39,7 @@ class AdminApiTest {
     @BeforeEach
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
-        controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 5), controller.clock)
                 .start();
         await().atMost(Duration.ofSeconds(10))

@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.routing.CanarySender;
@@ -35,14 +37,14 @@ class CanaryUnderLoadTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     final ScheduledExecutorService issuer = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeEach
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
-        controller = new Controller(c, SystemClock.utc(), Map.of()).start(false);
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of()).start(false);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 200), controller.clock)
                 .start();
         await().atMost(Duration.ofSeconds(20))

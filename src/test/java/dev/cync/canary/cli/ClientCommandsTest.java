@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.time.SystemClock;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -21,13 +23,13 @@ class ClientCommandsTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     String url;
 
     @BeforeEach
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
-        controller = new Controller(c, SystemClock.utc(), Map.of()).start(true);
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of()).start(true);
         url = "http://127.0.0.1:" + controller.http().port();
     }
 

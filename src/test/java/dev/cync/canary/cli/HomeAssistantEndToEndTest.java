@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.mqtt.HomeAssistantClient;
 import dev.cync.canary.mqtt.Mosquitto;
@@ -39,7 +41,7 @@ class HomeAssistantEndToEndTest {
     Path dir;
 
     private Mosquitto broker;
-    private Controller controller;
+    private CompositionRoot controller;
     private Fleet fleet;
     private HomeAssistantClient ha;
 
@@ -50,7 +52,8 @@ class HomeAssistantEndToEndTest {
                 .withPorts(0, 0, -1)
                 .withStateDir(Files.createDirectories(dir.resolve("state")));
         c = DemoCommand.withBroker(c, broker.url());
-        controller = new Controller(c, SystemClock.utc(), Map.of()).start(false).withSimulatedTypes(DEVICES);
+        controller =
+                new CompositionRoot(c, SystemClock.utc(), Map.of()).start(false).withSimulatedTypes(DEVICES);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), DEVICES), controller.clock)
                 .start();
         ha = new HomeAssistantClient(broker.url(), "home-assistant");

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.device.SelfSignedCertificate;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.metrics.Metrics;
@@ -56,16 +58,16 @@ class HttpAttacksTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     final List<Socket> held = new ArrayList<>();
     final ObjectMapper json = new ObjectMapper();
     /** How long a call may take; the slowloris test holds it to the 1 s, the others only check answers. */
     Duration timeout = Duration.ofSeconds(5);
 
-    Controller start(HttpServerConfig http) throws Exception {
+    CompositionRoot start(HttpServerConfig http) throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
         c = c.withHttp(http == null ? c.http().withPort(0).withApi("", -1) : http);
-        controller = new Controller(
+        controller = new CompositionRoot(
                         c.withHttp(c.http().withPort(0)),
                         SystemClock.utc(),
                         Map.of("CYNC_ADMIN_TOKEN", TOKEN, "CYNC_ADMIN_READ_TOKEN", READ_TOKEN))
@@ -232,7 +234,7 @@ class HttpAttacksTest {
     void controlCharactersInAReasonAreEscapedInTheAuditAndTheLog() throws Exception {
         start(null);
         ListAppender<ILoggingEvent> logs = capture();
-        Logger controllerLog = (Logger) LoggerFactory.getLogger(Controller.class);
+        Logger controllerLog = (Logger) LoggerFactory.getLogger(CompositionRoot.class);
         ch.qos.logback.classic.Level before = controllerLog.getLevel();
         controllerLog.setLevel(ch.qos.logback.classic.Level.INFO);
         try {

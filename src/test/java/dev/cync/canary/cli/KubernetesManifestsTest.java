@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.monitoring.AlertmanagerConfig;
 import dev.cync.canary.monitoring.MonitoringGenerator;
 import dev.cync.canary.monitoring.QueriesDoc;
@@ -62,7 +64,7 @@ class MonitoringEndToEndTest {
     final ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     HttpServer receiver;
 
@@ -166,7 +168,7 @@ class MonitoringEndToEndTest {
                 .withPorts(0, 0, -1)
                 .withStateDir(dir.resolve("state"))
                 .withRollout(new ControllerConfig.Rollout(true, null, null, "http://127.0.0.1:" + amPort, ""));
-        controller = new Controller(
+        controller = new CompositionRoot(
                         config,
                         SystemClock.utc(),
                         Map.of("CYNC_ADMIN_TOKEN", TOKEN),

@@ -1,5 +1,7 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.mqtt.HomeAssistantClient;
 import dev.cync.canary.mqtt.Mosquitto;
 import dev.cync.canary.sim.Fleet;
@@ -39,7 +41,7 @@ public final class MqttControllerBench {
         CompletableFuture<Long> rediscovered = new CompletableFuture<>();
         boolean[] measuringBirth = {false};
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-                Controller controller = new Controller(
+                CompositionRoot controller = new CompositionRoot(
                                 DemoCommand.withBroker(
                                         ControllerConfig.load(null)
                                                 .withPorts(0, 0, -1)

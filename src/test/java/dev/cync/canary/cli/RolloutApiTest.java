@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.time.SystemClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,15 +36,15 @@ class RolloutApiTest {
         return new Reply(r.statusCode(), new ObjectMapper().readTree(r.body()));
     }
 
-    Controller controller(boolean rollout) throws Exception {
+    CompositionRoot controller(boolean rollout) throws Exception {
         ControllerConfig c = ControllerOptions.rollout(
                 ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), rollout);
-        return new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        return new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
     }
 
     @Test
     void theRolloutCanBeWatchedAndSteered() throws Exception {
-        try (Controller c = controller(true)) {
+        try (CompositionRoot c = controller(true)) {
             int port = c.http().port();
             JsonNode r = call(port, "GET", "/api/rollout", null).body();
             assertThat(r.get("status").asText()).isEqualTo("running");
@@ -88,7 +90,7 @@ class RolloutApiTest {
 
     @Test
     void sloShowsEveryObjectiveForBothTransportsWithItsVerdict() throws Exception {
-        try (Controller c = controller(false)) {
+        try (CompositionRoot c = controller(false)) {
             JsonNode slo = call(c.http().port(), "GET", "/api/slo", null).body();
             assertThat(slo.get("objectives")).hasSize(5);
             JsonNode first = slo.get("objectives").get(0);

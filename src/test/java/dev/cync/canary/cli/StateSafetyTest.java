@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.support.DurableFiles;
@@ -50,7 +52,7 @@ class StateSafetyTest {
 
     record Reply(int status, JsonNode body, String text) {}
 
-    Reply call(Controller c, String method, String path, String body) throws Exception {
+    Reply call(CompositionRoot c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + c.http().port() + path))
                 .method(
@@ -84,8 +86,8 @@ class StateSafetyTest {
     @Test
     void aRollbackTakesEffectAtOnceWhenTheStateDirectoryCannotBeWritten() throws Exception {
         String device = "3d54861c";
-        try (Controller c =
-                new Controller(config(), SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
+        try (CompositionRoot c =
+                new CompositionRoot(config(), SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
             assertThat(call(c, "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"step\"}")
                             .status())
                     .isEqualTo(200);
@@ -157,20 +159,20 @@ class StateSafetyTest {
     @Test
     void aDeletedFlagFileRefusesTheStartInsteadOfTakingTheEnvironmentDefault() throws Exception {
         Map<String, String> env = Map.of("CANARY_PERCENTAGE", "50", "CYNC_ADMIN_TOKEN", TOKEN);
-        try (Controller c = new Controller(config(), SystemClock.utc(), env).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
             assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(5000);
             c.flags.rollback("api:ops", "pager went off", false);
         }
         Files.delete(state.resolve(FileFlagStore.STATE));
 
-        assertThatThrownBy(() -> new Controller(config(), SystemClock.utc(), env))
+        assertThatThrownBy(() -> new CompositionRoot(config(), SystemClock.utc(), env))
                 .isInstanceOf(StateFileException.class)
                 .hasMessageContaining(state.resolve(FileFlagStore.STATE).toString())
                 .hasMessageContaining("is missing")
                 .hasMessageContaining("--reset-state flags.json");
 
         // The way out: started afresh at 0%, kill switch on, held; the environment is remembered, not applied.
-        try (Controller c = new Controller(
+        try (CompositionRoot c = new CompositionRoot(
                         config(),
                         SystemClock.utc(),
                         env,
@@ -196,14 +198,14 @@ class StateSafetyTest {
             assertThat(audit).noneMatch(e -> e.version() > reset && e.action().equals("set_percentage"));
         }
         // Next start: the same environment is not a change, so 0% stays.
-        try (Controller c = new Controller(config(), SystemClock.utc(), env).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
             assertThat(c.flags.current().percentageBasisPoints()).isZero();
         }
     }
 
     @Test
     void aCorruptStateFileIsOneLineNamingTheFileAndTheWayOutNeverAStackTrace() throws Exception {
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             c.flags.setPercentage("api:ops", 1000, "step");
         }
         Path flags = state.resolve(FileFlagStore.STATE);
@@ -232,7 +234,7 @@ class StateSafetyTest {
                     .doesNotContain("\tat ");
         }
         // A stale copy (an older version put back) is refused the same way.
-        try (Controller c = new Controller(
+        try (CompositionRoot c = new CompositionRoot(
                         config(),
                         SystemClock.utc(),
                         Map.of(),
@@ -245,29 +247,29 @@ class StateSafetyTest {
             c.flags.setPercentage("api:ops", 500, "step");
         }
         String v = Files.readString(flags);
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             c.flags.rollback("api:ops", "rollback", false);
         }
         Files.writeString(flags, v, StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> new Controller(config(), SystemClock.utc(), Map.of()))
+        assertThatThrownBy(() -> new CompositionRoot(config(), SystemClock.utc(), Map.of()))
                 .isInstanceOf(StateFileException.class)
                 .hasMessageContaining("stale copy");
     }
 
     @Test
     void aCorruptSloWindowFileStartsFreshWindowsWithAWarningAndAMetric() throws Exception {
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             c.windows.recordCommand("new", c.clock.millis(), true, 1, 1, false);
         }
-        Path file = state.resolve(Controller.SLO_WINDOWS);
+        Path file = state.resolve(CompositionRoot.SLO_WINDOWS);
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(whole, whole.length / 2));
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             c.metrics.writeText(out);
             assertThat(out.toString(StandardCharsets.UTF_8))
                     .contains("canary_state_load_failures_total{file=\"slo_windows\"} 1.0");
-            assertThat(Files.exists(state.resolve(Controller.SLO_WINDOWS + ".corrupt")))
+            assertThat(Files.exists(state.resolve(CompositionRoot.SLO_WINDOWS + ".corrupt")))
                     .isTrue();
         }
     }

@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
@@ -37,7 +39,7 @@ class StatusPageBrowserTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     LoadGenerator.Run load;
     final ScheduledExecutorService issuer = Executors.newSingleThreadScheduledExecutor();
@@ -47,7 +49,7 @@ class StatusPageBrowserTest {
         Browser.require();
         ControllerConfig c = ControllerOptions.rollout(
                 ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
-        controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
         fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 40), controller.clock)
                 .start();
         await().atMost(Duration.ofSeconds(20))

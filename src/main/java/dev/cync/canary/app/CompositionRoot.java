@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.flags.EnvDefaults;
@@ -66,52 +66,52 @@ import org.slf4j.LoggerFactory;
  * directory + environment), the canary router and sender, and the HTTP server with the admin API.
  * {@code serve}, {@code demo} and {@code bench} all run this.
  */
-final class Controller implements AutoCloseable {
+public final class CompositionRoot implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    private static final Logger log = LoggerFactory.getLogger(CompositionRoot.class);
     /** Dark-launch mirrors outstanding at most; beyond this a mirror is dropped and counted. */
-    static final int MIRROR_CAPACITY = 1024;
+    public static final int MIRROR_CAPACITY = 1024;
 
-    static final String SLO_WINDOWS = "slo-windows.bin";
+    public static final String SLO_WINDOWS = "slo-windows.bin";
     /** The files of the state directory, as {@code --reset-state} names them. */
-    static final List<String> STATE_FILES = List.of(
+    public static final List<String> STATE_FILES = List.of(
             FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS, StateMarker.FILE);
 
-    final ControllerConfig config;
-    final Clock clock;
-    final Metrics metrics = new Metrics();
-    final DeviceServer devices;
-    final LegacyTransport legacy;
-    final ReliableTransport reliable;
-    final Flags flags;
+    public final ControllerConfig config;
+    public final Clock clock;
+    public final Metrics metrics = new Metrics();
+    public final DeviceServer devices;
+    public final LegacyTransport legacy;
+    public final ReliableTransport reliable;
+    public final Flags flags;
     /** The file store; null with {@code flags.store: etcd}. */
-    final FileFlagStore flagStore;
+    public final FileFlagStore flagStore;
     /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
-    final EtcdFlagStore etcd;
+    public final EtcdFlagStore etcd;
 
-    final LeaderElection election;
+    public final LeaderElection election;
     private boolean rolloutStarted;
     private Scheduler.Cancellable fleetSync;
     private Scheduler.Cancellable outageCheck;
-    final StateMarker marker;
-    final CanaryRouter router;
-    final CanarySender sender;
-    final OutcomeHistory history;
+    public final StateMarker marker;
+    public final CanaryRouter router;
+    public final CanarySender sender;
+    public final OutcomeHistory history;
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
-    final Transport fresh;
+    public final Transport newTransport;
 
-    final SloSpec sloSpec;
+    public final SloSpec sloSpec;
     /** This replica's own outcomes (persisted in the state directory; published to etcd with several replicas). */
-    final SloWindows windows;
+    public final SloWindows windows;
     /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
-    final FleetSlo fleetSlo;
+    public final FleetSlo fleetSlo;
 
-    final SloEvaluator evaluator;
-    final RolloutController rollout;
+    public final SloEvaluator evaluator;
+    public final RolloutController rollout;
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
-    private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
+    private final ScheduledExecutorService background = DaemonThreads.scheduler("controller-background");
     private final Map<String, String> env;
     private final DurableFiles.Writer writer;
     private final AtomicLong windowsPersistFailures = new AtomicLong();
@@ -125,9 +125,9 @@ final class Controller implements AutoCloseable {
     /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
     private volatile MqttBridge mqtt;
     /** The status page's last hour of transport samples, on the controller's (real) clock. */
-    final StatusHistory statusHistory;
+    public final StatusHistory statusHistory;
 
-    Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
+    public CompositionRoot(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
         this(config, clock, env, null, null, UnaryOperator.identity());
     }
 
@@ -136,7 +136,7 @@ final class Controller implements AutoCloseable {
      * @param sloScheduler their scheduler; null: a background thread on real time
      * @param decorateNew wraps the new transport (the demo's injected fault)
      */
-    Controller(
+    public CompositionRoot(
             ControllerConfig config,
             Clock clock,
             Map<String, String> env,
@@ -151,7 +151,7 @@ final class Controller implements AutoCloseable {
      * @param resetState state files the operator asked to start afresh ({@code --reset-state}), each audited
      * @param writer how state reaches the disk ({@link DurableFiles#DISK}; tests inject a failing disk)
      */
-    Controller(
+    public CompositionRoot(
             ControllerConfig config,
             Clock clock,
             Map<String, String> env,
@@ -195,13 +195,13 @@ final class Controller implements AutoCloseable {
         this.devices = new DeviceServer(config.server(), config.guards(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
-        this.fresh = decorateNew.apply(reliable);
+        this.newTransport = decorateNew.apply(reliable);
         this.router = new CanaryRouter(routing(flags.current()), metrics);
         this.sender = new CanarySender(
-                router, legacy, fresh, metrics, MIRROR_CAPACITY, c -> Targets.resolve(c, devices.registry()));
+                router, legacy, newTransport, metrics, MIRROR_CAPACITY, c -> Targets.resolve(c, devices.registry()));
         this.history = new OutcomeHistory(200_000, 5, clock);
         history.watch(legacy);
-        history.watch(fresh);
+        history.watch(newTransport);
         this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
         this.sloSpec = SloSpec.load(config.rollout().sloFile());
         this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
@@ -212,7 +212,7 @@ final class Controller implements AutoCloseable {
         }
         SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
         recorder.watch(legacy);
-        recorder.watch(fresh);
+        recorder.watch(newTransport);
         if (etcd != null) {
             // Several replicas: gates and the automatic rollback judge the whole fleet's outcomes, merged through etcd.
             SloWindows fleetWindows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
@@ -276,11 +276,11 @@ final class Controller implements AutoCloseable {
         log.info("routing at start: {}", flags.current().summary());
     }
 
-    Path stateDir() {
+    public Path stateDir() {
         return config.server().stateDir();
     }
 
-    static RoutingConfig routing(FlagState s) {
+    public static RoutingConfig routing(FlagState s) {
         return new RoutingConfig(
                 s.percentageBasisPoints(),
                 s.salt(),
@@ -354,7 +354,7 @@ final class Controller implements AutoCloseable {
     }
 
     /** Starts the device server, the SLO bookkeeping and the rollout, and the HTTP server unless {@code withHttp} is false. */
-    Controller start(boolean withHttp) throws IOException, InterruptedException {
+    public CompositionRoot start(boolean withHttp) throws IOException, InterruptedException {
         try {
             return startAll(withHttp);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -364,7 +364,7 @@ final class Controller implements AutoCloseable {
         }
     }
 
-    private Controller startAll(boolean withHttp) throws IOException, InterruptedException {
+    private CompositionRoot startAll(boolean withHttp) throws IOException, InterruptedException {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
@@ -487,11 +487,11 @@ final class Controller implements AutoCloseable {
     }
 
     /** The listener of the admin API: its own when configured, else the one of /metrics. */
-    AdminServer apiHttp() {
+    public AdminServer apiHttp() {
         return apiHttp != null ? apiHttp : http;
     }
 
-    AdminServer http() {
+    public AdminServer http() {
         return http;
     }
 
@@ -499,17 +499,17 @@ final class Controller implements AutoCloseable {
      * Declares the simulated fleet's device types in the state model (the simulator, like real
      * devices, does not send them); before the fleet connects, so Home Assistant never sees them untyped.
      */
-    Controller withSimulatedTypes(int simulatedDevices) {
+    public CompositionRoot withSimulatedTypes(int simulatedDevices) {
         Fleet.meshTypes(simulatedDevices).forEach(devices.registry().states()::type);
         return this;
     }
 
     /** The Home Assistant bridge, or null when no broker is configured. */
-    MqttBridge mqtt() {
+    public MqttBridge mqtt() {
         return mqtt;
     }
 
-    AdminApi api() {
+    public AdminApi api() {
         return api;
     }
 
@@ -531,7 +531,7 @@ final class Controller implements AutoCloseable {
      * What {@code /healthz} says besides "up": whether every piece of state is on disk. Still 200
      * when it is not: restarting a controller whose disk refuses would lose what only memory holds.
      */
-    Map<String, Object> health() {
+    public Map<String, Object> health() {
         Map<String, Object> h = new LinkedHashMap<>();
         var flagsPersist = flags.store().persistence();
         boolean rolloutPending = rollout != null && rollout.persistPending();
