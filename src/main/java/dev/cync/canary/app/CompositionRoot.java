@@ -77,37 +77,37 @@ public final class CompositionRoot implements AutoCloseable {
     public static final List<String> STATE_FILES = List.of(
             FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS, StateMarker.FILE);
 
-    public final ControllerConfig config;
-    public final Clock clock;
-    public final Metrics metrics = new Metrics();
-    public final DeviceServer devices;
-    public final LegacyTransport legacy;
-    public final ReliableTransport reliable;
-    public final Flags flags;
+    private final ControllerConfig config;
+    private final Clock clock;
+    private final Metrics metrics = new Metrics();
+    private final DeviceServer devices;
+    private final LegacyTransport legacy;
+    private final ReliableTransport reliable;
+    private final Flags flags;
     /** The file store; null with {@code flags.store: etcd}. */
-    public final FileFlagStore flagStore;
+    private final FileFlagStore flagStore;
     /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
-    public final EtcdFlagStore etcd;
+    private final EtcdFlagStore etcd;
 
-    public final LeaderElection election;
+    private final LeaderElection election;
     private boolean rolloutStarted;
     private Scheduler.Cancellable fleetSync;
     private Scheduler.Cancellable outageCheck;
-    public final StateMarker marker;
-    public final CanaryRouter router;
-    public final CanarySender sender;
-    public final OutcomeHistory history;
+    private final StateMarker marker;
+    private final CanaryRouter router;
+    private final CanarySender sender;
+    private final OutcomeHistory history;
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
-    public final Transport newTransport;
+    private final Transport newTransport;
 
-    public final SloSpec sloSpec;
+    private final SloSpec sloSpec;
     /** This replica's own outcomes (persisted in the state directory; published to etcd with several replicas). */
-    public final SloWindows windows;
+    private final SloWindows windows;
     /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
-    public final FleetSlo fleetSlo;
+    private final FleetSlo fleetSlo;
 
-    public final SloEvaluator evaluator;
-    public final RolloutController rollout;
+    private final SloEvaluator evaluator;
+    private final RolloutController rollout;
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
@@ -125,7 +125,7 @@ public final class CompositionRoot implements AutoCloseable {
     /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
     private volatile MqttBridge mqtt;
     /** The status page's last hour of transport samples, on the controller's (real) clock. */
-    public final StatusHistory statusHistory;
+    private final StatusHistory statusHistory;
 
     public CompositionRoot(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
         this(config, clock, env, null, null, UnaryOperator.identity());
@@ -274,6 +274,86 @@ public final class CompositionRoot implements AutoCloseable {
         EnvDefaults.apply(flags, env);
         metrics.canaryPercentage(flags.current().percentageBasisPoints() / 100.0);
         log.info("routing at start: {}", flags.current().summary());
+    }
+
+    /** The settings it was built from. */
+    public ControllerConfig config() {
+        return config;
+    }
+
+    /** The real clock of the device server, the transports and the status history. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The Prometheus registry every part reports to. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The device server (plain and TLS listeners, the registry of connected devices). */
+    public DeviceServer devices() {
+        return devices;
+    }
+
+    /** The legacy transport. */
+    public LegacyTransport legacy() {
+        return legacy;
+    }
+
+    /** The new transport, undecorated ({@code ReliableTransport}). */
+    public ReliableTransport reliable() {
+        return reliable;
+    }
+
+    /** The flags: canary share, kill switch, cohort, dark launch. */
+    public Flags flags() {
+        return flags;
+    }
+
+    /** The file store of the flags; null with {@code flags.store: etcd}. */
+    public FileFlagStore flagStore() {
+        return flagStore;
+    }
+
+    /** The leader election with {@code flags.store: etcd}; null with the file store. */
+    public LeaderElection election() {
+        return election;
+    }
+
+    /** The canary router (which transport a command takes). */
+    public CanaryRouter router() {
+        return router;
+    }
+
+    /** The canary sender: every command the controller sends goes through it. */
+    public CanarySender sender() {
+        return sender;
+    }
+
+    /** The SLO file, loaded. */
+    public SloSpec sloSpec() {
+        return sloSpec;
+    }
+
+    /** This replica's own SLO windows. */
+    public SloWindows windows() {
+        return windows;
+    }
+
+    /** Every replica's published outcomes merged, with {@code flags.store: etcd}; else null. */
+    public FleetSlo fleetSlo() {
+        return fleetSlo;
+    }
+
+    /** The SLO evaluator the gates and the automatic rollback read. */
+    public SloEvaluator evaluator() {
+        return evaluator;
+    }
+
+    /** The rollout controller; null when {@code rollout.enabled} is false. */
+    public RolloutController rollout() {
+        return rollout;
     }
 
     public Path stateDir() {
@@ -509,10 +589,6 @@ public final class CompositionRoot implements AutoCloseable {
         return mqtt;
     }
 
-    public AdminApi api() {
-        return api;
-    }
-
     private void saveWindows() {
         if (!persistWindows) {
             return;
@@ -531,7 +607,7 @@ public final class CompositionRoot implements AutoCloseable {
      * What {@code /healthz} says besides "up": whether every piece of state is on disk. Still 200
      * when it is not: restarting a controller whose disk refuses would lose what only memory holds.
      */
-    public Map<String, Object> health() {
+    private Map<String, Object> health() {
         Map<String, Object> h = new LinkedHashMap<>();
         var flagsPersist = flags.store().persistence();
         boolean rolloutPending = rollout != null && rollout.persistPending();

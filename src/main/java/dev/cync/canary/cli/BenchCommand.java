@@ -171,31 +171,34 @@ final class BenchCommand implements Callable<Integer> {
                 Fleet fleet = fleetProcess
                         ? null
                         : new Fleet(
-                                        Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
+                                        Fleet.Config.defaults(
+                                                        "127.0.0.1",
+                                                        controller.devices().plainPort(),
+                                                        devices)
                                                 .withFaults(faults.faults(), faults.seed)
                                                 .withDedup(!noDedup),
                                         clock)
                                 .start();
                 FleetProcess child = fleetProcess
                         ? FleetProcess.start(
-                                controller.devices.plainPort(),
+                                controller.devices().plainPort(),
                                 devices,
                                 !noDedup,
                                 faults,
-                                () -> controller.devices.registry().size())
+                                () -> controller.devices().registry().size())
                         : null) {
             if (!Waits.until(
-                    () -> controller.devices.registry().size() >= devices,
+                    () -> controller.devices().registry().size() >= devices,
                     Duration.ofSeconds(60),
                     Duration.ofMillis(50))) {
                 out().printf(
                                 "bench: only %d of %d devices connected within 60 s%n",
-                                controller.devices.registry().size(), devices);
+                                controller.devices().registry().size(), devices);
                 return 1;
             }
             List<DeviceId> ids = fleet != null
                     ? fleet.ids()
-                    : controller.devices.registry().connectedIds().stream()
+                    : controller.devices().registry().connectedIds().stream()
                             .sorted()
                             .toList();
             report.put("devices", devices);
@@ -232,12 +235,12 @@ final class BenchCommand implements Callable<Integer> {
                 mirroring(controller, arm.equals("mirror"));
                 LoadGenerator.Sink sink = sink(arm, controller, clock);
                 Transport transport =
-                        arm.equals("reliable") ? controller.reliable : arm.equals("raw") ? null : controller.legacy;
+                        arm.equals("reliable") ? controller.reliable() : arm.equals("raw") ? null : controller.legacy();
                 double[] mirrorsBefore = mirrors(controller);
                 Map<String, Object> r = measure(arm, sink, transport, controller, fleet, clock, timer, ids);
                 if (arm.equals("mirror")) {
                     Waits.until(
-                            () -> controller.sender.mirrorsInFlight() == 0,
+                            () -> controller.sender().mirrorsInFlight() == 0,
                             Duration.ofSeconds(5),
                             Duration.ofMillis(20));
                     double[] after = mirrors(controller);
@@ -278,17 +281,17 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The mirror arm routes through the canary router at 0% with dark launch on for every device; other arms leave it off. */
     private static void mirroring(CompositionRoot c, boolean on) {
-        if (c.flags.current().darkLaunch() != on) {
-            c.flags.setPercentage("bench", 0, "bench arm");
-            c.flags.darkLaunch("bench", on, 10_000, "bench mirror arm");
+        if (c.flags().current().darkLaunch() != on) {
+            c.flags().setPercentage("bench", 0, "bench arm");
+            c.flags().darkLaunch("bench", on, 10_000, "bench mirror arm");
         }
     }
 
     private static double[] mirrors(CompositionRoot c) {
         return new double[] {
-            c.metrics.counterValue(Metrics.DARK_LAUNCH, "success"),
-            c.metrics.counterValue(Metrics.DARK_LAUNCH, "failure"),
-            c.metrics.counterValue(Metrics.DARK_LAUNCH, "dropped")
+            c.metrics().counterValue(Metrics.DARK_LAUNCH, "success"),
+            c.metrics().counterValue(Metrics.DARK_LAUNCH, "failure"),
+            c.metrics().counterValue(Metrics.DARK_LAUNCH, "dropped")
         };
     }
 
@@ -303,10 +306,11 @@ final class BenchCommand implements Callable<Integer> {
     private LoadGenerator.Sink sink(String arm, CompositionRoot c, SystemClock clock) {
         return switch (arm) {
             case "raw" ->
-                new RawBaseline(c.devices.registry(), clock, c.config.reliable().deadline());
-            case "legacy" -> c.legacy::send;
-            case "mirror" -> c.sender::send;
-            default -> c.reliable::send;
+                new RawBaseline(
+                        c.devices().registry(), clock, c.config().reliable().deadline());
+            case "legacy" -> c.legacy()::send;
+            case "mirror" -> c.sender()::send;
+            default -> c.reliable()::send;
         };
     }
 
@@ -321,10 +325,10 @@ final class BenchCommand implements Callable<Integer> {
             List<DeviceId> ids)
             throws InterruptedException {
         String label = arm.equals("reliable") ? Metrics.NEW : Metrics.LEGACY;
-        double retransmitsBefore = transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label);
+        double retransmitsBefore = transport == null ? 0 : controller.metrics().counterValue(Metrics.RETRANSMIT, label);
         // Every arm's own counts, the raw baseline's included, checked against the load generator's.
         Supplier<TransportStats> armStats = transport != null ? transport::stats : ((RawBaseline) sink)::stats;
-        Duration settle = controller.config.reliable().deadline().plusSeconds(2);
+        Duration settle = controller.config().reliable().deadline().plusSeconds(2);
         // Counts are compared when nothing moves: the warm-up's last commands resolved before, every command after.
         Waits.until(() -> armStats.get().inFlight() == 0, settle, Duration.ofMillis(20));
         TransportStats statsBefore = armStats.get();
@@ -382,8 +386,9 @@ final class BenchCommand implements Callable<Integer> {
         lat.put("p999", ms(h, 99.9));
         lat.put("max", h.getTotalCount() == 0 ? null : round(h.getMaxValue() / 1000.0, 3));
         r.put("latency_ms", lat);
-        double retransmits =
-                transport == null ? 0 : controller.metrics.counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
+        double retransmits = transport == null
+                ? 0
+                : controller.metrics().counterValue(Metrics.RETRANSMIT, label) - retransmitsBefore;
         r.put("retransmits", (long) retransmits);
         r.put("retransmit_rate", issued == 0 ? 0 : round(retransmits / issued, 6));
         r.put("duplicate_applications", sim == null ? null : sim.duplicateApplications());

@@ -44,7 +44,7 @@ final class MemoryBench {
                     Main.class.getName(),
                     "simulate",
                     "--server",
-                    "127.0.0.1:" + controller.devices.plainPort(),
+                    "127.0.0.1:" + controller.devices().plainPort(),
                     "--devices",
                     String.valueOf(bench.devices),
                     "--heartbeat",
@@ -55,15 +55,15 @@ final class MemoryBench {
                     .start();
             try {
                 boolean all = Waits.until(
-                        () -> controller.devices.registry().size() >= bench.devices,
+                        () -> controller.devices().registry().size() >= bench.devices,
                         Duration.ofMinutes(3),
                         Duration.ofMillis(200));
-                int connected = controller.devices.registry().size();
+                int connected = controller.devices().registry().size();
                 long idle = BenchCommand.heapAfterGc();
                 long ok = 0;
-                for (var transport : List.of(controller.legacy, controller.reliable)) {
+                for (var transport : List.of(controller.legacy(), controller.reliable())) {
                     List<CompletableFuture<CommandOutcome>> fs = new ArrayList<>();
-                    for (DeviceId id : controller.devices.registry().connectedIds()) {
+                    for (DeviceId id : controller.devices().registry().connectedIds()) {
                         fs.add(transport.send(DeviceCommand.power(id, true)));
                     }
                     CompletableFuture.allOf(fs.toArray(new CompletableFuture[0]))

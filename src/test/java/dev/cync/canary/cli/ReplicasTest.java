@@ -108,8 +108,8 @@ class ReplicasTest {
 
     private static CompositionRoot leader(List<CompositionRoot> rs) {
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> rs.stream().filter(c -> c.election.isLeader()).count() == 1);
-        return rs.stream().filter(c -> c.election.isLeader()).findFirst().orElseThrow();
+                .until(() -> rs.stream().filter(c -> c.election().isLeader()).count() == 1);
+        return rs.stream().filter(c -> c.election().isLeader()).findFirst().orElseThrow();
     }
 
     @Test
@@ -119,13 +119,13 @@ class ReplicasTest {
             CompositionRoot lead = leader(rs);
             CompositionRoot follower =
                     rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
-            String leaderName = lead.election.replica();
+            String leaderName = lead.election().replica();
             for (CompositionRoot c : rs) {
                 JsonNode view = call(c, "GET", "/api/rollout", null);
                 assertThat(view.path("leader").asText()).isEqualTo(leaderName);
                 assertThat(view.path("leading").asBoolean()).isEqualTo(c == lead);
                 assertThat(metrics(c))
-                        .contains("canary_leader{replica=\"" + c.election.replica() + "\"} "
+                        .contains("canary_leader{replica=\"" + c.election().replica() + "\"} "
                                 + (c == lead ? "1.0" : "0.0"));
             }
             call(follower, "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
@@ -134,7 +134,7 @@ class ReplicasTest {
                     .toList();
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             // The leader's rollout saw an operator's hand and paused; the state is shared.
             await().atMost(Duration.ofSeconds(2))
@@ -150,7 +150,7 @@ class ReplicasTest {
             call(other, "POST", "/api/canary/rollback", "{\"reason\": \"pager\"}");
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             assertThat(call(lead, "GET", "/api/audit?limit=10", null)
                             .path("entries")
@@ -166,7 +166,7 @@ class ReplicasTest {
             List<CompositionRoot> rest = rs.stream().filter(c -> c != lead).toList();
             CompositionRoot next = leader(rest);
             JsonNode view = call(next, "GET", "/api/rollout", null);
-            assertThat(view.path("leader").asText()).isEqualTo(next.election.replica());
+            assertThat(view.path("leader").asText()).isEqualTo(next.election().replica());
             assertThat(view.path("status").asText()).isEqualTo("paused");
             assertThat(view.path("history").size())
                     .isEqualTo(was.path("history").size());
@@ -200,7 +200,7 @@ class ReplicasTest {
                     .toList();
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().anyMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             // About 100 commands per replica every real 100 ms (6 virtual seconds): 1,000 a minute each.
             timer.scheduleAtFixedRate(
@@ -208,9 +208,9 @@ class ReplicasTest {
                         for (CompositionRoot c : rs) {
                             for (int i = 0; i < 100; i++) {
                                 boolean ok = c == lead || i >= 3;
-                                c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
-                                c.windows.recordCommand(
-                                        "legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
+                                c.windows().recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
+                                c.windows()
+                                        .recordCommand("legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
                             }
                         }
                     },
@@ -220,15 +220,15 @@ class ReplicasTest {
 
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             long now = minutePerSecond.millis();
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows)
+            assertThat(new AutoRollbackCheck(lead.sloSpec(), lead.windows())
                             .check("new", now)
                             .result())
                     .as("the leader's own devices alone")
                     .isEqualTo(Check.Result.PASS);
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows())
+            assertThat(new AutoRollbackCheck(lead.sloSpec(), lead.evaluator().windows())
                             .check("new", now)
                             .result())
                     .as("the fleet")
@@ -236,8 +236,8 @@ class ReplicasTest {
             JsonNode audit = call(rs.get(2), "GET", "/api/audit?limit=20", null).path("entries");
             assertThat(audit.toString()).contains("auto-rollback").contains("consecutive failed checks");
             for (CompositionRoot c : rs) {
-                assertThat(c.fleetSlo.published())
-                        .as(c.election.replica() + " published")
+                assertThat(c.fleetSlo().published())
+                        .as(c.election().replica() + " published")
                         .isPositive();
                 assertThat(metrics(c)).contains("canary_fleet_slo_minutes_total{event=\"published\"}");
             }
@@ -263,7 +263,7 @@ class ReplicasTest {
                     .toList();
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             etcd.kill(1);
             etcd.kill(2);
@@ -276,7 +276,7 @@ class ReplicasTest {
                 call(here, "POST", "/api/canary/rollback", "{\"reason\": \"pager during the etcd outage\"}");
                 long tookMs = (System.nanoTime() - sent) / 1_000_000;
                 // Applied here when the API answered, without etcd.
-                assertThat(devices).allMatch(d -> here.router.route(d) == TransportKind.LEGACY);
+                assertThat(devices).allMatch(d -> here.router().route(d) == TransportKind.LEGACY);
                 assertThat(call(here, "GET", "/api/canary", null)
                                 .path("persisted")
                                 .asBoolean())
@@ -288,9 +288,10 @@ class ReplicasTest {
                         .as("the rollback did not wait for etcd's timeout (1000 ms)")
                         .isLessThan(1000);
                 // Nobody leads without etcd, and the other replicas stay where they were: nothing loosens.
-                await().atMost(Duration.ofSeconds(3)).until(() -> rs.stream().noneMatch(c -> c.election.isLeader()));
+                await().atMost(Duration.ofSeconds(3))
+                        .until(() -> rs.stream().noneMatch(c -> c.election().isLeader()));
                 for (CompositionRoot c : rs.subList(0, 2)) {
-                    assertThat(devices).allMatch(d -> c.router.route(d) == TransportKind.NEW);
+                    assertThat(devices).allMatch(d -> c.router().route(d) == TransportKind.NEW);
                 }
             } finally {
                 etcd.restart(1);
@@ -298,7 +299,7 @@ class ReplicasTest {
             }
             for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(15))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> call(rs.get(2), "GET", "/api/canary", null)
@@ -308,7 +309,7 @@ class ReplicasTest {
                             .path("entries")
                             .toString())
                     .contains("pager during the etcd outage");
-            assertThat(rs.get(0).flags.current().killSwitch()).isTrue();
+            assertThat(rs.get(0).flags().current().killSwitch()).isTrue();
             leader(rs);
         } finally {
             rs.forEach(CompositionRoot::close);
@@ -337,14 +338,16 @@ class ReplicasTest {
                         "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
                 for (CompositionRoot c : rs) {
                     await().atMost(Duration.ofSeconds(1))
-                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                            .until(() ->
+                                    devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
                 }
                 long sent = System.nanoTime();
                 call(rs.get(round % 3), "POST", "/api/canary/rollback", "{\"reason\": \"round " + round + "\"}");
                 for (CompositionRoot c : rs) {
                     await().atMost(Duration.ofSeconds(1))
                             .pollInterval(Duration.ofMillis(1))
-                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                            .until(() ->
+                                    devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
                 }
                 micros.add((System.nanoTime() - sent) / 1000);
             }

@@ -50,7 +50,7 @@ class RolloutApiTest {
             assertThat(r.get("status").asText()).isEqualTo("running");
             assertThat(r.get("stage").get("name").asText()).isEqualTo("dark_launch");
             assertThat(r.get("stages")).hasSize(4);
-            assertThat(c.flags.current().darkLaunch()).isTrue();
+            assertThat(c.flags().current().darkLaunch()).isTrue();
             assertThat(call(port, "POST", "/api/rollout/pause", "{\"reason\": \"freeze\"}")
                             .body()
                             .get("status")
@@ -68,13 +68,13 @@ class RolloutApiTest {
             JsonNode promoted = call(port, "POST", "/api/rollout/promote", "{\"reason\": \"looks good\"}")
                     .body();
             assertThat(promoted.get("stage").get("name").asText()).isEqualTo("canary_10");
-            assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(1000);
+            assertThat(c.flags().current().percentageBasisPoints()).isEqualTo(1000);
             assertThat(call(port, "POST", "/api/rollout/abort", "{\"reason\": \"stop\"}")
                             .body()
                             .get("status")
                             .asText())
                     .isEqualTo("rolled_back");
-            assertThat(c.flags.current().killSwitch()).isTrue();
+            assertThat(c.flags().current().killSwitch()).isTrue();
             assertThat(call(port, "POST", "/api/rollout/retry", "{}").status()).isEqualTo(400);
             assertThat(call(port, "POST", "/api/rollout/retry", "{\"reason\": \"again\"}")
                             .body()

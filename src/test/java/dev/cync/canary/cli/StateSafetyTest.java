@@ -94,7 +94,7 @@ class StateSafetyTest {
             assertThat(call(c, "POST", "/api/canary/cohort", "{\"add\": [\"" + device + "\"], \"reason\": \"pilot\"}")
                             .status())
                     .isEqualTo(200);
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.NEW);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.NEW);
 
             // Only the audit log refuses: the kill switch still reaches the router.
             Path auditKept = block(FileFlagStore.AUDIT);
@@ -102,7 +102,7 @@ class StateSafetyTest {
                     call(c, "PUT", "/api/canary/kill-switch", "{\"enabled\": true, \"reason\": \"audit disk broken\"}");
             assertThat(kill.status()).isEqualTo(200);
             assertThat(kill.body().get("persisted").asBoolean()).isFalse();
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.LEGACY);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.LEGACY);
 
             // Now the flag file refuses too: rollback and set-canary 0 answer success, say they are not persisted, and
             // route legacy.
@@ -110,14 +110,14 @@ class StateSafetyTest {
             assertThat(call(c, "PUT", "/api/canary/kill-switch", "{\"enabled\": false, \"reason\": \"x\"}")
                             .status())
                     .isEqualTo(200);
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.NEW);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.NEW);
             Reply rollback = call(c, "POST", "/api/canary/rollback", "{\"reason\": \"pager went off\"}");
             assertThat(rollback.status()).isEqualTo(200);
             assertThat(rollback.body().get("percentage").asInt()).isZero();
             assertThat(rollback.body().get("persisted").asBoolean()).isFalse();
             assertThat(rollback.body().get("persistence").get("last_error").asText())
                     .isNotBlank();
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.LEGACY);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.LEGACY);
             assertThat(call(c, "PUT", "/api/canary", "{\"percentage\": 0, \"reason\": \"again\"}")
                             .status())
                     .isEqualTo(200);
@@ -131,7 +131,7 @@ class StateSafetyTest {
             assertThat(metrics).containsPattern("canary_state_persist_failures_total\\{file=\"flags\"} [1-9]");
             // The audit trail still shows the changes the disk refused.
             List<String> actions =
-                    c.flags.store().audit(10).stream().map(AuditEntry::action).toList();
+                    c.flags().store().audit(10).stream().map(AuditEntry::action).toList();
             assertThat(actions).endsWith("kill_switch_on", "kill_switch_off", "rollback", "set_percentage");
             // And the operator's status command says so.
             CaptureCommandTest.Run status = CaptureCommandTest.run(
@@ -141,7 +141,7 @@ class StateSafetyTest {
             // The disk comes back: the retry writes everything, in order.
             unblock(FileFlagStore.STATE, flagsKept);
             unblock(FileFlagStore.AUDIT, auditKept);
-            assertThat(c.flagStore.persistPending()).isTrue();
+            assertThat(c.flagStore().persistPending()).isTrue();
             assertThat(call(c, "GET", "/healthz", null).body().get("status").asText())
                     .isEqualTo("ok");
         }
@@ -160,8 +160,8 @@ class StateSafetyTest {
     void aDeletedFlagFileRefusesTheStartInsteadOfTakingTheEnvironmentDefault() throws Exception {
         Map<String, String> env = Map.of("CANARY_PERCENTAGE", "50", "CYNC_ADMIN_TOKEN", TOKEN);
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(5000);
-            c.flags.rollback("api:ops", "pager went off", false);
+            assertThat(c.flags().current().percentageBasisPoints()).isEqualTo(5000);
+            c.flags().rollback("api:ops", "pager went off", false);
         }
         Files.delete(state.resolve(FileFlagStore.STATE));
 
@@ -182,10 +182,10 @@ class StateSafetyTest {
                         Set.of(FileFlagStore.STATE),
                         DurableFiles.DISK)
                 .start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isZero();
-            assertThat(c.flags.current().killSwitch()).isTrue();
-            assertThat(c.flags.current().rollbackSticky()).isTrue();
-            List<AuditEntry> audit = c.flags.store().audit(10);
+            assertThat(c.flags().current().percentageBasisPoints()).isZero();
+            assertThat(c.flags().current().killSwitch()).isTrue();
+            assertThat(c.flags().current().rollbackSticky()).isTrue();
+            List<AuditEntry> audit = c.flags().store().audit(10);
             assertThat(audit)
                     .anyMatch(e -> e.action().equals(FileFlagStore.RESET_STATE)
                             && e.actor().equals("operator:--reset-state")
@@ -199,14 +199,14 @@ class StateSafetyTest {
         }
         // Next start: the same environment is not a change, so 0% stays.
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isZero();
+            assertThat(c.flags().current().percentageBasisPoints()).isZero();
         }
     }
 
     @Test
     void aCorruptStateFileIsOneLineNamingTheFileAndTheWayOutNeverAStackTrace() throws Exception {
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.flags.setPercentage("api:ops", 1000, "step");
+            c.flags().setPercentage("api:ops", 1000, "step");
         }
         Path flags = state.resolve(FileFlagStore.STATE);
         String whole = Files.readString(flags);
@@ -244,11 +244,11 @@ class StateSafetyTest {
                         Set.of(FileFlagStore.STATE),
                         DurableFiles.DISK)
                 .start(false)) {
-            c.flags.setPercentage("api:ops", 500, "step");
+            c.flags().setPercentage("api:ops", 500, "step");
         }
         String v = Files.readString(flags);
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.flags.rollback("api:ops", "rollback", false);
+            c.flags().rollback("api:ops", "rollback", false);
         }
         Files.writeString(flags, v, StandardCharsets.UTF_8);
         assertThatThrownBy(() -> new CompositionRoot(config(), SystemClock.utc(), Map.of()))
@@ -259,14 +259,14 @@ class StateSafetyTest {
     @Test
     void aCorruptSloWindowFileStartsFreshWindowsWithAWarningAndAMetric() throws Exception {
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.windows.recordCommand("new", c.clock.millis(), true, 1, 1, false);
+            c.windows().recordCommand("new", c.clock().millis(), true, 1, 1, false);
         }
         Path file = state.resolve(CompositionRoot.SLO_WINDOWS);
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(whole, whole.length / 2));
         try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            c.metrics.writeText(out);
+            c.metrics().writeText(out);
             assertThat(out.toString(StandardCharsets.UTF_8))
                     .contains("canary_state_load_failures_total{file=\"slo_windows\"} 1.0");
             assertThat(Files.exists(state.resolve(CompositionRoot.SLO_WINDOWS + ".corrupt")))

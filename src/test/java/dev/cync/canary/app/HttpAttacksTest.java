@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cync.canary.app.CompositionRoot;
-import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.device.SelfSignedCertificate;
 import dev.cync.canary.http.HttpServerConfig;
 import dev.cync.canary.metrics.Metrics;
@@ -139,7 +137,7 @@ class HttpAttacksTest {
         call("PUT", "/api/canary", "{\"percentage\": 10, \"reason\": \"step\"}", TOKEN);
         Reply rollback = call("POST", "/api/canary/rollback", "{\"reason\": \"pager\"}", TOKEN);
         assertThat(rollback.status()).isEqualTo(200);
-        assertThat(controller.flags.current().percentageBasisPoints()).isZero();
+        assertThat(controller.flags().current().percentageBasisPoints()).isZero();
     }
 
     @Test
@@ -154,7 +152,7 @@ class HttpAttacksTest {
         assertThat(headers.getInputStream().readAllBytes()).isEmpty(); // closed, nothing to say
         assertThat(new String(body.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                 .startsWith("HTTP/1.1 408");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "timeout"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "timeout"))
                 .isEqualTo(2);
     }
 
@@ -173,7 +171,7 @@ class HttpAttacksTest {
         }
         Reply readOnlyWrite = call("POST", "/api/canary/rollback", "{\"reason\": \"x\"}", READ_TOKEN);
         assertThat(readOnlyWrite.status()).isEqualTo(403);
-        assertThat(controller.flags.current().version()).isZero();
+        assertThat(controller.flags().current().version()).isZero();
         assertThat(call("GET", "/metrics", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
     }
@@ -207,11 +205,11 @@ class HttpAttacksTest {
         Reply trailing =
                 call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"x\"} {\"percentage\": 90}", TOKEN);
         assertThat(trailing.status()).isEqualTo(400);
-        assertThat(controller.flags.current().version()).isZero();
+        assertThat(controller.flags().current().version()).isZero();
         assertThat(call("PUT", "/api/canary", "{\"percentage\": 99.99, \"reason\": \"x\"}", TOKEN)
                         .status())
                 .isEqualTo(200);
-        assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(9999);
+        assertThat(controller.flags().current().percentageBasisPoints()).isEqualTo(9999);
     }
 
     /** Reproduction 6: offset=2147483647 overflowed. */
@@ -249,7 +247,7 @@ class HttpAttacksTest {
         assertThat(call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"" + forged + "\"}", TOKEN)
                         .status())
                 .isEqualTo(200);
-        String reason = controller.flags.store().audit(1).get(0).reason();
+        String reason = controller.flags().store().audit(1).get(0).reason();
         assertThat(reason)
                 .doesNotContain("\n")
                 .doesNotContain("\u001b")
@@ -290,7 +288,7 @@ class HttpAttacksTest {
         start(d.withPort(0).withLimits(4, Duration.ofSeconds(10), Duration.ofSeconds(10)));
         String big = "{\"reason\": \"" + "x".repeat(70 * 1024) + "\"}";
         assertThat(call("POST", "/api/canary/rollback", big, TOKEN).status()).isEqualTo(413);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_large"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "too_large"))
                 .isEqualTo(1);
         int port = controller.http().port();
         for (int i = 0; i < 4; i++) {
@@ -300,7 +298,7 @@ class HttpAttacksTest {
         fifth.setSoTimeout(5000);
         assertThat(new String(fifth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                 .startsWith("HTTP/1.1 503");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_many_connections"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "too_many_connections"))
                 .isGreaterThanOrEqualTo(1);
     }
 

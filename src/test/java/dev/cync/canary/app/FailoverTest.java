@@ -1,10 +1,8 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cync.canary.app.CompositionRoot;
-import dev.cync.canary.app.LeaderOnlyScheduler;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.flags.EtcdFlagStore;
