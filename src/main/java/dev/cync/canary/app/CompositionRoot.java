@@ -30,7 +30,6 @@ import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.CanarySender;
-import dev.cync.canary.routing.RoutingConfig;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
@@ -63,8 +62,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's parts, wired: metrics, the device server, both transports, the flags (state
- * directory + environment), the canary router and sender, and the HTTP server with the admin API.
- * {@code serve}, {@code demo} and {@code bench} all run this.
+ * directory + environment), the decision core ({@link CanaryCore}: router, SLO windows, evaluator,
+ * rollout controller), the canary sender, and the HTTP server with the admin API. {@code serve},
+ * {@code demo} and {@code bench} all run this; {@code rehearse} builds only the core.
+ *
+ * <p>It is longer than 350 lines because it is the one place where the order of construction,
+ * start and stop is written out for every part (state first, then flags, core, sender, and HTTP
+ * last; the reverse on close), and the state directory's files (SLO windows, health) that only
+ * this process owns; the wiring that decides routing lives in {@link CanaryCore}.
  */
 public final class CompositionRoot implements AutoCloseable {
 
@@ -94,7 +99,9 @@ public final class CompositionRoot implements AutoCloseable {
     private Scheduler.Cancellable fleetSync;
     private Scheduler.Cancellable outageCheck;
     private final StateMarker marker;
-    private final CanaryRouter router;
+    /** Flags -> router, SLO recorder -> windows -> evaluator -> rollout: the part {@code rehearse} builds too. */
+    private final CanaryCore core;
+
     private final CanarySender sender;
     private final OutcomeHistory history;
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
@@ -106,7 +113,6 @@ public final class CompositionRoot implements AutoCloseable {
     /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
     private final FleetSlo fleetSlo;
 
-    private final SloEvaluator evaluator;
     private final RolloutController rollout;
     private final Clock sloClock;
     private final boolean persistWindows;
@@ -196,62 +202,46 @@ public final class CompositionRoot implements AutoCloseable {
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
         this.newTransport = decorateNew.apply(reliable);
-        this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(
-                router, legacy, newTransport, metrics, MIRROR_CAPACITY, c -> Targets.resolve(c, devices.registry()));
-        this.history = new OutcomeHistory(200_000, 5, clock);
-        history.watch(legacy);
-        history.watch(newTransport);
-        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
         this.sloSpec = SloSpec.load(config.rollout().sloFile());
-        this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
+        this.windows = CanaryCore.windows(sloSpec);
         // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
         this.persistWindows = sloClock == null;
         if (persistWindows) {
             loadWindows(resetState.contains(SLO_WINDOWS));
         }
-        SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
-        recorder.watch(legacy);
-        recorder.watch(newTransport);
+        SloWindows judged = windows;
         if (etcd != null) {
             // Several replicas: gates and the automatic rollback judge the whole fleet's outcomes, merged through etcd.
-            SloWindows fleetWindows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
-            this.fleetSlo = new FleetSlo(etcd, sloSpec, windows, fleetWindows, this.sloClock);
-            this.evaluator = new SloEvaluator(sloSpec, fleetWindows);
+            judged = CanaryCore.windows(sloSpec);
+            this.fleetSlo = new FleetSlo(etcd, sloSpec, windows, judged, this.sloClock);
         } else {
             this.fleetSlo = null;
-            this.evaluator = new SloEvaluator(sloSpec, windows);
         }
-        this.rollout = !config.rollout().enabled()
-                ? null
-                : election != null
-                        // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in
-                        // etcd.
-                        ? RolloutController.shared(
-                                RolloutPlan.load(config.rollout().planFile()),
-                                evaluator,
-                                new Flags(election.fenced()),
-                                this.sloClock,
-                                metrics,
-                                new EtcdRolloutStateStore(etcd, election),
-                                new Notifier(
-                                        config.rollout().alertmanagerUrl(),
-                                        config.rollout().webhookUrl()),
-                                recorder::pollFleet)
-                        : new RolloutController(
-                                RolloutPlan.load(config.rollout().planFile()),
-                                evaluator,
-                                flags,
-                                this.sloClock,
-                                metrics,
-                                stateDir().resolve(RolloutController.STATE_FILE),
-                                marker,
-                                writer,
-                                new Notifier(
-                                        config.rollout().alertmanagerUrl(),
-                                        config.rollout().webhookUrl()),
-                                recorder::pollFleet);
-        flags.store().addListener(this::flagsChanged);
+        this.core = new CanaryCore(
+                flags,
+                metrics,
+                sloSpec,
+                windows,
+                judged,
+                this.sloClock,
+                devices::packetsReceived,
+                devices::decodeErrors,
+                config.rollout().enabled() ? this::newRollout : null);
+        this.rollout = core.rollout();
+        this.sender = new CanarySender(
+                core.router(),
+                legacy,
+                newTransport,
+                metrics,
+                MIRROR_CAPACITY,
+                c -> Targets.resolve(c, devices.registry()));
+        this.history = new OutcomeHistory(200_000, 5, clock);
+        history.watch(legacy);
+        history.watch(newTransport);
+        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
+        core.recorder().watch(legacy);
+        core.recorder().watch(newTransport);
+        flags.store().addListener(this::logRoutingChange);
         metrics.counter(
                 Metrics.STATE_PERSIST_FAILURES,
                 "State writes the disk refused, by file; each is retried, and the state in memory stands.",
@@ -323,7 +313,7 @@ public final class CompositionRoot implements AutoCloseable {
 
     /** The canary router (which transport a command takes). */
     public CanaryRouter router() {
-        return router;
+        return core.router();
     }
 
     /** The canary sender: every command the controller sends goes through it. */
@@ -348,7 +338,7 @@ public final class CompositionRoot implements AutoCloseable {
 
     /** The SLO evaluator the gates and the automatic rollback read. */
     public SloEvaluator evaluator() {
-        return evaluator;
+        return core.evaluator();
     }
 
     /** The rollout controller; null when {@code rollout.enabled} is false. */
@@ -360,22 +350,40 @@ public final class CompositionRoot implements AutoCloseable {
         return config.server().stateDir();
     }
 
-    public static RoutingConfig routing(FlagState s) {
-        return new RoutingConfig(
-                s.percentageBasisPoints(),
-                s.salt(),
-                Set.copyOf(s.cohort()),
-                Set.copyOf(s.exclude()),
-                s.killSwitch(),
-                s.darkLaunch(),
-                s.darkLaunchBasisPoints(),
-                s.version());
+    /**
+     * The rollout controller of this process: with etcd, the leader's flag writes are fenced by its
+     * lease and the state is shared in etcd; else the state file in the state directory.
+     */
+    private RolloutController newRollout(SloEvaluator evaluator, SloRecorder recorder) throws IOException {
+        RolloutPlan plan = RolloutPlan.load(config.rollout().planFile());
+        Notifier notifier = new Notifier(
+                config.rollout().alertmanagerUrl(), config.rollout().webhookUrl());
+        if (election != null) {
+            return RolloutController.shared(
+                    plan,
+                    evaluator,
+                    new Flags(election.fenced()),
+                    sloClock,
+                    metrics,
+                    new EtcdRolloutStateStore(etcd, election),
+                    notifier,
+                    recorder::pollFleet);
+        }
+        return new RolloutController(
+                plan,
+                evaluator,
+                flags,
+                sloClock,
+                metrics,
+                stateDir().resolve(RolloutController.STATE_FILE),
+                marker,
+                writer,
+                notifier,
+                recorder::pollFleet);
     }
 
-    /** Every committed flag change reaches the router and the gauge at once, and the log says why. */
-    private void flagsChanged(FlagState s) {
-        router.update(routing(s));
-        metrics.canaryPercentage(s.killSwitch() ? 0 : s.percentageBasisPoints() / 100.0);
+    /** Every committed flag change is logged with its reason (the core has already moved the router and the gauge). */
+    private void logRoutingChange(FlagState s) {
         var c = s.lastChange();
         if (c != null && !c.action().startsWith("env_seen")) {
             log.info(
@@ -515,7 +523,7 @@ public final class CompositionRoot implements AutoCloseable {
                 auth,
                 metrics,
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
-        RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+        RolloutApi rolloutApi = new RolloutApi(rollout, core.evaluator(), sloClock);
         if (election != null) {
             rolloutApi.withLeadership(election.replica(), election::leader, election::isLeader);
         }
