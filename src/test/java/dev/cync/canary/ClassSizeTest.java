@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,14 +23,6 @@ class ClassSizeTest {
     static final int MAX_LINES = 350;
     static final String MARKER = "Why one class:";
 
-    /**
-     * Today's big classes that other engineers are splitting in issue 13; they are exempt until their
-     * split is merged. Simple file names, so a class that moves package keeps its entry.
-     */
-    static final Set<String> BEING_SPLIT = Set.of(
-            // being split in issue 13 (engineer A: composition root)
-            "Controller", "ControllerConfig", "RehearseCommand");
-
     @Test
     void everyBigMainClassSaysWhyItIsOneClass() throws IOException {
         List<String> offenders = new ArrayList<>();
@@ -40,9 +31,7 @@ class ClassSizeTest {
                     files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".java", "");
                 List<String> lines = Files.readAllLines(f);
-                if (lines.size() > MAX_LINES
-                        && !BEING_SPLIT.contains(name)
-                        && !saysWhy(String.join("\n", lines), name)) {
+                if (lines.size() > MAX_LINES && !saysWhy(String.join("\n", lines), name)) {
                     offenders.add(f + " (" + lines.size() + " lines)");
                 }
             }

@@ -1,6 +1,8 @@
 package dev.cync.canary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.bench.Arm;
 import dev.cync.canary.bench.Bench;
 import dev.cync.canary.bench.BenchReport;
@@ -131,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         SystemClock clock = SystemClock.utc();
         if (memory) {
-            try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(false)) {
+            try (CompositionRoot controller = new CompositionRoot(controllerConfig(), clock, Map.of()).start(false)) {
                 MemoryReport r = new MemoryBench(new ChildJvm(Main.class.getName()), devices)
                         .run(new ControllerBenchTarget(controller));
                 out().println(mapper.writeValueAsString(r));
@@ -152,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
                 faults.seed,
                 new ChildJvm(Main.class.getName()));
         BenchReport report;
-        try (Controller controller = new Controller(controllerConfig(), clock, Map.of()).start(true)) {
+        try (CompositionRoot controller = new CompositionRoot(controllerConfig(), clock, Map.of()).start(true)) {
             report = new Bench(settings, clock).run(new ControllerBenchTarget(controller), r -> {
                 if (!json) {
                     out().println(line(r));

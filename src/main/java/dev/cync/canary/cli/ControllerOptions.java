@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.ControllerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
@@ -127,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--fault-loss must be from 0 to 1, got " + faultLoss);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(
+                CompositionRoot controller = new CompositionRoot(
                                 config,
                                 clock,
                                 System.getenv(),
@@ -140,18 +142,21 @@ final class DemoCommand implements Callable<Integer> {
                         .start(true)
                         .withSimulatedTypes(devices);
                 Fleet fleet = new Fleet(
-                                Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices)
+                                Fleet.Config.defaults(
+                                                "127.0.0.1",
+                                                controller.devices().plainPort(),
+                                                devices)
                                         .withFaults(faults.faults(), faults.seed),
                                 clock)
                         .start()) {
-            Summary summary = new Summary(controller.metrics, controller.legacy, controller.reliable);
+            Summary summary = new Summary(controller.metrics(), controller.legacy(), controller.reliable());
             LoadGenerator load = new LoadGenerator(
-                    clock, new ExecutorScheduler(timer), controller.devices.registry()::connectedIds, faults.seed);
-            LoadGenerator.Sink sink = controller.sender::send;
+                    clock, new ExecutorScheduler(timer), controller.devices().registry()::connectedIds, faults.seed);
+            LoadGenerator.Sink sink = controller.sender()::send;
             int port = controller.http().port();
             out.printf(
                     "demo: %d simulated devices, %.0f commands/s through the canary router (%s)%n",
-                    devices, rate, controller.flags.current().summary());
+                    devices, rate, controller.flags().current().summary());
             out.printf(
                     "demo: status page on http://127.0.0.1:%d/ (admin token: %s)%n",
                     port,
@@ -161,9 +166,9 @@ final class DemoCommand implements Callable<Integer> {
             if (controller.mqtt() != null) {
                 out.printf(
                         "demo: Home Assistant bridge to %s: discovery under %s/, state and commands under %s/%n",
-                        controller.config.mqtt().broker(),
-                        controller.config.mqtt().discoveryPrefix(),
-                        controller.config.mqtt().baseTopic());
+                        controller.config().mqtt().broker(),
+                        controller.config().mqtt().discoveryPrefix(),
+                        controller.config().mqtt().baseTopic());
             }
             out.printf("demo: metrics on http://127.0.0.1:%d/metrics; move traffic with%n", port);
             out.printf(
@@ -190,16 +195,16 @@ final class DemoCommand implements Callable<Integer> {
                     () -> {
                         long elapsed = TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - start);
                         out.print(summary.lines(elapsed, every.toNanos() / 1e9));
-                        if (controller.rollout != null) {
-                            var st = controller.rollout.state();
+                        if (controller.rollout() != null) {
+                            var st = controller.rollout().state();
                             out.printf(
                                     "        virtual %s: stage %s, %s; %s; auto-rollback check: %s%n",
                                     RehearseCommand.at(RehearseCommand.EPOCH.plusNanos(
                                             virtual.nanoTime() / 60_000_000_000L * 60_000_000_000L)),
-                                    controller.rollout.stage().name(),
+                                    controller.rollout().stage().name(),
                                     st.status().name().toLowerCase(),
-                                    controller.flags.current().summary(),
-                                    controller.rollout.lastAutoCheck());
+                                    controller.flags().current().summary(),
+                                    controller.rollout().lastAutoCheck());
                         }
                         out.flush();
                     },

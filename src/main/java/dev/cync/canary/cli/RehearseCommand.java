@@ -1,5 +1,6 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CanaryCore;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
@@ -8,7 +9,6 @@ import dev.cync.canary.rollout.RolloutController;
 import dev.cync.canary.rollout.RolloutEvent;
 import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.RolloutState;
-import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.sim.BulkOutcomes;
 import dev.cync.canary.sim.Scenario;
@@ -41,7 +41,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cync-canary rehearse}: the whole plan in virtual time, with the real router, SLO engine,
- * rollout controller and automatic rollback, and modelled transports in place of TCP.
+ * rollout controller and automatic rollback (the {@code app.CanaryCore} that {@code serve} runs), and
+ * modelled transports in place of TCP.
+ *
+ * <p>Why one class: over 350 lines because it also turns the rollout's events into the rehearsal's result
+ * (timeline, stages, holds, rollbacks, detection delay) and prints it as tables; the wiring it
+ * plays is not here but in {@code app.CanaryCore}.
  */
 @Command(
         name = "rehearse",
@@ -114,17 +119,26 @@ final class RehearseCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("cync-rehearse-");
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
         Metrics metrics = new Metrics();
-        CanaryRouter router = new CanaryRouter(Controller.routing(flags.current()), metrics);
-        flags.store().addListener(s -> router.update(Controller.routing(s)));
         Duration deadline = Duration.ofMillis(1500);
-        SloWindows windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), slo.latencyThreshold());
+        SloWindows windows = CanaryCore.windows(slo);
         AtomicLong packets = new AtomicLong();
-        SloRecorder recorder = new SloRecorder(windows, clock, packets::get, () -> 0);
-        SloEvaluator evaluator = new SloEvaluator(slo, windows);
-        // No rollout state file: a rehearsal has nothing to restart from, and a month of minute ticks
-        // would otherwise be 43,200 forced writes.
-        RolloutController rollout = new RolloutController(
-                plan, evaluator, flags, clock, metrics, null, Notifier.none(), recorder::pollFleet);
+        // The same core as serve's (flags -> router, recorder -> windows -> evaluator -> rollout), on the
+        // virtual clock. No rollout state file: a rehearsal has nothing to restart from, and a month of
+        // minute ticks would otherwise be 43,200 forced writes.
+        CanaryCore core = new CanaryCore(
+                flags,
+                metrics,
+                slo,
+                windows,
+                windows,
+                clock,
+                packets::get,
+                () -> 0,
+                (evaluator, recorder) -> new RolloutController(
+                        plan, evaluator, flags, clock, metrics, null, Notifier.none(), recorder::pollFleet));
+        CanaryRouter router = core.router();
+        SloEvaluator evaluator = core.evaluator();
+        RolloutController rollout = core.rollout();
         List<RolloutState.Event> events = new ArrayList<>();
         rollout.addListener(events::add);
 

@@ -1,5 +1,7 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.time.SystemClock;
 import java.util.concurrent.Callable;
@@ -31,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
             config = ControllerOptions.rollout(config, true);
         }
         try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
-                Controller controller = new Controller(
+                CompositionRoot controller = new CompositionRoot(
                                 config,
                                 SystemClock.utc(),
                                 System.getenv(),

@@ -1,10 +1,10 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,11 +17,7 @@ final class Waits {
 
     /** A one-thread scheduler on a daemon thread, so that it never keeps the JVM alive. */
     static ScheduledExecutorService daemonScheduler(String name) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return DaemonThreads.scheduler(name);
     }
 
     /** Waits until {@code condition} holds, checking every {@code poll}; false on timeout. */

@@ -2,6 +2,8 @@ package dev.cync.canary.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.io.ByteArrayInputStream;
@@ -21,13 +23,13 @@ class ClientCommandsTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     String url;
 
     @BeforeEach
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
-        controller = new Controller(c, SystemClock.utc(), Map.of()).start(true);
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of()).start(true);
         url = "http://127.0.0.1:" + controller.http().port();
     }
 
@@ -55,17 +57,17 @@ class ClientCommandsTest {
         assertThat(set.out()).contains("canary 25%").contains("by api:cli:alice");
         // The controller starts with the kill switch on: setting a percentage turned it off, and says so.
         assertThat(set.out()).contains("also: turned the kill switch off");
-        assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(2500);
+        assertThat(controller.flags().current().percentageBasisPoints()).isEqualTo(2500);
         assertThat(run("status").out()).contains("canary:       25%");
         assertThat(run("route", "dev-0000001", "dev-0000002").out())
                 .containsPattern("dev-0000001\\s+(new|legacy)\\s+bucket \\d+");
         assertThat(run("cohort", "add", "3d54861c", "--reason", "pilot").status())
                 .isZero();
-        assertThat(controller.flags.current().cohort()).containsExactly("3d54861c");
+        assertThat(controller.flags().current().cohort()).containsExactly("3d54861c");
         assertThat(run("dark-launch", "on", "--percentage", "5", "--reason", "measure")
                         .status())
                 .isZero();
-        assertThat(controller.flags.current().darkLaunchBasisPoints()).isEqualTo(500);
+        assertThat(controller.flags().current().darkLaunchBasisPoints()).isEqualTo(500);
         CaptureCommandTest.Run back = run("rollback", "--reason", "pager");
         assertThat(back.out()).contains("kill switch ON");
         assertThat(run("audit").out())

@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.time.SystemClock;
 import java.io.PrintWriter;
@@ -38,7 +40,7 @@ class FollowerStatusTest {
     @Test
     void aFollowerShowsTheLeadersStageAndWhoLeads() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(1)) {
-            List<Controller> rs = new ArrayList<>();
+            List<CompositionRoot> rs = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
                     ControllerConfig c = ControllerOptions.rollout(
@@ -53,23 +55,24 @@ class FollowerStatusTest {
                                     "replica-" + i,
                                     Duration.ofSeconds(2),
                                     Duration.ofSeconds(1)));
-                    rs.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), null, null, t -> t)
+                    rs.add(new CompositionRoot(
+                                    c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), null, null, t -> t)
                             .start(true));
                 }
                 await().atMost(Duration.ofSeconds(10))
                         .until(() ->
-                                rs.stream().filter(c -> c.election.isLeader()).count() == 1);
-                Controller lead = rs.stream()
-                        .filter(c -> c.election.isLeader())
+                                rs.stream().filter(c -> c.election().isLeader()).count() == 1);
+                CompositionRoot lead = rs.stream()
+                        .filter(c -> c.election().isLeader())
                         .findFirst()
                         .orElseThrow();
-                Controller follower =
+                CompositionRoot follower =
                         rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
                 // A state the plan's start would not show: the follower must read it from the leader's save.
                 await().atMost(Duration.ofSeconds(5))
                         .until(() -> post(lead, "/api/rollout/pause", "{\"reason\": \"hold for the test\"}") == 200);
-                String leader = lead.election.replica();
-                String me = follower.election.replica();
+                String leader = lead.election().replica();
+                String me = follower.election().replica();
 
                 String rollout = run(follower, "rollout", "status");
                 assertThat(rollout)
@@ -95,12 +98,12 @@ class FollowerStatusTest {
                         .containsPattern("rollout: +paused in dark_launch \\(\\S+ of 2d0h\\)\n")
                         .doesNotContain("follows");
             } finally {
-                rs.forEach(Controller::close);
+                rs.forEach(CompositionRoot::close);
             }
         }
     }
 
-    private static int post(Controller c, String path, String body) throws Exception {
+    private static int post(CompositionRoot c, String path, String body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + c.http().port() + path))
                 .header("Authorization", "Bearer " + TOKEN)
@@ -113,7 +116,7 @@ class FollowerStatusTest {
     }
 
     /** One CLI command against {@code c}, as an operator runs it; its stdout. */
-    private static String run(Controller c, String... args) {
+    private static String run(CompositionRoot c, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cl = Main.commandLine();

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.mqtt.HomeAssistantClient;
 import dev.cync.canary.mqtt.Mosquitto;
@@ -40,7 +42,7 @@ class HomeAssistantEndToEndTest {
     Path dir;
 
     private Mosquitto broker;
-    private Controller controller;
+    private CompositionRoot controller;
     private Fleet fleet;
     private HomeAssistantClient ha;
 
@@ -51,8 +53,11 @@ class HomeAssistantEndToEndTest {
                 .withPorts(0, 0, -1)
                 .withStateDir(Files.createDirectories(dir.resolve("state")));
         c = DemoCommand.withBroker(c, broker.url());
-        controller = new Controller(c, SystemClock.utc(), Map.of()).start(false).withSimulatedTypes(DEVICES);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), DEVICES), controller.clock)
+        controller =
+                new CompositionRoot(c, SystemClock.utc(), Map.of()).start(false).withSimulatedTypes(DEVICES);
+        fleet = new Fleet(
+                        Fleet.Config.defaults("127.0.0.1", controller.devices().plainPort(), DEVICES),
+                        controller.clock())
                 .start();
         ha = new HomeAssistantClient(broker.url(), "home-assistant");
         await().atMost(WAIT)
@@ -89,30 +94,31 @@ class HomeAssistantEndToEndTest {
         List<String> out = new ArrayList<>();
         for (int m = 1; m <= DEVICES; m++) {
             if (!power(m).equals(want)) {
-                out.add(m + " (" + controller.devices.registry().states().get(m).orElseThrow() + ")");
+                out.add(m + " ("
+                        + controller.devices().registry().states().get(m).orElseThrow() + ")");
             }
         }
         return out;
     }
 
     private String counts() {
-        Metrics mx = controller.metrics;
+        Metrics mx = controller.metrics();
         return "mqtt in accepted/invalid/dropped " + mx.counterValue(Metrics.MQTT_MESSAGES, "in", "accepted") + "/"
                 + mx.counterValue(Metrics.MQTT_MESSAGES, "in", "invalid") + "/"
                 + mx.counterValue(Metrics.MQTT_MESSAGES, "in", "dropped")
                 + ", routed new " + decisions(TransportKind.NEW) + " legacy " + decisions(TransportKind.LEGACY)
                 + ", legacy "
-                + controller.legacy.stats() + ", new " + controller.reliable.stats();
+                + controller.legacy().stats() + ", new " + controller.reliable().stats();
     }
 
     private double decisions(TransportKind t) {
-        return controller.metrics.counterValue(Metrics.ROUTING_DECISION, t.label(), "percentage");
+        return controller.metrics().counterValue(Metrics.ROUTING_DECISION, t.label(), "percentage");
     }
 
     private TransportKind routeOf(int meshId) {
         return controller
-                .router
-                .explain(controller.devices.registry().endpointFor(meshId).toString())
+                .router()
+                .explain(controller.devices().registry().endpointFor(meshId).toString())
                 .transport();
     }
 
@@ -135,12 +141,12 @@ class HomeAssistantEndToEndTest {
         assertThat(ha.get("cync/availability/cync_2")).isEqualTo("online");
         assertThat(state(2).get("state").asText()).isEqualTo("OFF");
 
-        controller.flags.setPercentage("test", 5000, "half the fleet on the new transport");
+        controller.flags().setPercentage("test", 5000, "half the fleet on the new transport");
         TransportKind chosen = routeOf(2);
         TransportKind other = chosen == TransportKind.NEW ? TransportKind.LEGACY : TransportKind.NEW;
         double chosenBefore = decisions(chosen);
         double otherBefore = decisions(other);
-        long succeededBefore = (chosen == TransportKind.NEW ? controller.reliable : controller.legacy)
+        long succeededBefore = (chosen == TransportKind.NEW ? controller.reliable() : controller.legacy())
                 .stats()
                 .succeeded();
 
@@ -152,12 +158,12 @@ class HomeAssistantEndToEndTest {
         // Power on, then brightness: two commands, both routed to (and executed on) the transport the router chose.
         await().atMost(WAIT).until(() -> decisions(chosen) - chosenBefore == 2);
         assertThat(decisions(other)).isEqualTo(otherBefore);
-        assertThat((chosen == TransportKind.NEW ? controller.reliable : controller.legacy)
+        assertThat((chosen == TransportKind.NEW ? controller.reliable() : controller.legacy())
                                 .stats()
                                 .succeeded()
                         - succeededBefore)
                 .isEqualTo(2);
-        assertThat(controller.metrics.counterValue(Metrics.MQTT_MESSAGES, "in", "accepted"))
+        assertThat(controller.metrics().counterValue(Metrics.MQTT_MESSAGES, "in", "accepted"))
                 .isEqualTo(1);
         // Retained: Home Assistant starting later sees the reported state at once.
         try (HomeAssistantClient late = new HomeAssistantClient(broker.url(), "home-assistant-restarted")) {
@@ -179,7 +185,7 @@ class HomeAssistantEndToEndTest {
 
     @Test
     void atHalfTheCanaryAboutHalfOfTheCommandsFromHomeAssistantGoThroughTheNewTransport() throws Exception {
-        controller.flags.setPercentage("test", 5000, "half the fleet on the new transport");
+        controller.flags().setPercentage("test", 5000, "half the fleet on the new transport");
         double newBefore = decisions(TransportKind.NEW);
         double legacyBefore = decisions(TransportKind.LEGACY);
         int expectedNew = 0;
@@ -208,7 +214,7 @@ class HomeAssistantEndToEndTest {
         // Exactly the router's choice per endpoint, and that choice is about half at 50%.
         assertThat(decisions(TransportKind.NEW) - newBefore).isEqualTo(viaNew);
         assertThat(viaNew).isBetween(total / 4, 3 * total / 4);
-        assertThat(controller.metrics.counterValue(Metrics.MQTT_MESSAGES, "in", "accepted"))
+        assertThat(controller.metrics().counterValue(Metrics.MQTT_MESSAGES, "in", "accepted"))
                 .isEqualTo(total);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.EnvDefaults;
 import dev.cync.canary.http.AdminAuth;
 import dev.cync.canary.http.AdminServer;

@@ -1,5 +1,7 @@
 package dev.cync.canary.cli;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.mqtt.HomeAssistantClient;
 import dev.cync.canary.mqtt.Mosquitto;
 import dev.cync.canary.sim.Fleet;
@@ -39,7 +41,7 @@ public final class MqttControllerBench {
         CompletableFuture<Long> rediscovered = new CompletableFuture<>();
         boolean[] measuringBirth = {false};
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-                Controller controller = new Controller(
+                CompositionRoot controller = new CompositionRoot(
                                 DemoCommand.withBroker(
                                         ControllerConfig.load(null)
                                                 .withPorts(0, 0, -1)
@@ -50,7 +52,7 @@ public final class MqttControllerBench {
                         .start(false)
                         .withSimulatedTypes(devices);
                 HomeAssistantClient ha = new HomeAssistantClient(broker.url(), "home-assistant")) {
-            controller.flags.setPercentage("bench", 5000, "half the fleet on the new transport");
+            controller.flags().setPercentage("bench", 5000, "half the fleet on the new transport");
             CompletableFuture<Long> discovered = new CompletableFuture<>();
             ha.onMessage((topic, payload) -> {
                 CompletableFuture<Long> w = waiting.get(topic + " " + payload);
@@ -71,10 +73,12 @@ public final class MqttControllerBench {
             });
             long start = clock.nanoTime();
             try (Fleet fleet = new Fleet(
-                            Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), devices), clock)
+                            Fleet.Config.defaults(
+                                    "127.0.0.1", controller.devices().plainPort(), devices),
+                            clock)
                     .start()) {
                 long connected = 0;
-                while (controller.devices.registry().size() < devices) {
+                while (controller.devices().registry().size() < devices) {
                     if (discovered.isDone() || clock.nanoTime() - start > TimeUnit.SECONDS.toNanos(60)) {
                         break;
                     }
@@ -120,9 +124,9 @@ public final class MqttControllerBench {
                         long micros = Math.max(1, (t1 - t0) / 1000);
                         all.recordValue(micros);
                         by.get(controller
-                                        .router
+                                        .router()
                                         .explain(controller
-                                                .devices
+                                                .devices()
                                                 .registry()
                                                 .endpointFor(mesh)
                                                 .toString())

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * takes 4 s) against a real three-member etcd. Three times the leader is killed with SIGKILL
  * mid-stage; another process must lead within two lease TTLs and continue the same stage (or a
  * later one) without losing its watched time, and at the end the audit log shows every stage
- * promoted once, in order. The 50-failover count is {@link FailoverTest} (in process); this checks
+ * promoted once, in order. The 50-failover count is app.FailoverTest (in process); this checks
  * that a real crash, with no clean-up at all, behaves the same.
  */
 @Tag("slow")

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.EtcdCluster;
 import dev.cync.canary.slo.AutoRollbackCheck;
 import dev.cync.canary.slo.Check;
@@ -59,14 +61,14 @@ class ReplicasTest {
         }
     }
 
-    private List<Controller> replicas(int n) throws Exception {
+    private List<CompositionRoot> replicas(int n) throws Exception {
         return replicas(n, null);
     }
 
     /** @param slo the SLO windows' and the rollout's clock and scheduler (sped-up time), or null for real time */
-    private List<Controller> replicas(int n, ScaledClock slo) throws Exception {
+    private List<CompositionRoot> replicas(int n, ScaledClock slo) throws Exception {
         String prefix = "/replicas-" + (++prefixes) + "/";
-        List<Controller> out = new ArrayList<>();
+        List<CompositionRoot> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ControllerConfig c = ControllerOptions.rollout(
                             ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state.resolve("r" + i)), true)
@@ -77,13 +79,13 @@ class ReplicasTest {
                             "replica-" + i,
                             Duration.ofSeconds(2),
                             Duration.ofSeconds(1)));
-            out.add(new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t)
+            out.add(new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN), slo, slo, t -> t)
                     .start(true));
         }
         return out;
     }
 
-    private static JsonNode call(Controller c, String method, String path, String body) throws Exception {
+    private static JsonNode call(CompositionRoot c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + c.http().port() + path))
                 .header("Authorization", "Bearer " + TOKEN)
@@ -95,7 +97,7 @@ class ReplicasTest {
         return Json.mapper().readTree(r.body());
     }
 
-    private static String metrics(Controller c) throws Exception {
+    private static String metrics(CompositionRoot c) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + c.http().port() + "/metrics"))
                 .build();
@@ -104,34 +106,35 @@ class ReplicasTest {
                 .body();
     }
 
-    private static Controller leader(List<Controller> rs) {
+    private static CompositionRoot leader(List<CompositionRoot> rs) {
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> rs.stream().filter(c -> c.election.isLeader()).count() == 1);
-        return rs.stream().filter(c -> c.election.isLeader()).findFirst().orElseThrow();
+                .until(() -> rs.stream().filter(c -> c.election().isLeader()).count() == 1);
+        return rs.stream().filter(c -> c.election().isLeader()).findFirst().orElseThrow();
     }
 
     @Test
     void aChangeOnAnyReplicaReachesAllAndARollbackOnAFollowerStopsTheNewTransportEverywhere() throws Exception {
-        List<Controller> rs = new ArrayList<>(replicas(3));
+        List<CompositionRoot> rs = new ArrayList<>(replicas(3));
         try {
-            Controller lead = leader(rs);
-            Controller follower = rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
-            String leaderName = lead.election.replica();
-            for (Controller c : rs) {
+            CompositionRoot lead = leader(rs);
+            CompositionRoot follower =
+                    rs.stream().filter(c -> c != lead).findFirst().orElseThrow();
+            String leaderName = lead.election().replica();
+            for (CompositionRoot c : rs) {
                 JsonNode view = call(c, "GET", "/api/rollout", null);
                 assertThat(view.path("leader").asText()).isEqualTo(leaderName);
                 assertThat(view.path("leading").asBoolean()).isEqualTo(c == lead);
                 assertThat(metrics(c))
-                        .contains("canary_leader{replica=\"" + c.election.replica() + "\"} "
+                        .contains("canary_leader{replica=\"" + c.election().replica() + "\"} "
                                 + (c == lead ? "1.0" : "0.0"));
             }
             call(follower, "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
             List<String> devices = IntStream.range(0, 50)
                     .mapToObj(i -> String.format("409e%04x", i))
                     .toList();
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             // The leader's rollout saw an operator's hand and paused; the state is shared.
             await().atMost(Duration.ofSeconds(2))
@@ -140,14 +143,14 @@ class ReplicasTest {
                             .asText()
                             .equals("paused"));
 
-            Controller other = rs.stream()
+            CompositionRoot other = rs.stream()
                     .filter(c -> c != lead && c != follower)
                     .findFirst()
                     .orElseThrow();
             call(other, "POST", "/api/canary/rollback", "{\"reason\": \"pager\"}");
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             assertThat(call(lead, "GET", "/api/audit?limit=10", null)
                             .path("entries")
@@ -160,16 +163,16 @@ class ReplicasTest {
             assertThat(was.path("status").asText()).isEqualTo("paused");
             lead.close();
             rs.remove(lead);
-            List<Controller> rest = rs.stream().filter(c -> c != lead).toList();
-            Controller next = leader(rest);
+            List<CompositionRoot> rest = rs.stream().filter(c -> c != lead).toList();
+            CompositionRoot next = leader(rest);
             JsonNode view = call(next, "GET", "/api/rollout", null);
-            assertThat(view.path("leader").asText()).isEqualTo(next.election.replica());
+            assertThat(view.path("leader").asText()).isEqualTo(next.election().replica());
             assertThat(view.path("status").asText()).isEqualTo("paused");
             assertThat(view.path("history").size())
                     .isEqualTo(was.path("history").size());
             assertThat(view.path("stage").path("name").asText()).isEqualTo(before);
         } finally {
-            rs.forEach(Controller::close);
+            rs.forEach(CompositionRoot::close);
         }
     }
 
@@ -188,26 +191,26 @@ class ReplicasTest {
             return t;
         });
         ScaledClock minutePerSecond = new ScaledClock(SystemClock.utc(), 60, timer);
-        List<Controller> rs = new ArrayList<>(replicas(3, minutePerSecond));
+        List<CompositionRoot> rs = new ArrayList<>(replicas(3, minutePerSecond));
         try {
-            Controller lead = leader(rs);
+            CompositionRoot lead = leader(rs);
             call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"half the fleet on new\"}");
             List<String> devices = IntStream.range(0, 200)
                     .mapToObj(i -> String.format("409e%04x", i))
                     .toList();
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().anyMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().anyMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             // About 100 commands per replica every real 100 ms (6 virtual seconds): 1,000 a minute each.
             timer.scheduleAtFixedRate(
                     () -> {
-                        for (Controller c : rs) {
+                        for (CompositionRoot c : rs) {
                             for (int i = 0; i < 100; i++) {
                                 boolean ok = c == lead || i >= 3;
-                                c.windows.recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
-                                c.windows.recordCommand(
-                                        "legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
+                                c.windows().recordCommand("new", minutePerSecond.millis(), ok, 40_000_000L, 1, false);
+                                c.windows()
+                                        .recordCommand("legacy", minutePerSecond.millis(), true, 40_000_000L, 1, false);
                             }
                         }
                     },
@@ -215,32 +218,32 @@ class ReplicasTest {
                     100,
                     TimeUnit.MILLISECONDS);
 
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             long now = minutePerSecond.millis();
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.windows)
+            assertThat(new AutoRollbackCheck(lead.sloSpec(), lead.windows())
                             .check("new", now)
                             .result())
                     .as("the leader's own devices alone")
                     .isEqualTo(Check.Result.PASS);
-            assertThat(new AutoRollbackCheck(lead.sloSpec, lead.evaluator.windows())
+            assertThat(new AutoRollbackCheck(lead.sloSpec(), lead.evaluator().windows())
                             .check("new", now)
                             .result())
                     .as("the fleet")
                     .isEqualTo(Check.Result.FAIL);
             JsonNode audit = call(rs.get(2), "GET", "/api/audit?limit=20", null).path("entries");
             assertThat(audit.toString()).contains("auto-rollback").contains("consecutive failed checks");
-            for (Controller c : rs) {
-                assertThat(c.fleetSlo.published())
-                        .as(c.election.replica() + " published")
+            for (CompositionRoot c : rs) {
+                assertThat(c.fleetSlo().published())
+                        .as(c.election().replica() + " published")
                         .isPositive();
                 assertThat(metrics(c)).contains("canary_fleet_slo_minutes_total{event=\"published\"}");
             }
         } finally {
             timer.shutdownNow();
-            rs.forEach(Controller::close);
+            rs.forEach(CompositionRoot::close);
         }
     }
 
@@ -251,21 +254,21 @@ class ReplicasTest {
      */
     @Test
     void withoutAQuorumARollbackAppliesLocallyAtOnceAndReachesEtcdAndEveryReplicaWhenItReturns() throws Exception {
-        List<Controller> rs = new ArrayList<>(replicas(3));
+        List<CompositionRoot> rs = new ArrayList<>(replicas(3));
         try {
             leader(rs);
             call(rs.get(0), "PUT", "/api/canary", "{\"percentage\": 100, \"reason\": \"everyone on new\"}");
             List<String> devices = IntStream.range(0, 50)
                     .mapToObj(i -> String.format("409e%04x", i))
                     .toList();
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(1))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
             }
             etcd.kill(1);
             etcd.kill(2);
             try {
-                Controller here = rs.get(2);
+                CompositionRoot here = rs.get(2);
                 // Once the replica has seen etcd fail (its 1 s re-read, its lease renewals), a rollback does not wait
                 // for etcd at all.
                 await().atMost(Duration.ofSeconds(3)).until(() -> metrics(here).contains("canary_store_available 0.0"));
@@ -273,7 +276,7 @@ class ReplicasTest {
                 call(here, "POST", "/api/canary/rollback", "{\"reason\": \"pager during the etcd outage\"}");
                 long tookMs = (System.nanoTime() - sent) / 1_000_000;
                 // Applied here when the API answered, without etcd.
-                assertThat(devices).allMatch(d -> here.router.route(d) == TransportKind.LEGACY);
+                assertThat(devices).allMatch(d -> here.router().route(d) == TransportKind.LEGACY);
                 assertThat(call(here, "GET", "/api/canary", null)
                                 .path("persisted")
                                 .asBoolean())
@@ -285,17 +288,18 @@ class ReplicasTest {
                         .as("the rollback did not wait for etcd's timeout (1000 ms)")
                         .isLessThan(1000);
                 // Nobody leads without etcd, and the other replicas stay where they were: nothing loosens.
-                await().atMost(Duration.ofSeconds(3)).until(() -> rs.stream().noneMatch(c -> c.election.isLeader()));
-                for (Controller c : rs.subList(0, 2)) {
-                    assertThat(devices).allMatch(d -> c.router.route(d) == TransportKind.NEW);
+                await().atMost(Duration.ofSeconds(3))
+                        .until(() -> rs.stream().noneMatch(c -> c.election().isLeader()));
+                for (CompositionRoot c : rs.subList(0, 2)) {
+                    assertThat(devices).allMatch(d -> c.router().route(d) == TransportKind.NEW);
                 }
             } finally {
                 etcd.restart(1);
                 etcd.restart(2);
             }
-            for (Controller c : rs) {
+            for (CompositionRoot c : rs) {
                 await().atMost(Duration.ofSeconds(15))
-                        .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                        .until(() -> devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
             }
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> call(rs.get(2), "GET", "/api/canary", null)
@@ -305,10 +309,10 @@ class ReplicasTest {
                             .path("entries")
                             .toString())
                     .contains("pager during the etcd outage");
-            assertThat(rs.get(0).flags.current().killSwitch()).isTrue();
+            assertThat(rs.get(0).flags().current().killSwitch()).isTrue();
             leader(rs);
         } finally {
-            rs.forEach(Controller::close);
+            rs.forEach(CompositionRoot::close);
         }
     }
 
@@ -319,7 +323,7 @@ class ReplicasTest {
      */
     @Test
     void aRollbackOnAnyReplicaReachesEveryRouterWithinASecond() throws Exception {
-        List<Controller> rs = new ArrayList<>(replicas(3));
+        List<CompositionRoot> rs = new ArrayList<>(replicas(3));
         List<String> devices = IntStream.range(0, 50)
                 .mapToObj(i -> String.format("409e%04x", i))
                 .toList();
@@ -332,21 +336,23 @@ class ReplicasTest {
                         "PUT",
                         "/api/canary",
                         "{\"percentage\": 100, \"reason\": \"round " + round + "\"}");
-                for (Controller c : rs) {
+                for (CompositionRoot c : rs) {
                     await().atMost(Duration.ofSeconds(1))
-                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.NEW));
+                            .until(() ->
+                                    devices.stream().allMatch(d -> c.router().route(d) == TransportKind.NEW));
                 }
                 long sent = System.nanoTime();
                 call(rs.get(round % 3), "POST", "/api/canary/rollback", "{\"reason\": \"round " + round + "\"}");
-                for (Controller c : rs) {
+                for (CompositionRoot c : rs) {
                     await().atMost(Duration.ofSeconds(1))
                             .pollInterval(Duration.ofMillis(1))
-                            .until(() -> devices.stream().allMatch(d -> c.router.route(d) == TransportKind.LEGACY));
+                            .until(() ->
+                                    devices.stream().allMatch(d -> c.router().route(d) == TransportKind.LEGACY));
                 }
                 micros.add((System.nanoTime() - sent) / 1000);
             }
         } finally {
-            rs.forEach(Controller::close);
+            rs.forEach(CompositionRoot::close);
         }
         List<Long> sorted = micros.stream().sorted().toList();
         System.out.printf(

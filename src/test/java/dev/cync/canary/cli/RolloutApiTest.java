@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.net.URI;
@@ -34,21 +36,21 @@ class RolloutApiTest {
         return new Reply(r.statusCode(), Json.mapper().readTree(r.body()));
     }
 
-    Controller controller(boolean rollout) throws Exception {
+    CompositionRoot controller(boolean rollout) throws Exception {
         ControllerConfig c = ControllerOptions.rollout(
                 ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), rollout);
-        return new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        return new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
     }
 
     @Test
     void theRolloutCanBeWatchedAndSteered() throws Exception {
-        try (Controller c = controller(true)) {
+        try (CompositionRoot c = controller(true)) {
             int port = c.http().port();
             JsonNode r = call(port, "GET", "/api/rollout", null).body();
             assertThat(r.get("status").asText()).isEqualTo("running");
             assertThat(r.get("stage").get("name").asText()).isEqualTo("dark_launch");
             assertThat(r.get("stages")).hasSize(4);
-            assertThat(c.flags.current().darkLaunch()).isTrue();
+            assertThat(c.flags().current().darkLaunch()).isTrue();
             assertThat(call(port, "POST", "/api/rollout/pause", "{\"reason\": \"freeze\"}")
                             .body()
                             .get("status")
@@ -66,13 +68,13 @@ class RolloutApiTest {
             JsonNode promoted = call(port, "POST", "/api/rollout/promote", "{\"reason\": \"looks good\"}")
                     .body();
             assertThat(promoted.get("stage").get("name").asText()).isEqualTo("canary_10");
-            assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(1000);
+            assertThat(c.flags().current().percentageBasisPoints()).isEqualTo(1000);
             assertThat(call(port, "POST", "/api/rollout/abort", "{\"reason\": \"stop\"}")
                             .body()
                             .get("status")
                             .asText())
                     .isEqualTo("rolled_back");
-            assertThat(c.flags.current().killSwitch()).isTrue();
+            assertThat(c.flags().current().killSwitch()).isTrue();
             assertThat(call(port, "POST", "/api/rollout/retry", "{}").status()).isEqualTo(400);
             assertThat(call(port, "POST", "/api/rollout/retry", "{\"reason\": \"again\"}")
                             .body()
@@ -88,7 +90,7 @@ class RolloutApiTest {
 
     @Test
     void sloShowsEveryObjectiveForBothTransportsWithItsVerdict() throws Exception {
-        try (Controller c = controller(false)) {
+        try (CompositionRoot c = controller(false)) {
             JsonNode slo = call(c.http().port(), "GET", "/api/slo", null).body();
             assertThat(slo.get("objectives")).hasSize(5);
             JsonNode first = slo.get("objectives").get(0);

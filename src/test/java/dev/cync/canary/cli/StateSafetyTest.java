@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.flags.AuditEntry;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.support.DurableFiles;
@@ -51,7 +53,7 @@ class StateSafetyTest {
 
     record Reply(int status, JsonNode body, String text) {}
 
-    Reply call(Controller c, String method, String path, String body) throws Exception {
+    Reply call(CompositionRoot c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + c.http().port() + path))
                 .method(
@@ -85,15 +87,15 @@ class StateSafetyTest {
     @Test
     void aRollbackTakesEffectAtOnceWhenTheStateDirectoryCannotBeWritten() throws Exception {
         String device = "3d54861c";
-        try (Controller c =
-                new Controller(config(), SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
+        try (CompositionRoot c =
+                new CompositionRoot(config(), SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
             assertThat(call(c, "PUT", "/api/canary", "{\"percentage\": 50, \"reason\": \"step\"}")
                             .status())
                     .isEqualTo(200);
             assertThat(call(c, "POST", "/api/canary/cohort", "{\"add\": [\"" + device + "\"], \"reason\": \"pilot\"}")
                             .status())
                     .isEqualTo(200);
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.NEW);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.NEW);
 
             // Only the audit log refuses: the kill switch still reaches the router.
             Path auditKept = block(FileFlagStore.AUDIT);
@@ -101,7 +103,7 @@ class StateSafetyTest {
                     call(c, "PUT", "/api/canary/kill-switch", "{\"enabled\": true, \"reason\": \"audit disk broken\"}");
             assertThat(kill.status()).isEqualTo(200);
             assertThat(kill.body().get("persisted").asBoolean()).isFalse();
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.LEGACY);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.LEGACY);
 
             // Now the flag file refuses too: rollback and set-canary 0 answer success, say they are not persisted, and
             // route legacy.
@@ -109,14 +111,14 @@ class StateSafetyTest {
             assertThat(call(c, "PUT", "/api/canary/kill-switch", "{\"enabled\": false, \"reason\": \"x\"}")
                             .status())
                     .isEqualTo(200);
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.NEW);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.NEW);
             Reply rollback = call(c, "POST", "/api/canary/rollback", "{\"reason\": \"pager went off\"}");
             assertThat(rollback.status()).isEqualTo(200);
             assertThat(rollback.body().get("percentage").asInt()).isZero();
             assertThat(rollback.body().get("persisted").asBoolean()).isFalse();
             assertThat(rollback.body().get("persistence").get("last_error").asText())
                     .isNotBlank();
-            assertThat(c.router.explain(device).transport()).isEqualTo(TransportKind.LEGACY);
+            assertThat(c.router().explain(device).transport()).isEqualTo(TransportKind.LEGACY);
             assertThat(call(c, "PUT", "/api/canary", "{\"percentage\": 0, \"reason\": \"again\"}")
                             .status())
                     .isEqualTo(200);
@@ -130,7 +132,7 @@ class StateSafetyTest {
             assertThat(metrics).containsPattern("canary_state_persist_failures_total\\{file=\"flags\"} [1-9]");
             // The audit trail still shows the changes the disk refused.
             List<String> actions =
-                    c.flags.store().audit(10).stream().map(AuditEntry::action).toList();
+                    c.flags().store().audit(10).stream().map(AuditEntry::action).toList();
             assertThat(actions).endsWith("kill_switch_on", "kill_switch_off", "rollback", "set_percentage");
             // And the operator's status command says so.
             CaptureCommandTest.Run status = CaptureCommandTest.run(
@@ -140,7 +142,7 @@ class StateSafetyTest {
             // The disk comes back: the retry writes everything, in order.
             unblock(FileFlagStore.STATE, flagsKept);
             unblock(FileFlagStore.AUDIT, auditKept);
-            assertThat(c.flagStore.persistPending()).isTrue();
+            assertThat(c.flagStore().persistPending()).isTrue();
             assertThat(call(c, "GET", "/healthz", null).body().get("status").asText())
                     .isEqualTo("ok");
         }
@@ -158,20 +160,20 @@ class StateSafetyTest {
     @Test
     void aDeletedFlagFileRefusesTheStartInsteadOfTakingTheEnvironmentDefault() throws Exception {
         Map<String, String> env = Map.of("CANARY_PERCENTAGE", "50", "CYNC_ADMIN_TOKEN", TOKEN);
-        try (Controller c = new Controller(config(), SystemClock.utc(), env).start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isEqualTo(5000);
-            c.flags.rollback("api:ops", "pager went off", false);
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
+            assertThat(c.flags().current().percentageBasisPoints()).isEqualTo(5000);
+            c.flags().rollback("api:ops", "pager went off", false);
         }
         Files.delete(state.resolve(FileFlagStore.STATE));
 
-        assertThatThrownBy(() -> new Controller(config(), SystemClock.utc(), env))
+        assertThatThrownBy(() -> new CompositionRoot(config(), SystemClock.utc(), env))
                 .isInstanceOf(StateFileException.class)
                 .hasMessageContaining(state.resolve(FileFlagStore.STATE).toString())
                 .hasMessageContaining("is missing")
                 .hasMessageContaining("--reset-state flags.json");
 
         // The way out: started afresh at 0%, kill switch on, held; the environment is remembered, not applied.
-        try (Controller c = new Controller(
+        try (CompositionRoot c = new CompositionRoot(
                         config(),
                         SystemClock.utc(),
                         env,
@@ -181,10 +183,10 @@ class StateSafetyTest {
                         Set.of(FileFlagStore.STATE),
                         DurableFiles.DISK)
                 .start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isZero();
-            assertThat(c.flags.current().killSwitch()).isTrue();
-            assertThat(c.flags.current().rollbackSticky()).isTrue();
-            List<AuditEntry> audit = c.flags.store().audit(10);
+            assertThat(c.flags().current().percentageBasisPoints()).isZero();
+            assertThat(c.flags().current().killSwitch()).isTrue();
+            assertThat(c.flags().current().rollbackSticky()).isTrue();
+            List<AuditEntry> audit = c.flags().store().audit(10);
             assertThat(audit)
                     .anyMatch(e -> e.action().equals(FileFlagStore.RESET_STATE)
                             && e.actor().equals("operator:--reset-state")
@@ -197,15 +199,15 @@ class StateSafetyTest {
             assertThat(audit).noneMatch(e -> e.version() > reset && e.action().equals("set_percentage"));
         }
         // Next start: the same environment is not a change, so 0% stays.
-        try (Controller c = new Controller(config(), SystemClock.utc(), env).start(false)) {
-            assertThat(c.flags.current().percentageBasisPoints()).isZero();
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), env).start(false)) {
+            assertThat(c.flags().current().percentageBasisPoints()).isZero();
         }
     }
 
     @Test
     void aCorruptStateFileIsOneLineNamingTheFileAndTheWayOutNeverAStackTrace() throws Exception {
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.flags.setPercentage("api:ops", 1000, "step");
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
+            c.flags().setPercentage("api:ops", 1000, "step");
         }
         Path flags = state.resolve(FileFlagStore.STATE);
         String whole = Files.readString(flags);
@@ -233,7 +235,7 @@ class StateSafetyTest {
                     .doesNotContain("\tat ");
         }
         // A stale copy (an older version put back) is refused the same way.
-        try (Controller c = new Controller(
+        try (CompositionRoot c = new CompositionRoot(
                         config(),
                         SystemClock.utc(),
                         Map.of(),
@@ -243,32 +245,32 @@ class StateSafetyTest {
                         Set.of(FileFlagStore.STATE),
                         DurableFiles.DISK)
                 .start(false)) {
-            c.flags.setPercentage("api:ops", 500, "step");
+            c.flags().setPercentage("api:ops", 500, "step");
         }
         String v = Files.readString(flags);
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.flags.rollback("api:ops", "rollback", false);
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
+            c.flags().rollback("api:ops", "rollback", false);
         }
         Files.writeString(flags, v, StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> new Controller(config(), SystemClock.utc(), Map.of()))
+        assertThatThrownBy(() -> new CompositionRoot(config(), SystemClock.utc(), Map.of()))
                 .isInstanceOf(StateFileException.class)
                 .hasMessageContaining("stale copy");
     }
 
     @Test
     void aCorruptSloWindowFileStartsFreshWindowsWithAWarningAndAMetric() throws Exception {
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
-            c.windows.recordCommand("new", c.clock.millis(), true, 1, 1, false);
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
+            c.windows().recordCommand("new", c.clock().millis(), true, 1, 1, false);
         }
-        Path file = state.resolve(Controller.SLO_WINDOWS);
+        Path file = state.resolve(CompositionRoot.SLO_WINDOWS);
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(whole, whole.length / 2));
-        try (Controller c = new Controller(config(), SystemClock.utc(), Map.of()).start(false)) {
+        try (CompositionRoot c = new CompositionRoot(config(), SystemClock.utc(), Map.of()).start(false)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            c.metrics.writeText(out);
+            c.metrics().writeText(out);
             assertThat(out.toString(StandardCharsets.UTF_8))
                     .contains("canary_state_load_failures_total{file=\"slo_windows\"} 1.0");
-            assertThat(Files.exists(state.resolve(Controller.SLO_WINDOWS + ".corrupt")))
+            assertThat(Files.exists(state.resolve(CompositionRoot.SLO_WINDOWS + ".corrupt")))
                     .isTrue();
         }
     }

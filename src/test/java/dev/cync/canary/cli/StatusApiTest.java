@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.support.Json;
 import dev.cync.canary.time.SystemClock;
 import java.net.URI;
@@ -35,8 +37,8 @@ class StatusApiTest {
     void thePageIsPublicAndItsDataNeedsTheToken() throws Exception {
         ControllerConfig c = ControllerOptions.rollout(
                 ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
-        try (Controller controller =
-                new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
+        try (CompositionRoot controller =
+                new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true)) {
             int port = controller.http().port();
             HttpResponse<String> page = call(port, "GET", "/", null);
             assertThat(page.statusCode()).isEqualTo(200);

@@ -3,6 +3,8 @@ package dev.cync.canary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cync.canary.app.CompositionRoot;
+import dev.cync.canary.app.ControllerConfig;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
@@ -37,7 +39,7 @@ class StatusPageBrowserTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     LoadGenerator.Run load;
     final ScheduledExecutorService issuer = Executors.newSingleThreadScheduledExecutor();
@@ -47,16 +49,20 @@ class StatusPageBrowserTest {
         Browser.require();
         ControllerConfig c = ControllerOptions.rollout(
                 ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state), true);
-        controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 40), controller.clock)
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        fleet = new Fleet(
+                        Fleet.Config.defaults("127.0.0.1", controller.devices().plainPort(), 40), controller.clock())
                 .start();
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> controller.devices.registry().size() == 40);
+                .until(() -> controller.devices().registry().size() == 40);
         // Past the dark launch, so both transports carry traffic and a rollback has something to take back.
-        controller.rollout.promote("api:test", "start the test at 10%", true);
+        controller.rollout().promote("api:test", "start the test at 10%", true);
         load = new LoadGenerator(
-                        controller.clock, new ExecutorScheduler(issuer), controller.devices.registry()::connectedIds, 7)
-                .openLoop(controller.sender::send, 150, 0);
+                        controller.clock(),
+                        new ExecutorScheduler(issuer),
+                        controller.devices().registry()::connectedIds,
+                        7)
+                .openLoop(controller.sender()::send, 150, 0);
     }
 
     @AfterEach
@@ -120,7 +126,7 @@ class StatusPageBrowserTest {
                     .isNotEmpty();
             assertThat(b.widths().get("scroll")).isLessThanOrEqualTo(b.widths().get("inner"));
             // A device lookup: its route and why, and its last outcomes.
-            String id = controller.devices.registry().connectedIds().get(0).toString();
+            String id = controller.devices().registry().connectedIds().get(0).toString();
             b.find("device-input").sendKeys(id);
             b.find("device-go").click();
             b.waiting(WAIT).until(d -> b.text("device").contains("bucket"));
@@ -135,7 +141,7 @@ class StatusPageBrowserTest {
         try (Browser b = new Browser(390, 844)) {
             b.driver.get(url());
             b.waiting(WAIT).until(d -> b.find("live").getAttribute("class").contains("ok"));
-            long version = controller.flags.current().version();
+            long version = controller.flags().current().version();
             // Without the token: the button asks for it, no dialog opens, nothing changes.
             b.find("action-rollback").click();
             assertThat(b.text("action-result")).contains("needs the admin token");
@@ -144,10 +150,10 @@ class StatusPageBrowserTest {
             b.find("token-input").sendKeys("not-the-token-0123456789");
             b.find("token-use").click();
             b.waiting(WAIT).until(d -> b.text("token-state").contains("refused"));
-            assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized"))
+            assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "unauthorized"))
                     .isPositive();
-            assertThat(controller.flags.current().version()).isEqualTo(version);
-            assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(1000);
+            assertThat(controller.flags().current().version()).isEqualTo(version);
+            assertThat(controller.flags().current().percentageBasisPoints()).isEqualTo(1000);
             // The refusal is the only thing the console saw (the browser logs every 401 it gets).
             assertThat(b.consoleProblems())
                     .allSatisfy(p -> assertThat(p).contains("/api/status").contains("401"));
@@ -166,15 +172,15 @@ class StatusPageBrowserTest {
             b.waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
             b.find("confirm-cancel").click();
             assertThat(b.text("action-result")).contains("nothing was changed");
-            assertThat(controller.flags.current().version()).isEqualTo(version);
+            assertThat(controller.flags().current().version()).isEqualTo(version);
 
             b.find("action-rollback").click();
             b.waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
             assertThat(b.text("confirm-title")).isEqualTo("Roll back to 0%");
             b.find("confirm-reason").sendKeys("browser test: the pager went off");
             b.find("confirm-ok").click();
-            await().atMost(WAIT).until(() -> controller.flags.current().killSwitch());
-            assertThat(controller.flags.current().lastChange().actor()).isEqualTo("api:status-page");
+            await().atMost(WAIT).until(() -> controller.flags().current().killSwitch());
+            assertThat(controller.flags().current().lastChange().actor()).isEqualTo("api:status-page");
             b.waiting(WAIT).until(d -> b.text("canary-percentage").equals("0%"));
             b.waiting(WAIT)
                     .until(d -> !d.findElements(By.cssSelector("#events li.rollback[data-event='manual_rollback']"))

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import dev.cync.canary.device.DeviceServer;
 import dev.cync.canary.flags.EnvDefaults;
@@ -30,7 +30,6 @@ import dev.cync.canary.rollout.RolloutPlan;
 import dev.cync.canary.rollout.SloRecorder;
 import dev.cync.canary.routing.CanaryRouter;
 import dev.cync.canary.routing.CanarySender;
-import dev.cync.canary.routing.RoutingConfig;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
@@ -63,55 +62,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's parts, wired: metrics, the device server, both transports, the flags (state
- * directory + environment), the canary router and sender, and the HTTP server with the admin API.
- * {@code serve}, {@code demo} and {@code bench} all run this.
+ * directory + environment), the decision core ({@link CanaryCore}: router, SLO windows, evaluator,
+ * rollout controller), the canary sender, and the HTTP server with the admin API. {@code serve},
+ * {@code demo} and {@code bench} all run this; {@code rehearse} builds only the core.
+ *
+ * <p>Why one class: it is longer than 350 lines because it is the one place where the order of construction,
+ * start and stop is written out for every part (state first, then flags, core, sender, and HTTP
+ * last; the reverse on close), and the state directory's files (SLO windows, health) that only
+ * this process owns; the wiring that decides routing lives in {@link CanaryCore}.
  */
-final class Controller implements AutoCloseable {
+public final class CompositionRoot implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    private static final Logger log = LoggerFactory.getLogger(CompositionRoot.class);
     /** Dark-launch mirrors outstanding at most; beyond this a mirror is dropped and counted. */
-    static final int MIRROR_CAPACITY = 1024;
+    public static final int MIRROR_CAPACITY = 1024;
 
-    static final String SLO_WINDOWS = "slo-windows.bin";
+    public static final String SLO_WINDOWS = "slo-windows.bin";
     /** The files of the state directory, as {@code --reset-state} names them. */
-    static final List<String> STATE_FILES = List.of(
+    public static final List<String> STATE_FILES = List.of(
             FileFlagStore.STATE, FileFlagStore.AUDIT, RolloutController.STATE_FILE, SLO_WINDOWS, StateMarker.FILE);
 
-    final ControllerConfig config;
-    final Clock clock;
-    final Metrics metrics = new Metrics();
-    final DeviceServer devices;
-    final LegacyTransport legacy;
-    final ReliableTransport reliable;
-    final Flags flags;
+    private final ControllerConfig config;
+    private final Clock clock;
+    private final Metrics metrics = new Metrics();
+    private final DeviceServer devices;
+    private final LegacyTransport legacy;
+    private final ReliableTransport reliable;
+    private final Flags flags;
     /** The file store; null with {@code flags.store: etcd}. */
-    final FileFlagStore flagStore;
+    private final FileFlagStore flagStore;
     /** The shared store and the leader election with {@code flags.store: etcd}; null with the file store. */
-    final EtcdFlagStore etcd;
+    private final EtcdFlagStore etcd;
 
-    final LeaderElection election;
+    private final LeaderElection election;
     private boolean rolloutStarted;
     private Scheduler.Cancellable fleetSync;
     private Scheduler.Cancellable outageCheck;
-    final StateMarker marker;
-    final CanaryRouter router;
-    final CanarySender sender;
-    final OutcomeHistory history;
+    private final StateMarker marker;
+    /** Flags -> router, SLO recorder -> windows -> evaluator -> rollout: the part {@code rehearse} builds too. */
+    private final CanaryCore core;
+
+    private final CanarySender sender;
+    private final OutcomeHistory history;
     /** The new transport as the router sees it: the reliable one, or a decorated one (the demo's fault). */
-    final Transport fresh;
+    private final Transport newTransport;
 
-    final SloSpec sloSpec;
+    private final SloSpec sloSpec;
     /** This replica's own outcomes (persisted in the state directory; published to etcd with several replicas). */
-    final SloWindows windows;
+    private final SloWindows windows;
     /** With {@code flags.store: etcd}: every replica's published outcomes merged (what the evaluator judges); else null. */
-    final FleetSlo fleetSlo;
+    private final FleetSlo fleetSlo;
 
-    final SloEvaluator evaluator;
-    final RolloutController rollout;
+    private final RolloutController rollout;
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
-    private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
+    private final ScheduledExecutorService background = DaemonThreads.scheduler("controller-background");
     private final Map<String, String> env;
     private final DurableFiles.Writer writer;
     private final AtomicLong windowsPersistFailures = new AtomicLong();
@@ -125,9 +131,9 @@ final class Controller implements AutoCloseable {
     /** The Home Assistant bridge when {@code mqtt.broker} is configured, else null. */
     private volatile MqttBridge mqtt;
     /** The status page's last hour of transport samples, on the controller's (real) clock. */
-    final StatusHistory statusHistory;
+    private final StatusHistory statusHistory;
 
-    Controller(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
+    public CompositionRoot(ControllerConfig config, Clock clock, Map<String, String> env) throws IOException {
         this(config, clock, env, null, null, UnaryOperator.identity());
     }
 
@@ -136,7 +142,7 @@ final class Controller implements AutoCloseable {
      * @param sloScheduler their scheduler; null: a background thread on real time
      * @param decorateNew wraps the new transport (the demo's injected fault)
      */
-    Controller(
+    public CompositionRoot(
             ControllerConfig config,
             Clock clock,
             Map<String, String> env,
@@ -151,7 +157,7 @@ final class Controller implements AutoCloseable {
      * @param resetState state files the operator asked to start afresh ({@code --reset-state}), each audited
      * @param writer how state reaches the disk ({@link DurableFiles#DISK}; tests inject a failing disk)
      */
-    Controller(
+    public CompositionRoot(
             ControllerConfig config,
             Clock clock,
             Map<String, String> env,
@@ -195,63 +201,47 @@ final class Controller implements AutoCloseable {
         this.devices = new DeviceServer(config.server(), config.guards(), clock, metrics);
         this.legacy = new LegacyTransport(config.legacy(), devices.registry(), clock, metrics);
         this.reliable = new ReliableTransport(config.reliable(), devices.registry(), clock, metrics);
-        this.fresh = decorateNew.apply(reliable);
-        this.router = new CanaryRouter(routing(flags.current()), metrics);
-        this.sender = new CanarySender(
-                router, legacy, fresh, metrics, MIRROR_CAPACITY, c -> Targets.resolve(c, devices.registry()));
-        this.history = new OutcomeHistory(200_000, 5, clock);
-        history.watch(legacy);
-        history.watch(fresh);
-        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
+        this.newTransport = decorateNew.apply(reliable);
         this.sloSpec = SloSpec.load(config.rollout().sloFile());
-        this.windows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
+        this.windows = CanaryCore.windows(sloSpec);
         // SLO history is kept across restarts in real time; a sped-up demo clock starts afresh each run.
         this.persistWindows = sloClock == null;
         if (persistWindows) {
             loadWindows(resetState.contains(SLO_WINDOWS));
         }
-        SloRecorder recorder = new SloRecorder(windows, this.sloClock, devices::packetsReceived, devices::decodeErrors);
-        recorder.watch(legacy);
-        recorder.watch(fresh);
+        SloWindows judged = windows;
         if (etcd != null) {
             // Several replicas: gates and the automatic rollback judge the whole fleet's outcomes, merged through etcd.
-            SloWindows fleetWindows = new SloWindows(List.of(Metrics.LEGACY, Metrics.NEW), sloSpec.latencyThreshold());
-            this.fleetSlo = new FleetSlo(etcd, sloSpec, windows, fleetWindows, this.sloClock);
-            this.evaluator = new SloEvaluator(sloSpec, fleetWindows);
+            judged = CanaryCore.windows(sloSpec);
+            this.fleetSlo = new FleetSlo(etcd, sloSpec, windows, judged, this.sloClock);
         } else {
             this.fleetSlo = null;
-            this.evaluator = new SloEvaluator(sloSpec, windows);
         }
-        this.rollout = !config.rollout().enabled()
-                ? null
-                : election != null
-                        // Several replicas: the leader's flag writes are fenced by its lease; the state is shared in
-                        // etcd.
-                        ? RolloutController.shared(
-                                RolloutPlan.load(config.rollout().planFile()),
-                                evaluator,
-                                new Flags(election.fenced()),
-                                this.sloClock,
-                                metrics,
-                                new EtcdRolloutStateStore(etcd, election),
-                                new Notifier(
-                                        config.rollout().alertmanagerUrl(),
-                                        config.rollout().webhookUrl()),
-                                recorder::pollFleet)
-                        : new RolloutController(
-                                RolloutPlan.load(config.rollout().planFile()),
-                                evaluator,
-                                flags,
-                                this.sloClock,
-                                metrics,
-                                stateDir().resolve(RolloutController.STATE_FILE),
-                                marker,
-                                writer,
-                                new Notifier(
-                                        config.rollout().alertmanagerUrl(),
-                                        config.rollout().webhookUrl()),
-                                recorder::pollFleet);
-        flags.store().addListener(this::flagsChanged);
+        this.core = new CanaryCore(
+                flags,
+                metrics,
+                sloSpec,
+                windows,
+                judged,
+                this.sloClock,
+                devices::packetsReceived,
+                devices::decodeErrors,
+                config.rollout().enabled() ? this::newRollout : null);
+        this.rollout = core.rollout();
+        this.sender = new CanarySender(
+                core.router(),
+                legacy,
+                newTransport,
+                metrics,
+                MIRROR_CAPACITY,
+                c -> Targets.resolve(c, devices.registry()));
+        this.history = new OutcomeHistory(200_000, 5, clock);
+        history.watch(legacy);
+        history.watch(newTransport);
+        this.statusHistory = new StatusHistory(metrics, clock, StatusHistory.EVERY, StatusHistory.CAPACITY);
+        core.recorder().watch(legacy);
+        core.recorder().watch(newTransport);
+        flags.store().addListener(this::logRoutingChange);
         metrics.counter(
                 Metrics.STATE_PERSIST_FAILURES,
                 "State writes the disk refused, by file; each is retried, and the state in memory stands.",
@@ -276,26 +266,124 @@ final class Controller implements AutoCloseable {
         log.info("routing at start: {}", flags.current().summary());
     }
 
-    Path stateDir() {
+    /** The settings it was built from. */
+    public ControllerConfig config() {
+        return config;
+    }
+
+    /** The real clock of the device server, the transports and the status history. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The Prometheus registry every part reports to. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The device server (plain and TLS listeners, the registry of connected devices). */
+    public DeviceServer devices() {
+        return devices;
+    }
+
+    /** The legacy transport. */
+    public LegacyTransport legacy() {
+        return legacy;
+    }
+
+    /** The new transport, undecorated ({@code ReliableTransport}). */
+    public ReliableTransport reliable() {
+        return reliable;
+    }
+
+    /** The flags: canary share, kill switch, cohort, dark launch. */
+    public Flags flags() {
+        return flags;
+    }
+
+    /** The file store of the flags; null with {@code flags.store: etcd}. */
+    public FileFlagStore flagStore() {
+        return flagStore;
+    }
+
+    /** The leader election with {@code flags.store: etcd}; null with the file store. */
+    public LeaderElection election() {
+        return election;
+    }
+
+    /** The canary router (which transport a command takes). */
+    public CanaryRouter router() {
+        return core.router();
+    }
+
+    /** The canary sender: every command the controller sends goes through it. */
+    public CanarySender sender() {
+        return sender;
+    }
+
+    /** The SLO file, loaded. */
+    public SloSpec sloSpec() {
+        return sloSpec;
+    }
+
+    /** This replica's own SLO windows. */
+    public SloWindows windows() {
+        return windows;
+    }
+
+    /** Every replica's published outcomes merged, with {@code flags.store: etcd}; else null. */
+    public FleetSlo fleetSlo() {
+        return fleetSlo;
+    }
+
+    /** The SLO evaluator the gates and the automatic rollback read. */
+    public SloEvaluator evaluator() {
+        return core.evaluator();
+    }
+
+    /** The rollout controller; null when {@code rollout.enabled} is false. */
+    public RolloutController rollout() {
+        return rollout;
+    }
+
+    public Path stateDir() {
         return config.server().stateDir();
     }
 
-    static RoutingConfig routing(FlagState s) {
-        return new RoutingConfig(
-                s.percentageBasisPoints(),
-                s.salt(),
-                Set.copyOf(s.cohort()),
-                Set.copyOf(s.exclude()),
-                s.killSwitch(),
-                s.darkLaunch(),
-                s.darkLaunchBasisPoints(),
-                s.version());
+    /**
+     * The rollout controller of this process: with etcd, the leader's flag writes are fenced by its
+     * lease and the state is shared in etcd; else the state file in the state directory.
+     */
+    private RolloutController newRollout(SloEvaluator evaluator, SloRecorder recorder) throws IOException {
+        RolloutPlan plan = RolloutPlan.load(config.rollout().planFile());
+        Notifier notifier = new Notifier(
+                config.rollout().alertmanagerUrl(), config.rollout().webhookUrl());
+        if (election != null) {
+            return RolloutController.shared(
+                    plan,
+                    evaluator,
+                    new Flags(election.fenced()),
+                    sloClock,
+                    metrics,
+                    new EtcdRolloutStateStore(etcd, election),
+                    notifier,
+                    recorder::pollFleet);
+        }
+        return new RolloutController(
+                plan,
+                evaluator,
+                flags,
+                sloClock,
+                metrics,
+                stateDir().resolve(RolloutController.STATE_FILE),
+                marker,
+                writer,
+                notifier,
+                recorder::pollFleet);
     }
 
-    /** Every committed flag change reaches the router and the gauge at once, and the log says why. */
-    private void flagsChanged(FlagState s) {
-        router.update(routing(s));
-        metrics.canaryPercentage(s.killSwitch() ? 0 : s.percentageBasisPoints() / 100.0);
+    /** Every committed flag change is logged with its reason (the core has already moved the router and the gauge). */
+    private void logRoutingChange(FlagState s) {
         var c = s.lastChange();
         if (c != null && !c.action().startsWith("env_seen")) {
             log.info(
@@ -354,7 +442,7 @@ final class Controller implements AutoCloseable {
     }
 
     /** Starts the device server, the SLO bookkeeping and the rollout, and the HTTP server unless {@code withHttp} is false. */
-    Controller start(boolean withHttp) throws IOException, InterruptedException {
+    public CompositionRoot start(boolean withHttp) throws IOException, InterruptedException {
         try {
             return startAll(withHttp);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -364,7 +452,7 @@ final class Controller implements AutoCloseable {
         }
     }
 
-    private Controller startAll(boolean withHttp) throws IOException, InterruptedException {
+    private CompositionRoot startAll(boolean withHttp) throws IOException, InterruptedException {
         devices.start();
         // At most the last 10 s of SLO history is lost in a crash; a clean stop loses nothing.
         background.scheduleAtFixedRate(this::saveWindows, 10, 10, TimeUnit.SECONDS);
@@ -435,7 +523,7 @@ final class Controller implements AutoCloseable {
                 auth,
                 metrics,
                 config.reliable().deadline().plus(Duration.ofSeconds(2)));
-        RolloutApi rolloutApi = new RolloutApi(rollout, evaluator, sloClock);
+        RolloutApi rolloutApi = new RolloutApi(rollout, core.evaluator(), sloClock);
         if (election != null) {
             rolloutApi.withLeadership(
                     election.replica(),
@@ -491,11 +579,11 @@ final class Controller implements AutoCloseable {
     }
 
     /** The listener of the admin API: its own when configured, else the one of /metrics. */
-    AdminServer apiHttp() {
+    public AdminServer apiHttp() {
         return apiHttp != null ? apiHttp : http;
     }
 
-    AdminServer http() {
+    public AdminServer http() {
         return http;
     }
 
@@ -503,18 +591,14 @@ final class Controller implements AutoCloseable {
      * Declares the simulated fleet's device types in the state model (the simulator, like real
      * devices, does not send them); before the fleet connects, so Home Assistant never sees them untyped.
      */
-    Controller withSimulatedTypes(int simulatedDevices) {
+    public CompositionRoot withSimulatedTypes(int simulatedDevices) {
         Fleet.meshTypes(simulatedDevices).forEach(devices.registry().states()::type);
         return this;
     }
 
     /** The Home Assistant bridge, or null when no broker is configured. */
-    MqttBridge mqtt() {
+    public MqttBridge mqtt() {
         return mqtt;
-    }
-
-    AdminApi api() {
-        return api;
     }
 
     private void saveWindows() {
@@ -535,7 +619,7 @@ final class Controller implements AutoCloseable {
      * What {@code /healthz} says besides "up": whether every piece of state is on disk. Still 200
      * when it is not: restarting a controller whose disk refuses would lose what only memory holds.
      */
-    Map<String, Object> health() {
+    private Map<String, Object> health() {
         Map<String, Object> h = new LinkedHashMap<>();
         var flagsPersist = flags.store().persistence();
         boolean rolloutPending = rollout != null && rollout.persistPending();

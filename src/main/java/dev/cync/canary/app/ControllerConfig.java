@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.device.DeviceGuardConfig;
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code cync-canary.yaml}, read and validated. */
-record ControllerConfig(
+public record ControllerConfig(
         DeviceServerConfig server,
         DeviceGuardConfig guards,
         HttpServerConfig http,
@@ -34,15 +34,15 @@ record ControllerConfig(
      * {@code flags}: the file store (etcd null) or etcd. {@code replica} blank means $HOSTNAME,
      * resolved at start ({@link #etcdFor}).
      */
-    record FlagsStore(
+    public record FlagsStore(
             String store, String endpoints, String prefix, String replica, Duration leaseTtl, Duration timeout) {
-        boolean etcd() {
+        public boolean etcd() {
             return store.equals("etcd");
         }
     }
 
     /** The etcd settings of this replica; {@code env} gives $HOSTNAME when no replica name is configured. */
-    EtcdSettings etcdFor(Map<String, String> env) {
+    public EtcdSettings etcdFor(Map<String, String> env) {
         String name = flags.replica().isBlank() ? env.getOrDefault("HOSTNAME", "") : flags.replica();
         if (name.isBlank()) {
             throw new IllegalArgumentException(
@@ -59,21 +59,21 @@ record ControllerConfig(
                 flags.timeout());
     }
 
-    String httpHost() {
+    public String httpHost() {
         return http.host();
     }
 
-    int httpPort() {
+    public int httpPort() {
         return http.port();
     }
 
     /** The rollout and notification settings; files null mean the built-in ones. */
-    record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
+    public record Rollout(boolean enabled, Path planFile, Path sloFile, String alertmanagerUrl, String webhookUrl) {}
 
-    static final String EMBEDDED = "/config/cync-canary.yaml";
+    public static final String EMBEDDED = "/config/cync-canary.yaml";
 
     /** Loads {@code file}, or the copy inside the jar when {@code file} is null. */
-    static ControllerConfig load(Path file) throws IOException {
+    public static ControllerConfig load(Path file) throws IOException {
         YamlFiles.Source src = YamlFiles.read(file, EMBEDDED, "config file", "the built-in cync-canary.yaml");
         try {
             return parse(src.root());
@@ -82,7 +82,7 @@ record ControllerConfig(
         }
     }
 
-    static ControllerConfig parse(JsonNode root) {
+    public static ControllerConfig parse(JsonNode root) {
         Settings top = new Settings("", root);
         DeviceServerConfig d = DeviceServerConfig.defaults();
         Settings s = top.section("server");
@@ -254,38 +254,38 @@ record ControllerConfig(
         }
     }
 
-    ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
+    public ControllerConfig withPorts(Integer http, Integer device, Integer tls) {
         DeviceServerConfig s =
                 server.withPorts(device == null ? server.plainPort() : device, tls == null ? server.tlsPort() : tls);
         return new ControllerConfig(
                 s, guards, http == null ? this.http : this.http.withPort(http), legacy, reliable, rollout, mqtt, flags);
     }
 
-    ControllerConfig withHttp(HttpServerConfig h) {
+    public ControllerConfig withHttp(HttpServerConfig h) {
         return new ControllerConfig(server, guards, h, legacy, reliable, rollout, mqtt, flags);
     }
 
-    ControllerConfig withGuards(DeviceGuardConfig g) {
+    public ControllerConfig withGuards(DeviceGuardConfig g) {
         return new ControllerConfig(server, g, http, legacy, reliable, rollout, mqtt, flags);
     }
 
-    ControllerConfig withStateDir(Path dir) {
+    public ControllerConfig withStateDir(Path dir) {
         return new ControllerConfig(server.withStateDir(dir), guards, http, legacy, reliable, rollout, mqtt, flags);
     }
 
-    ControllerConfig withReliable(ReliableConfig r) {
+    public ControllerConfig withReliable(ReliableConfig r) {
         return new ControllerConfig(server, guards, http, legacy, r, rollout, mqtt, flags);
     }
 
-    ControllerConfig withRollout(Rollout r) {
+    public ControllerConfig withRollout(Rollout r) {
         return new ControllerConfig(server, guards, http, legacy, reliable, r, mqtt, flags);
     }
 
-    ControllerConfig withMqtt(MqttConfig m) {
+    public ControllerConfig withMqtt(MqttConfig m) {
         return new ControllerConfig(server, guards, http, legacy, reliable, rollout, m, flags);
     }
 
-    ControllerConfig withFlags(FlagsStore f) {
+    public ControllerConfig withFlags(FlagsStore f) {
         return new ControllerConfig(server, guards, http, legacy, reliable, rollout, mqtt, f);
     }
 }

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,16 +57,16 @@ class HttpAttacksTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     final List<Socket> held = new ArrayList<>();
     final ObjectMapper json = Json.mapper();
     /** How long a call may take; the slowloris test holds it to the 1 s, the others only check answers. */
     Duration timeout = Duration.ofSeconds(5);
 
-    Controller start(HttpServerConfig http) throws Exception {
+    CompositionRoot start(HttpServerConfig http) throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
         c = c.withHttp(http == null ? c.http().withPort(0).withApi("", -1) : http);
-        controller = new Controller(
+        controller = new CompositionRoot(
                         c.withHttp(c.http().withPort(0)),
                         SystemClock.utc(),
                         Map.of("CYNC_ADMIN_TOKEN", TOKEN, "CYNC_ADMIN_READ_TOKEN", READ_TOKEN))
@@ -138,7 +138,7 @@ class HttpAttacksTest {
         call("PUT", "/api/canary", "{\"percentage\": 10, \"reason\": \"step\"}", TOKEN);
         Reply rollback = call("POST", "/api/canary/rollback", "{\"reason\": \"pager\"}", TOKEN);
         assertThat(rollback.status()).isEqualTo(200);
-        assertThat(controller.flags.current().percentageBasisPoints()).isZero();
+        assertThat(controller.flags().current().percentageBasisPoints()).isZero();
     }
 
     @Test
@@ -153,7 +153,7 @@ class HttpAttacksTest {
         assertThat(headers.getInputStream().readAllBytes()).isEmpty(); // closed, nothing to say
         assertThat(new String(body.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                 .startsWith("HTTP/1.1 408");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "timeout"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "timeout"))
                 .isEqualTo(2);
     }
 
@@ -172,7 +172,7 @@ class HttpAttacksTest {
         }
         Reply readOnlyWrite = call("POST", "/api/canary/rollback", "{\"reason\": \"x\"}", READ_TOKEN);
         assertThat(readOnlyWrite.status()).isEqualTo(403);
-        assertThat(controller.flags.current().version()).isZero();
+        assertThat(controller.flags().current().version()).isZero();
         assertThat(call("GET", "/metrics", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
     }
@@ -206,11 +206,11 @@ class HttpAttacksTest {
         Reply trailing =
                 call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"x\"} {\"percentage\": 90}", TOKEN);
         assertThat(trailing.status()).isEqualTo(400);
-        assertThat(controller.flags.current().version()).isZero();
+        assertThat(controller.flags().current().version()).isZero();
         assertThat(call("PUT", "/api/canary", "{\"percentage\": 99.99, \"reason\": \"x\"}", TOKEN)
                         .status())
                 .isEqualTo(200);
-        assertThat(controller.flags.current().percentageBasisPoints()).isEqualTo(9999);
+        assertThat(controller.flags().current().percentageBasisPoints()).isEqualTo(9999);
     }
 
     /** Reproduction 6: offset=2147483647 overflowed. */
@@ -233,7 +233,7 @@ class HttpAttacksTest {
     void controlCharactersInAReasonAreEscapedInTheAuditAndTheLog() throws Exception {
         start(null);
         ListAppender<ILoggingEvent> logs = capture();
-        Logger controllerLog = (Logger) LoggerFactory.getLogger(Controller.class);
+        Logger controllerLog = (Logger) LoggerFactory.getLogger(CompositionRoot.class);
         ch.qos.logback.classic.Level before = controllerLog.getLevel();
         controllerLog.setLevel(ch.qos.logback.classic.Level.INFO);
         try {
@@ -248,7 +248,7 @@ class HttpAttacksTest {
         assertThat(call("PUT", "/api/canary", "{\"percentage\": 5, \"reason\": \"" + forged + "\"}", TOKEN)
                         .status())
                 .isEqualTo(200);
-        String reason = controller.flags.store().audit(1).get(0).reason();
+        String reason = controller.flags().store().audit(1).get(0).reason();
         assertThat(reason)
                 .doesNotContain("\n")
                 .doesNotContain("\u001b")
@@ -289,7 +289,7 @@ class HttpAttacksTest {
         start(d.withPort(0).withLimits(4, Duration.ofSeconds(10), Duration.ofSeconds(10)));
         String big = "{\"reason\": \"" + "x".repeat(70 * 1024) + "\"}";
         assertThat(call("POST", "/api/canary/rollback", big, TOKEN).status()).isEqualTo(413);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_large"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "too_large"))
                 .isEqualTo(1);
         int port = controller.http().port();
         for (int i = 0; i < 4; i++) {
@@ -299,7 +299,7 @@ class HttpAttacksTest {
         fifth.setSoTimeout(5000);
         assertThat(new String(fifth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                 .startsWith("HTTP/1.1 503");
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "too_many_connections"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "too_many_connections"))
                 .isGreaterThanOrEqualTo(1);
     }
 

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +30,7 @@ class AdminApiTest {
     @TempDir
     Path state;
 
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = Json.mapper();
@@ -38,11 +38,12 @@ class AdminApiTest {
     @BeforeEach
     void start() throws Exception {
         ControllerConfig c = ControllerConfig.load(null).withPorts(0, 0, -1).withStateDir(state);
-        controller = new Controller(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
-        fleet = new Fleet(Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 5), controller.clock)
+        controller = new CompositionRoot(c, SystemClock.utc(), Map.of("CYNC_ADMIN_TOKEN", TOKEN)).start(true);
+        fleet = new Fleet(
+                        Fleet.Config.defaults("127.0.0.1", controller.devices().plainPort(), 5), controller.clock())
                 .start();
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> controller.devices.registry().size() == 5);
+                .until(() -> controller.devices().registry().size() == 5);
     }
 
     @AfterEach
@@ -72,7 +73,7 @@ class AdminApiTest {
     }
 
     double gauge() {
-        return controller.metrics.scrape().stream()
+        return controller.metrics().scrape().stream()
                 .filter(s -> s.getMetadata().getName().equals("canary_percentage"))
                 .findFirst()
                 .map(s -> ((GaugeSnapshot) s).getDataPoints().get(0).getValue())
@@ -98,7 +99,7 @@ class AdminApiTest {
 
     @Test
     void refusedCallsSayWhyCountAndChangeNothing() throws Exception {
-        long version = controller.flags.current().version();
+        long version = controller.flags().current().version();
         assertThat(call("PUT", "/api/canary", "{\"percentage\": 25, \"reason\": \"x\"}", null)
                         .status())
                 .isEqualTo(401);
@@ -129,10 +130,10 @@ class AdminApiTest {
         assertThat(badId.body().get("error").asText()).contains("is not a device id");
         assertThat(call("DELETE", "/api/canary", null).status()).isEqualTo(405);
         assertThat(call("GET", "/api/nope", null).status()).isEqualTo(404);
-        assertThat(controller.flags.current().version()).isEqualTo(version);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "unauthorized"))
+        assertThat(controller.flags().current().version()).isEqualTo(version);
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "unauthorized"))
                 .isEqualTo(2);
-        assertThat(controller.metrics.counterValue(Metrics.API_REJECTED, "bad_request"))
+        assertThat(controller.metrics().counterValue(Metrics.API_REJECTED, "bad_request"))
                 .isGreaterThanOrEqualTo(7);
     }
 
@@ -233,6 +234,7 @@ class AdminApiTest {
         assertThat(call("GET", "/api/route/" + id, null).body().get("reason").asText())
                 .isEqualTo("kill_switch");
         assertThat(gauge()).isZero();
-        assertThat(controller.metrics.counterValue(Metrics.ROLLBACKS, "manual")).isEqualTo(1);
+        assertThat(controller.metrics().counterValue(Metrics.ROLLBACKS, "manual"))
+                .isEqualTo(1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Another replica must lead within two lease TTLs, continue the same stage with the watched time
  * last saved (the shared state is saved every tick: at most a minute or two lost, never any added), and over all
  * rounds the flags' audit log shows every stage promoted exactly once, in order: no double promotion,
- * no skipped stage. The wiring is {@link Controller}'s (rollout shared in etcd, fenced flags, started
+ * no skipped stage. The wiring is {@link CompositionRoot}'s (rollout shared in etcd, fenced flags, started
  * on the first leadership, taken over on the next ones); {@code ProcessFailoverTest} does a few
  * rounds with real processes and kill -9.
  *
@@ -66,7 +66,7 @@ class FailoverTest {
     @TempDir
     Path dir;
 
-    /** One replica's rollout parts, wired as {@link Controller} wires them. */
+    /** One replica's rollout parts, wired as {@link CompositionRoot} wires them. */
     static final class Replica {
         final EtcdFlagStore store;
         final LeaderElection election;

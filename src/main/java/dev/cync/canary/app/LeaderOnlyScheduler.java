@@ -1,16 +1,16 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import dev.cync.canary.time.Scheduler;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Runs scheduled tasks only while this replica leads; a follower's ticks are skipped, not queued. */
-final class LeaderOnlyScheduler implements Scheduler {
+public final class LeaderOnlyScheduler implements Scheduler {
 
     private final Scheduler delegate;
     private final BooleanSupplier leads;
 
-    LeaderOnlyScheduler(Scheduler delegate, BooleanSupplier leads) {
+    public LeaderOnlyScheduler(Scheduler delegate, BooleanSupplier leads) {
         this.delegate = delegate;
         this.leads = leads;
     }

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cync.canary.cli;
+package dev.cync.canary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +63,7 @@ class MonitoringEndToEndTest {
     final ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = Json.mapper();
-    Controller controller;
+    CompositionRoot controller;
     Fleet fleet;
     HttpServer receiver;
 
@@ -167,7 +167,7 @@ class MonitoringEndToEndTest {
                 .withPorts(0, 0, -1)
                 .withStateDir(dir.resolve("state"))
                 .withRollout(new ControllerConfig.Rollout(true, null, null, "http://127.0.0.1:" + amPort, ""));
-        controller = new Controller(
+        controller = new CompositionRoot(
                         config,
                         SystemClock.utc(),
                         Map.of("CYNC_ADMIN_TOKEN", TOKEN),
@@ -179,18 +179,18 @@ class MonitoringEndToEndTest {
         Faults loss = new Faults(
                 Duration.ofMillis(1), Duration.ZERO, 0.05, 0, 0, 0, Optional.empty(), Duration.ofSeconds(10), 1, 0);
         fleet = new Fleet(
-                        Fleet.Config.defaults("127.0.0.1", controller.devices.plainPort(), 200)
+                        Fleet.Config.defaults("127.0.0.1", controller.devices().plainPort(), 200)
                                 .withFaults(loss, 3),
                         SystemClock.utc())
                 .start();
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> controller.devices.registry().size() == 200);
+                .until(() -> controller.devices().registry().size() == 200);
         new LoadGenerator(
                         SystemClock.utc(),
                         new ExecutorScheduler(timers),
-                        controller.devices.registry()::connectedIds,
+                        controller.devices().registry()::connectedIds,
                         5)
-                .openLoop(controller.sender::send, 300, 0);
+                .openLoop(controller.sender()::send, 300, 0);
 
         // The generated rules, with the group intervals shortened to fit a test.
         Path rules = dir.resolve("rules");
@@ -282,7 +282,7 @@ class MonitoringEndToEndTest {
                 });
 
         // Force an automatic rollback: into the 10% stage, then the new transport loses most of its commands.
-        controller.rollout.promote("e2e", "into the 10% stage", true);
+        controller.rollout().promote("e2e", "into the 10% stage", true);
         lossy[0].loss(0.7);
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
@@ -291,7 +291,7 @@ class MonitoringEndToEndTest {
                                 && r[1].contains("\"alertname\":\"CanaryRolledBack\"")
                                 && r[1].contains("\"trigger\":\"auto\"")
                                 && r[1].contains("\"severity\":\"page\"")));
-        assertThat(controller.flags.current().killSwitch()).isTrue();
-        assertThat(controller.flags.current().rollbackSticky()).isTrue();
+        assertThat(controller.flags().current().killSwitch()).isTrue();
+        assertThat(controller.flags().current().rollbackSticky()).isTrue();
     }
 }
