@@ -1,18 +1,18 @@
 package dev.cync.canary.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cync.canary.flags.FlagValues;
 import dev.cync.canary.support.Durations;
 import dev.cync.canary.support.Percentages;
+import dev.cync.canary.support.Settings;
 import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** A staged rollout plan ({@code config/plans/*.yaml}), read and validated. */
@@ -113,112 +113,139 @@ public record RolloutPlan(String name, List<Stage> stages) {
         }
     }
 
+    /**
+     * Strict ({@link Settings}): an unknown key, a wrong type, an out-of-range value or a missing
+     * required key is refused with one line naming the key, like {@code stages[1].percentage: ...}.
+     */
     public static RolloutPlan parse(JsonNode root) {
-        if (root == null
-                || !root.isObject()
-                || !root.path("stages").isArray()
-                || root.path("stages").isEmpty()) {
-            throw new IllegalArgumentException("a plan needs a name and a list of stages");
-        }
-        String name = root.path("name").asText("plan");
+        Settings top = new Settings("", root);
+        String name = top.string("name", "plan");
         List<Stage> stages = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (JsonNode s : root.get("stages")) {
-            String stage = s.path("name").asText("");
-            if (!stage.matches("[a-z][a-z0-9_]*") || !names.add(stage)) {
-                throw new IllegalArgumentException(
-                        "stage names must be unique, lower-case letters, digits and _; got '" + stage + "'");
-            }
-            for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!Set.of(
-                                "name",
-                                "percentage",
-                                "darkLaunch",
-                                "darkLaunchPercentage",
-                                "minDuration",
-                                "maxDuration",
-                                "gates",
-                                "rollbackTo")
-                        .contains(f)) {
-                    throw new IllegalArgumentException(stage + ": unknown setting '" + f + "'");
-                }
-            }
-            int bp = FlagValues.parsePercentage(
-                    stage + ".percentage", s.path("percentage").asText("missing"));
-            boolean dark = s.path("darkLaunch").asBoolean(false);
-            int darkBp = FlagValues.parsePercentage(
-                    stage + ".darkLaunchPercentage",
-                    s.path("darkLaunchPercentage").asText("10"));
-            Duration min;
-            try {
-                min = Durations.parse(s.path("minDuration").asText(""));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(stage + ".minDuration: " + e.getMessage(), e);
-            }
-            Duration max = min.multipliedBy(DEFAULT_MAX_FACTOR);
-            if (s.has("maxDuration")) {
-                try {
-                    max = Durations.parse(s.get("maxDuration").asText());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(stage + ".maxDuration: " + e.getMessage(), e);
-                }
-                if (max.compareTo(min) <= 0) {
-                    throw new IllegalArgumentException(stage + ".maxDuration: must be longer than minDuration ("
-                            + Durations.format(min) + "), got " + Durations.format(max));
-                }
-            }
-            List<Gate> gates = new ArrayList<>();
-            for (JsonNode g : s.path("gates")) {
-                gates.add(gate(stage, g));
-            }
-            stages.add(new Stage(
-                    stage, bp, dark, darkBp, min, gates, s.path("rollbackTo").asText(stage), max));
+        List<Settings> items = top.list("stages");
+        for (Settings s : items) {
+            stages.add(stage(s, names));
         }
-        for (Stage s : stages) {
-            if (!names.contains(s.rollbackTo())) {
-                throw new IllegalArgumentException(s.name() + ".rollbackTo: no stage named '" + s.rollbackTo() + "'");
+        top.finish();
+        if (stages.isEmpty()) {
+            throw top.missing("stages", "[{name: canary_10, percentage: 10, minDuration: 3d, gates: [slos_met]}]");
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            if (!names.contains(stages.get(i).rollbackTo())) {
+                throw items.get(i)
+                        .invalid(
+                                "rollbackTo", "no stage named '" + stages.get(i).rollbackTo() + "'");
             }
         }
         return new RolloutPlan(name, stages);
     }
 
-    private static Gate gate(String stage, JsonNode g) {
-        String type;
-        JsonNode params;
-        if (g.isTextual()) {
-            type = g.asText();
-            params = null;
-        } else if (g.isObject() && g.size() == 1) {
-            Map.Entry<String, JsonNode> e = g.fields().next();
-            type = e.getKey();
-            params = e.getValue();
-        } else {
-            throw new IllegalArgumentException(stage + ".gates: each gate is a name or {name: {parameters}}, got " + g);
+    private static Stage stage(Settings s, Set<String> names) {
+        String stage = s.string("name", null);
+        BigDecimal percentage = s.decimal("percentage");
+        boolean dark = s.bool("darkLaunch", false);
+        BigDecimal darkPercentage = s.decimal("darkLaunchPercentage");
+        Duration min = s.duration("minDuration", null);
+        Duration max = s.duration("maxDuration", null);
+        List<Gate> gates = new ArrayList<>();
+        for (Settings.Named g : s.namedList("gates")) {
+            gates.add(gate(g));
         }
-        for (Gate.Type t : Gate.Type.values()) {
-            if (t.label.equals(type)) {
-                long p = switch (t) {
-                    case NO_WORSE_THAN_LEGACY ->
-                        FlagValues.parsePercentage(
-                                stage + "." + type + ".maxDropPoints", param(params, "maxDropPoints", stage, type));
-                    case SUCCESS_RATE_AT_LEAST, ERROR_BUDGET_ABOVE ->
-                        FlagValues.parsePercentage(
-                                stage + "." + type + ".percent", param(params, "percent", stage, type));
-                    case SLOS_MET_FOR ->
-                        Durations.parse(param(params, "duration", stage, type)).toMillis();
-                    default -> 0;
-                };
-                return new Gate(t, p);
-            }
+        String rollbackTo = s.string("rollbackTo", stage);
+        s.finish();
+        if (stage == null) {
+            throw s.missing("name", "canary_10");
         }
-        throw new IllegalArgumentException(stage + ".gates: unknown gate '" + type + "'");
+        if (!stage.matches("[a-z][a-z0-9_]*")) {
+            throw s.invalid("name", "must be lower-case letters, digits and _, got '" + stage + "'");
+        }
+        if (!names.add(stage)) {
+            throw s.invalid("name", "'" + stage + "' appears twice");
+        }
+        if (percentage == null) {
+            throw s.missing("percentage", "10 (percent of devices on the new transport)");
+        }
+        if (min == null) {
+            throw s.missing("minDuration", "3d");
+        }
+        if (max == null) {
+            max = min.multipliedBy(DEFAULT_MAX_FACTOR);
+        } else if (max.compareTo(min) <= 0) {
+            throw s.invalid(
+                    "maxDuration",
+                    "must be longer than minDuration (" + Durations.format(min) + "), got " + Durations.format(max));
+        }
+        return new Stage(
+                stage,
+                basisPoints(s, "percentage", percentage),
+                dark,
+                darkPercentage == null ? 1000 : basisPoints(s, "darkLaunchPercentage", darkPercentage),
+                min,
+                gates,
+                rollbackTo,
+                max);
     }
 
-    private static String param(JsonNode params, String key, String stage, String type) {
-        if (params == null || !params.has(key)) {
-            throw new IllegalArgumentException(stage + "." + type + ": needs {" + key + ": ...}");
+    private static Gate gate(Settings.Named g) {
+        Gate.Type type = null;
+        for (Gate.Type t : Gate.Type.values()) {
+            if (t.label.equals(g.name())) {
+                type = t;
+            }
         }
-        return params.get(key).asText();
+        Settings p = g.settings();
+        if (type == null) {
+            throw new IllegalArgumentException(p.path() + ": no such gate; the gates are "
+                    + String.join(
+                            ", ",
+                            Arrays.stream(Gate.Type.values())
+                                    .map(Gate.Type::label)
+                                    .toList()));
+        }
+        // Read before checking, so a misspelt parameter is named as unknown rather than as missing.
+        BigDecimal percent = null;
+        Duration duration = null;
+        String key = "";
+        switch (type) {
+            case NO_WORSE_THAN_LEGACY -> {
+                key = "maxDropPoints";
+                percent = p.decimal(key);
+            }
+            case SUCCESS_RATE_AT_LEAST, ERROR_BUDGET_ABOVE -> {
+                key = "percent";
+                percent = p.decimal(key);
+            }
+            case SLOS_MET_FOR -> {
+                key = "duration";
+                duration = p.duration(key, null);
+            }
+            default -> {}
+        }
+        p.finish();
+        long parameter = 0;
+        if (type == Gate.Type.SLOS_MET_FOR) {
+            if (duration == null) {
+                throw p.missing(key, "7d");
+            }
+            parameter = duration.toMillis();
+        } else if (!key.isEmpty()) {
+            parameter = basisPoints(p, key, percent);
+        }
+        return new Gate(type, parameter);
+    }
+
+    /** A percentage from 0 to 100 with at most 2 decimals, in basis points (as the routing flag holds it). */
+    private static int basisPoints(Settings s, String key, BigDecimal p) {
+        if (p == null) {
+            throw s.missing(key, "50 (percent)");
+        }
+        if (p.signum() < 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
+            throw s.invalid(key, "must be a number from 0 to 100 (percent), got " + p.toPlainString());
+        }
+        BigDecimal bp = p.movePointRight(2);
+        if (bp.stripTrailingZeros().scale() > 0) {
+            throw s.invalid(key, "at most 2 decimals (0.01% steps), got " + p.toPlainString());
+        }
+        return bp.intValueExact();
     }
 }

@@ -2,17 +2,17 @@ package dev.cync.canary.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Settings;
 import dev.cync.canary.support.YamlFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code config/slo.yaml}, read and validated: the objectives, the minimum events for a verdict,
@@ -75,187 +75,154 @@ public record SloSpec(
         }
     }
 
+    /**
+     * Strict ({@link Settings}): an unknown key, a wrong type, an out-of-range value or a missing
+     * required key is refused with one line naming the key, like {@code objectives[0].target: ...}.
+     */
     public static SloSpec parse(JsonNode root) {
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("must be a map of settings");
-        }
-        only(root, "", Set.of("mode", "minEvents", "significance", "objectives", "autoRollback"));
-        String mode = text(root, "mode", "field");
-        if (!mode.equals("field") && !mode.equals("lab")) {
-            throw new IllegalArgumentException("mode: must be field or lab, got '" + mode + "'");
-        }
-        long minEvents = whole(root, "minEvents", 100, 1, 1_000_000_000);
-        JsonNode list = root.get("objectives");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException("objectives: a list of at least one objective is required");
-        }
+        Settings top = new Settings("", root);
+        String mode = top.oneOf("mode", "field", "field", "lab");
+        long minEvents = top.integer("minEvents", 100, 1, 1_000_000_000);
+        Double significance = top.optionalNumber("significance");
         List<Objective> objectives = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (JsonNode o : list) {
-            String name = text(o, "name", null);
-            if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
-                throw new IllegalArgumentException(
-                        "objectives: every objective needs a name of lower-case letters, digits and _, got '" + name
-                                + "'");
-            }
-            if (!names.add(name)) {
-                throw new IllegalArgumentException("objectives: '" + name + "' appears twice");
-            }
-            only(o, name + ".", Set.of("name", "description", "kind", "target", "window", "threshold", "thresholdLab"));
-            Objective.Kind kind;
-            try {
-                kind = Objective.Kind.of(text(o, "kind", ""));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ".kind: " + e.getMessage(), e);
-            }
-            Duration threshold = null;
-            if (kind == Objective.Kind.LATENCY) {
-                threshold =
-                        duration(o, mode.equals("lab") && o.has("thresholdLab") ? "thresholdLab" : "threshold", name);
-            }
-            objectives.add(new Objective(
-                    name, text(o, "description", ""), kind, ppm(o, name), duration(o, "window", name), threshold));
+        for (Settings o : top.list("objectives")) {
+            objectives.add(objective(o, mode, names));
         }
-        JsonNode a = root.get("autoRollback");
-        if (a == null || !a.isObject()) {
-            throw new IllegalArgumentException("autoRollback: the automatic rollback's settings are required");
+        Settings a = top.section("autoRollback");
+        AutoRollback auto = a.present() ? autoRollback(a) : null;
+        top.finish();
+        if (objectives.isEmpty()) {
+            throw top.invalid("objectives", "a list of at least one objective is required (see config/slo.yaml)");
         }
+        if (auto == null) {
+            throw a.missing("", "{consecutiveFailures: 3, windows: [10m, 1h, 6h], successThreshold: 99.9}");
+        }
+        if (significance != null && !(significance > 0 && significance < 0.5)) {
+            throw top.invalid(
+                    "significance", "must be a number above 0 and below 0.5 (like 1.0e-7), got " + significance);
+        }
+        return new SloSpec(
+                mode,
+                minEvents,
+                objectives,
+                auto,
+                new Evidence(significance == null ? DEFAULT_SIGNIFICANCE : significance));
+    }
+
+    private static Objective objective(Settings o, String mode, Set<String> names) {
+        String name = o.string("name", null);
+        String description = o.string("description", "");
+        String kindText = o.string("kind", null);
+        BigDecimal target = o.decimal("target");
+        Duration window = o.duration("window", null);
+        Duration threshold = o.duration("threshold", null);
+        Duration thresholdLab = o.duration("thresholdLab", null);
+        o.finish();
+        if (name == null) {
+            throw o.missing("name", "toggle_success_rate");
+        }
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw o.invalid("name", "must be lower-case letters, digits and _, got '" + name + "'");
+        }
+        if (!names.add(name)) {
+            throw o.invalid("name", "'" + name + "' appears twice");
+        }
+        if (kindText == null) {
+            throw o.missing("kind", "success, latency, retransmits, decode_errors or queue_full");
+        }
+        Objective.Kind kind = Arrays.stream(Objective.Kind.values())
+                .filter(k -> k.label().equals(kindText))
+                .findFirst()
+                .orElseThrow(() -> o.invalid(
+                        "kind",
+                        "must be success, latency, retransmits, decode_errors or queue_full, got '" + kindText + "'"));
+        long targetPpm = ppm(o, "target", target);
+        if (window == null) {
+            throw o.missing("window", "30d");
+        }
+        if (window.isZero() || window.compareTo(SloWindows.HISTORY) > 0) {
+            throw o.invalid("window", "must be positive and at most 30d, got " + Durations.format(window));
+        }
+        Duration chosen = null;
+        if (kind == Objective.Kind.LATENCY) {
+            positive(o, "thresholdLab", thresholdLab);
+            chosen = mode.equals("lab") && thresholdLab != null ? thresholdLab : threshold;
+            if (threshold == null) {
+                throw o.missing("threshold", "1500ms");
+            }
+            positive(o, "threshold", threshold);
+        } else if (threshold != null || thresholdLab != null) {
+            throw o.invalid(threshold != null ? "threshold" : "thresholdLab", "only a latency objective has one");
+        }
+        return new Objective(name, description, kind, targetPpm, window, chosen);
+    }
+
+    private static void positive(Settings s, String key, Duration d) {
+        if (d != null && d.isZero()) {
+            throw s.invalid(key, "must be positive, got 0s");
+        }
+    }
+
+    private static AutoRollback autoRollback(Settings a) {
         for (String gone : List.of("successWindow", "fastBurnRate", "fastBurnLongWindow", "fastBurnShortWindow")) {
-            if (a.has(gone)) {
-                throw new IllegalArgumentException(
-                        "autoRollback." + gone + ": no longer a setting; the check now looks at every window in"
-                                + " autoRollback.windows (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
+            if (a.raw(gone) != null) {
+                throw a.invalid(
+                        gone,
+                        "no longer a setting; the check now looks at every window in autoRollback.windows"
+                                + " (e.g. [10m, 1h, 6h]) with the evidence rule (see docs/slo.md)");
             }
         }
-        only(
-                a,
-                "autoRollback.",
-                Set.of("consecutiveFailures", "windows", "successThreshold", "minEvents", "sequential"));
-        JsonNode w = a.get("windows");
-        if (w == null || !w.isArray() || w.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "autoRollback.windows: a list of at least one window is required, like [10m, 1h, 6h]");
+        int consecutiveFailures = a.integer("consecutiveFailures", 3, 1, 100);
+        List<Duration> windows = a.durations("windows");
+        BigDecimal successThreshold = a.decimal("successThreshold");
+        long minEvents = a.integer("minEvents", 20, 1, 1_000_000_000);
+        Cusum.Settings sequential = sequential(a.section("sequential"));
+        a.finish();
+        if (windows.isEmpty()) {
+            throw a.missing("windows", "[10m, 1h, 6h] (a list of at least one window)");
         }
-        List<Duration> autoWindows = new ArrayList<>();
-        for (JsonNode d : w) {
-            Duration dd;
-            try {
-                dd = Durations.parse(d.asText());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("autoRollback.windows: " + e.getMessage(), e);
-            }
-            if (dd.toMinutes() < 1 || dd.compareTo(SloWindows.HISTORY) > 0) {
-                throw new IllegalArgumentException(
-                        "autoRollback.windows: each window must be from 1m to 30d, got " + d.asText());
-            }
-            autoWindows.add(dd);
-        }
-        AutoRollback auto = new AutoRollback(
-                (int) whole(a, "consecutiveFailures", 3, 1, 100),
-                autoWindows,
-                ppm(a.get("successThreshold"), "autoRollback.successThreshold"),
-                whole(a, "minEvents", 20, 1, 1_000_000_000),
-                sequential(a.get("sequential")));
-        JsonNode sig = root.get("significance");
-        double significance = DEFAULT_SIGNIFICANCE;
-        if (sig != null && !sig.isNull()) {
-            if (!sig.isNumber() || !(sig.doubleValue() > 0 && sig.doubleValue() < 0.5)) {
-                throw new IllegalArgumentException(
-                        "significance: must be a number above 0 and below 0.5 (like 1.0e-7), got '" + sig.asText()
-                                + "'");
-            }
-            significance = sig.doubleValue();
-        }
-        return new SloSpec(mode, minEvents, objectives, auto, new Evidence(significance));
-    }
-
-    private static void only(JsonNode n, String prefix, Set<String> allowed) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new IllegalArgumentException("unknown setting " + prefix + f + "; the settings here are "
-                        + String.join(", ", new TreeSet<>(allowed)));
+        for (int i = 0; i < windows.size(); i++) {
+            Duration w = windows.get(i);
+            if (w.toMinutes() < 1 || w.compareTo(SloWindows.HISTORY) > 0) {
+                throw a.invalid("windows[" + i + "]", "each window must be from 1m to 30d, got " + Durations.format(w));
             }
         }
+        return new AutoRollback(
+                consecutiveFailures, windows, ppm(a, "successThreshold", successThreshold), minEvents, sequential);
     }
 
-    private static String text(JsonNode n, String key, String dflt) {
-        JsonNode v = n.get(key);
-        return v == null || v.isNull() ? dflt : v.asText();
-    }
-
-    private static long whole(JsonNode n, String key, long dflt, long min, long max) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            return dflt;
+    /** A percentage above 0 and below 100 with at most 4 decimals, in parts per million. */
+    private static long ppm(Settings s, String key, BigDecimal p) {
+        if (p == null) {
+            throw s.missing(key, "99.9 (percent)");
         }
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-            throw new IllegalArgumentException(
-                    key + ": must be a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
-        }
-        return v.asLong();
-    }
-
-    private static double number(JsonNode n, String key, String prefix) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.isNumber()) {
-            throw new IllegalArgumentException(prefix + key + ": a number is required");
-        }
-        return v.doubleValue();
-    }
-
-    private static Duration duration(JsonNode n, String key, String owner) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException(owner + "." + key + ": a duration is required, like 10m, 24h or 30d");
-        }
-        try {
-            Duration d = Durations.parse(v.asText());
-            if (d.isZero()) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(owner + "." + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static long ppm(JsonNode o, String name) {
-        JsonNode v = o.isObject() ? o.get("target") : o;
-        String where = o.isObject() ? name + ".target" : name;
-        if (v == null || !v.isNumber()) {
-            throw new IllegalArgumentException(where + ": a percentage is required, like 99.9");
-        }
-        BigDecimal p = v.decimalValue();
         if (p.signum() <= 0 || p.compareTo(BigDecimal.valueOf(100)) >= 0) {
-            throw new IllegalArgumentException(
-                    where + ": must be above 0 and below 100 (percent), got " + p.toPlainString());
+            throw s.invalid(key, "must be above 0 and below 100 (percent), got " + p.toPlainString());
         }
         BigDecimal ppm = p.movePointRight(4);
         if (ppm.stripTrailingZeros().scale() > 0) {
-            throw new IllegalArgumentException(where + ": at most 4 decimals, got " + p.toPlainString());
+            throw s.invalid(key, "at most 4 decimals, got " + p.toPlainString());
         }
         return ppm.longValueExact();
     }
 
     /** {@code autoRollback.sequential: {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}}, or null when absent. */
-    private static Cusum.Settings sequential(JsonNode q) {
-        if (q == null || q.isNull()) {
+    private static Cusum.Settings sequential(Settings q) {
+        if (!q.present()) {
             return null;
         }
-        if (!q.isObject()) {
-            throw new IllegalArgumentException(
-                    "autoRollback.sequential: must be {burnRate: 10, falseAlarmsPerMonth: 0.01, lookback: 6h}");
+        Double burn = q.optionalNumber("burnRate");
+        Double rate = q.optionalNumber("falseAlarmsPerMonth");
+        Duration lookback = q.duration("lookback", Duration.ofHours(6));
+        q.finish();
+        if (burn == null) {
+            throw q.missing("burnRate", "10");
         }
-        only(q, "autoRollback.sequential.", Set.of("burnRate", "falseAlarmsPerMonth", "lookback"));
-        double burn = q.path("burnRate").asDouble(Double.NaN);
-        double rate = q.path("falseAlarmsPerMonth").asDouble(Double.NaN);
-        Duration lookback;
-        try {
-            lookback = Durations.parse(q.path("lookback").asText("6h"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("autoRollback.sequential.lookback: " + e.getMessage(), e);
+        if (rate == null) {
+            throw q.missing("falseAlarmsPerMonth", "0.01");
         }
+        // Cusum.Settings checks the ranges and names each key by its path in this file.
         return new Cusum.Settings(burn, rate, lookback);
     }
 }

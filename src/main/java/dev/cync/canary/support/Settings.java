@@ -2,11 +2,15 @@ package dev.cync.canary.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,10 +75,60 @@ public final class Settings {
         if (v == null) {
             return dflt;
         }
-        if (!v.isNumber()) {
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
             throw new IllegalArgumentException(where(key) + ": must be a number, got '" + v.asText() + "'");
         }
         return v.doubleValue();
+    }
+
+    /** {@link #integer(String, int)} within {@code min..max}, both included. */
+    public int integer(String key, int dflt, int min, int max) {
+        int v = integer(key, dflt);
+        if (v < min || v > max) {
+            throw invalid(key, "must be a whole number from " + min + " to " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    /**
+     * A number exactly as written (99.9 stays 99.9, no binary rounding), for values held in fixed
+     * point such as percentages; null when absent.
+     */
+    public BigDecimal decimal(String key) {
+        JsonNode v = value(key);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw invalid(key, "must be a number, got '" + v.asText() + "'");
+        }
+        return v.decimalValue();
+    }
+
+    /** One of {@code allowed}, spelt exactly. */
+    public String oneOf(String key, String dflt, String... allowed) {
+        String v = string(key, dflt);
+        if (v != null && !Arrays.asList(allowed).contains(v)) {
+            throw invalid(key, "must be " + or(allowed) + ", got '" + v + "'");
+        }
+        return v;
+    }
+
+    private static String or(String... words) {
+        return words.length == 1
+                ? words[0]
+                : String.join(", ", Arrays.asList(words).subList(0, words.length - 1)) + " or "
+                        + words[words.length - 1];
+    }
+
+    /** The error for a required key that is absent; {@code example} shows what to write, like "30d". */
+    public IllegalArgumentException missing(String key, String example) {
+        return invalid(key, "required, like " + example);
+    }
+
+    /** An error about {@code key} of this section, naming its whole path: {@code autoRollback.windows[1]: ...}. */
+    public IllegalArgumentException invalid(String key, String message) {
+        return new IllegalArgumentException(where(key) + ": " + message);
     }
 
     public boolean bool(String key, boolean dflt) {
@@ -122,18 +176,64 @@ public final class Settings {
 
     /** A list of sections ({@code key[0]}, {@code key[1]}, ...); empty when the key is absent. */
     public List<Settings> list(String key) {
+        List<Settings> items = new ArrayList<>();
+        for (JsonNode item : array(key)) {
+            items.add(new Settings(where(key) + "[" + items.size() + "]", item));
+        }
+        return items;
+    }
+
+    /** A list of durations ({@code [10m, 1h, 6h]}); empty when the key is absent. */
+    public List<Duration> durations(String key) {
+        List<Duration> out = new ArrayList<>();
+        for (JsonNode item : array(key)) {
+            String at = where(key) + "[" + out.size() + "]";
+            if (!item.isValueNode() || item.isNull()) {
+                throw new IllegalArgumentException(at + ": must be a duration like 10m, got "
+                        + item.getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+            try {
+                out.add(Durations.parse(item.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A name, and its settings when it has any: one item of a list written as {@code - name} or
+     * {@code - name: {settings}}. The settings of a bare name are an absent section.
+     */
+    public record Named(String name, Settings settings) {}
+
+    /** A list whose items are names with optional settings ({@code gates: [slos_met, {slos_met_for: {duration: 7d}}]}). */
+    public List<Named> namedList(String key) {
+        List<Named> out = new ArrayList<>();
+        for (JsonNode item : array(key)) {
+            String at = where(key) + "[" + out.size() + "]";
+            if (item.isTextual()) {
+                out.add(new Named(item.asText(), new Settings(at + "." + item.asText(), null)));
+            } else if (item.isObject() && item.size() == 1) {
+                Map.Entry<String, JsonNode> e = item.fields().next();
+                out.add(new Named(e.getKey(), new Settings(at + "." + e.getKey(), e.getValue())));
+            } else {
+                throw new IllegalArgumentException(at + ": must be a name or {name: {settings}}, got " + item);
+            }
+        }
+        return out;
+    }
+
+    private List<JsonNode> array(String key) {
         JsonNode v = value(key);
         if (v == null) {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException(where(key) + ": must be a list, got "
-                    + v.getNodeType().name().toLowerCase());
+            throw invalid(key, "must be a list, got " + v.getNodeType().name().toLowerCase(Locale.ROOT));
         }
-        List<Settings> items = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            items.add(new Settings(where(key) + "[" + i + "]", v.get(i)));
-        }
+        List<JsonNode> items = new ArrayList<>();
+        v.forEach(items::add);
         return items;
     }
 

@@ -2,14 +2,13 @@ package dev.cync.canary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cync.canary.flags.FileFlagStore;
 import dev.cync.canary.flags.Flags;
 import dev.cync.canary.metrics.Metrics;
 import dev.cync.canary.slo.SloEvaluator;
 import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
+import dev.cync.canary.support.Json;
 import dev.cync.canary.time.VirtualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ class RolloutListenerTest {
                 .replace("successWindow: 10m", "successWindow: 1m")
                 .replace("fastBurnShortWindow: 5m", "fastBurnShortWindow: 1m")
                 .replace("fastBurnLongWindow: 1h", "fastBurnLongWindow: 5m");
-        SloSpec spec = SloSpec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+        SloSpec spec = SloSpec.parse(Json.yaml().readTree(yaml));
         SloWindows windows = new SloWindows(List.of("legacy", "new"), spec.latencyThreshold());
         Flags flags = new Flags(FileFlagStore.open(dir, clock));
         rollout = new RolloutController(

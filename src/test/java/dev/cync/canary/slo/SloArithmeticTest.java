@@ -110,10 +110,10 @@ class SloArithmeticTest {
         assertThat(SloSpec.parse(Json.yaml().readTree(lab)).latencyThreshold()).isEqualTo(Duration.ofMillis(800));
         String bad = Files.readString(Path.of("config/slo.yaml")).replace("target: 99.9", "target: 150");
         assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(bad)))
-                .hasMessage("toggle_success_rate.target: must be above 0 and below 100 (percent), got 150");
+                .hasMessage("objectives[0].target: must be above 0 and below 100 (percent), got 150");
         String negative = Files.readString(Path.of("config/slo.yaml")).replace("window: 30d", "window: -1d");
         assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(negative)))
-                .hasMessageContaining("toggle_success_rate.window: '-1d' is not a duration");
+                .hasMessageContaining("objectives[0].window: '-1d' is not a duration");
         String typo = Files.readString(Path.of("config/slo.yaml")).replace("minEvents: 100", "minEvent: 100");
         assertThatThrownBy(() -> SloSpec.parse(Json.yaml().readTree(typo)))
                 .hasMessageStartingWith("unknown setting minEvent");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,39 @@ class SettingsTest {
                 .list("faults")
                 .get(0);
         assertThatThrownBy(item::finish).hasMessageStartingWith("unknown setting faults[0].sucess");
+    }
+
+    @Test
+    void rangesChoicesExactDecimalsAndRequiredKeys() throws IOException {
+        Settings s = new Settings("top", yaml("n: 7\nbig: 150\np: 99.95\nnan: NaN\nmode: lab\nodd: test\n"));
+        assertThat(s.integer("n", 0, 1, 10)).isEqualTo(7);
+        assertThatThrownBy(() -> s.integer("big", 0, 1, 100))
+                .hasMessage("top.big: must be a whole number from 1 to 100, got 150");
+        assertThat(s.decimal("p")).isEqualByComparingTo(new BigDecimal("99.95"));
+        assertThat(s.decimal("absent")).isNull();
+        assertThatThrownBy(() -> s.decimal("nan")).hasMessage("top.nan: must be a number, got 'NaN'");
+        assertThatThrownBy(() -> s.number("nan", 0)).hasMessage("top.nan: must be a number, got 'NaN'");
+        assertThat(s.oneOf("mode", "field", "field", "lab")).isEqualTo("lab");
+        assertThat(s.oneOf("absentMode", "field", "field", "lab")).isEqualTo("field");
+        assertThatThrownBy(() -> s.oneOf("odd", "field", "field", "lab"))
+                .hasMessage("top.odd: must be field or lab, got 'test'");
+        assertThat(s.missing("window", "30d")).hasMessage("top.window: required, like 30d");
+    }
+
+    @Test
+    void listsOfDurationsAndOfNamesWithOptionalSettings() throws IOException {
+        Settings s =
+                new Settings("", yaml("w: [10m, 1h]\nbad: [10m, {x: 1}]\ng: [a, {b: {k: 2}}]\nh: [{a: 1, b: 2}]\n"));
+        assertThat(s.durations("w")).containsExactly(Duration.ofMinutes(10), Duration.ofHours(1));
+        assertThat(s.durations("absent")).isEmpty();
+        assertThatThrownBy(() -> s.durations("bad")).hasMessage("bad[1]: must be a duration like 10m, got object");
+        List<Settings.Named> g = s.namedList("g");
+        assertThat(g).extracting(Settings.Named::name).containsExactly("a", "b");
+        assertThat(g.get(0).settings().present()).isFalse();
+        assertThat(g.get(1).settings().integer("k", 0)).isEqualTo(2);
+        assertThat(g.get(1).settings().path()).isEqualTo("g[1].b");
+        assertThatThrownBy(() -> s.namedList("h"))
+                .hasMessage("h[0]: must be a name or {name: {settings}}, got {\"a\":1,\"b\":2}");
     }
 
     @Test
