@@ -78,6 +78,10 @@ class ClassSizeTest {
                 final class Big {}
                 """;
         assertThat(saysWhy(why, "Big")).isTrue();
+        assertThat(saysWhy(
+                        "/** <p>Why one class: a command. */\n@Command(name = \"x\", description = \"a (b) c\")\nfinal class Big {}",
+                        "Big"))
+                .isTrue();
         assertThat(saysWhy(first, "Big")).isTrue();
         assertThat(saysWhy(none, "Big")).isFalse();
         assertThat(saysWhy(midSentence, "Big")).isFalse();
@@ -85,8 +89,9 @@ class ClassSizeTest {
     }
 
     /** The Javadoc right before {@code name}'s declaration (annotations and modifiers between allowed). */
-    private static final String DECLARATION = "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
-            + "(?:(?:public|final|abstract|sealed|non-sealed|static)\\s+)*(?:class|interface|record|enum)\\s+";
+    private static final String DECLARATION =
+            "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@[\\w.]+(?:\\((?:(?!/\\*\\*).)*?\\))?\\s*)*"
+                    + "(?:(?:public|final|abstract|sealed|non-sealed|static)\\s+)*(?:class|interface|record|enum)\\s+";
 
     static boolean saysWhy(String source, String name) {
         Matcher m = Pattern.compile(DECLARATION + Pattern.quote(name) + "\\b", Pattern.DOTALL)
