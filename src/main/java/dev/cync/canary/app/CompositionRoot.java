@@ -36,6 +36,7 @@ import dev.cync.canary.slo.SloSpec;
 import dev.cync.canary.slo.SloWindows;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.StateMarker;
+import dev.cync.canary.support.Waits;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.Scheduler;
@@ -117,7 +118,7 @@ public final class CompositionRoot implements AutoCloseable {
     private final Clock sloClock;
     private final boolean persistWindows;
     private final Scheduler sloScheduler;
-    private final ScheduledExecutorService background = DaemonThreads.scheduler("controller-background");
+    private final ScheduledExecutorService background = Waits.daemonScheduler("controller-background");
     private final Map<String, String> env;
     private final DurableFiles.Writer writer;
     private final AtomicLong windowsPersistFailures = new AtomicLong();

@@ -10,6 +10,7 @@ import dev.cync.canary.protocol.DeviceId;
 import dev.cync.canary.sim.Fleet;
 import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.SimStats;
+import dev.cync.canary.support.Waits;
 import dev.cync.canary.time.Clock;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.transport.Outcome;

@@ -1,6 +1,7 @@
 package dev.cync.canary.bench;
 
 import dev.cync.canary.sim.Faults;
+import dev.cync.canary.support.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

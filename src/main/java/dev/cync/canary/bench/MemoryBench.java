@@ -1,6 +1,7 @@
 package dev.cync.canary.bench;
 
 import dev.cync.canary.protocol.DeviceId;
+import dev.cync.canary.support.Waits;
 import dev.cync.canary.transport.CommandOutcome;
 import dev.cync.canary.transport.DeviceCommand;
 import dev.cync.canary.transport.Transport;

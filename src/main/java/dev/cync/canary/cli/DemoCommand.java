@@ -8,6 +8,7 @@ import dev.cync.canary.sim.LoadGenerator;
 import dev.cync.canary.sim.LossyTransport;
 import dev.cync.canary.support.DurableFiles;
 import dev.cync.canary.support.Durations;
+import dev.cync.canary.support.Waits;
 import dev.cync.canary.time.ExecutorScheduler;
 import dev.cync.canary.time.ScaledClock;
 import dev.cync.canary.time.SystemClock;
@@ -128,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!(faultLoss >= 0 && faultLoss <= 1)) {
             throw new IllegalArgumentException("--fault-loss must be from 0 to 1, got " + faultLoss);
         }
-        try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
+        try (ShutdownGate gate = new ShutdownGate();
                 CompositionRoot controller = new CompositionRoot(
                                 config,
                                 clock,

@@ -32,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         if (rollout) {
             config = ControllerOptions.rollout(config, true);
         }
-        try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
+        try (ShutdownGate gate = new ShutdownGate();
                 CompositionRoot controller = new CompositionRoot(
                                 config,
                                 SystemClock.utc(),

@@ -67,7 +67,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .withTls(tls)
                 .withDedup(!noDedup)
                 .withHeartbeat(Durations.parse(heartbeat));
-        try (Waits.ShutdownGate gate = new Waits.ShutdownGate();
+        try (ShutdownGate gate = new ShutdownGate();
                 Fleet fleet = new Fleet(config, SystemClock.utc()).start()) {
             gate.await(duration == null ? null : Durations.parse(duration));
         }

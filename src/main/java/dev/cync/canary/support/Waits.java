@@ -1,4 +1,4 @@
-package dev.cync.canary.bench;
+package dev.cync.canary.support;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,15 +10,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waiting in the bench, on executors rather than sleeps: the waits of {@code cli.Waits}, which the
- * bench may not use (cli uses the bench).
+ * Waiting on executors rather than sleeps, for the commands, the bench and the composition root:
+ * a daemon scheduler that never keeps the JVM alive, a polled condition and a bounded future.
  */
-final class Waits {
+public final class Waits {
 
     private Waits() {}
 
     /** A one-thread scheduler on a daemon thread, so that it never keeps the JVM alive. */
-    static ScheduledExecutorService daemonScheduler(String name) {
+    public static ScheduledExecutorService daemonScheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -27,8 +27,9 @@ final class Waits {
     }
 
     /** Waits until {@code condition} holds, checking every {@code poll}; false on timeout. */
-    static boolean until(BooleanSupplier condition, Duration timeout, Duration poll) throws InterruptedException {
-        ScheduledExecutorService ex = daemonScheduler("bench-wait");
+    public static boolean until(BooleanSupplier condition, Duration timeout, Duration poll)
+            throws InterruptedException {
+        ScheduledExecutorService ex = daemonScheduler("wait");
         try {
             CompletableFuture<Void> met = new CompletableFuture<>();
             ex.scheduleAtFixedRate(
@@ -47,7 +48,7 @@ final class Waits {
     }
 
     /** Waits for {@code f} up to {@code timeout}; false if it did not complete. */
-    static boolean await(CompletableFuture<?> f, Duration timeout) throws InterruptedException {
+    public static boolean await(CompletableFuture<?> f, Duration timeout) throws InterruptedException {
         try {
             f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return true;
